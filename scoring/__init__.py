@@ -1,0 +1,1 @@
+"""LeadGrid's scoring engine: the model format, scoring, explanations and metrics."""

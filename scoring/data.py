@@ -1,0 +1,245 @@
+"""Reading leads and activities, mapping their columns, and checking them.
+
+CSV files are read as text: only an empty field is missing, every other value
+stays as written (``n/a`` included), exactly as the format asks. The delimiter
+(comma, semicolon or tab) and the encoding (UTF-8, UTF-8 with BOM, Latin-1)
+are detected. Parquet files keep their own types.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+LEAD_ID = "lead_id"
+SCORED_AT = "scored_at"
+ACTIVITY = "activity"
+OCCURRED_AT = "occurred_at"
+ACTIVITY_COLUMNS = (LEAD_ID, ACTIVITY, OCCURRED_AT)
+DELIMITERS = (",", ";", "\t")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+NS_PER_DAY = 86_400 * 10**9
+NAT = np.iinfo(np.int64).min
+
+Source = str | Path | bytes | IO[bytes]
+
+
+def read_table(source: Source, name: str | None = None) -> pd.DataFrame:
+    """Read a CSV or Parquet file (a path, bytes, or a binary file object).
+
+    ``name`` is used for messages and, for bytes, to tell Parquet from CSV by
+    its extension. The frame's ``attrs["source"]`` records the name.
+    """
+    label = name or (str(source) if isinstance(source, str | Path) else "<upload>")
+    raw = _read_bytes(source, label)
+    if label.lower().endswith(PARQUET_SUFFIXES) or raw[:4] == b"PAR1":
+        frame = _read_parquet(raw, label)
+    else:
+        frame = _read_csv(raw, label)
+    frame.attrs["source"] = label
+    return frame
+
+
+def _read_bytes(source: Source, label: str) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).read_bytes()
+        except OSError as error:
+            raise DataError(f"cannot read the file: {error.strerror or error}", source=label) from None
+    return source.read()
+
+
+def _read_parquet(raw: bytes, label: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(io.BytesIO(raw))
+    except Exception as error:  # pyarrow raises many types for a broken file
+        raise DataError(f"not a readable Parquet file ({type(error).__name__}: {error})", source=label) from None
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else Latin-1."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter of the header line: whichever of , ; tab occurs most outside quotes."""
+    header = text.split("\n", 1)[0]
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+_LINE_IN_PANDAS_ERROR = re.compile(r"line (\d+)")
+
+
+def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
+    text = decode_text(raw)
+    if not text.strip():
+        raise DataError("the file is empty", source=label)
+    delimiter = detect_delimiter(text)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+            na_values=[""], quoting=csv.QUOTE_MINIMAL, skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error) as error:
+        found = _LINE_IN_PANDAS_ERROR.search(str(error))
+        reason = str(error).strip().splitlines()[-1].removeprefix("Error tokenizing data. C error: ")
+        raise DataError(f"not a readable CSV file: {reason}", source=label,
+                        row=int(found.group(1)) if found else None) from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame
+
+
+def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str] | None, table: str = "leads") -> pd.DataFrame:
+    """Rename the file's columns to model fields; ``mapping`` is model field -> file column."""
+    if not mapping:
+        return frame
+    source = frame.attrs.get("source")
+    absent = [column for column in mapping.values() if column not in frame.columns]
+    if absent:
+        raise DataError(_missing_message(absent, frame.columns, f"mapped {table} column"), source=source)
+    renamed = {column: field for field, column in mapping.items() if column != field}
+    clashing = [field for field in renamed.values() if field in frame.columns and field not in renamed]
+    result = frame.drop(columns=clashing).rename(columns=renamed)
+    result.attrs = dict(frame.attrs)
+    return result
+
+
+def _missing_message(absent: Iterable[str], present: Iterable[str], what: str) -> str:
+    present = [str(column) for column in present]
+    lowered = {column.lower(): column for column in present}
+    hints = []
+    for name in absent:
+        close = difflib.get_close_matches(name.lower(), list(lowered), n=2, cutoff=0.5)
+        if close:
+            hints.append(f"{name} (closest: {', '.join(lowered[c] for c in close)})")
+        else:
+            hints.append(name)
+    absent = list(absent)
+    noun = f"{what}s" if len(absent) > 1 else what
+    return f"missing {noun}: {'; '.join(hints)}"
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], table: str = "leads") -> None:
+    """Raise ``DataError`` listing the missing columns and the closest existing names."""
+    absent = [column for column in dict.fromkeys(columns) if column not in frame.columns]
+    if absent:
+        raise DataError(_missing_message(absent, frame.columns, f"{table} column"),
+                        source=frame.attrs.get("source"))
+
+
+def id_text(values: pd.Series) -> pd.Series:
+    """Ids as trimmed text (whole numbers without '.0'), so 17, 17.0 and ' 17' join."""
+    if pd.api.types.is_float_dtype(values):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers)
+        text = values.astype(object).where(values.notna(), None).astype(str)
+        text[whole] = pd.Series(numbers[whole].astype(np.int64)).astype(str).to_numpy()
+        return text.where(values.notna(), None).astype(object)
+    if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("Int64").astype(str).where(values.notna(), None).astype(object)
+    return values.astype(object).where(values.notna(), None).map(
+        lambda v: None if v is None else str(v).strip(), na_action="ignore"
+    )
+
+
+def check_lead_ids(frame: pd.DataFrame) -> pd.Series:
+    """The ids as text; refuse missing or repeated ids with counts and examples."""
+    require_columns(frame, [LEAD_ID])
+    ids = id_text(frame[LEAD_ID])
+    source = frame.attrs.get("source")
+    missing = ids.isna() | (ids == "")
+    if missing.any():
+        first = int(np.flatnonzero(missing.to_numpy())[0])
+        raise DataError(f"{int(missing.sum())} leads have no {LEAD_ID} (first at {_row_label(frame, first)})",
+                        source=source, column=LEAD_ID)
+    repeated = ids[ids.duplicated(keep=False)]
+    if len(repeated):
+        examples = ", ".join(repeated.drop_duplicates().head(3))
+        count = repeated.nunique()
+        raise DataError(f"{LEAD_ID} must be unique: {count} value{'s' if count > 1 else ''} repeat "
+                        f"({len(repeated)} rows), e.g. {examples}", source=source, column=LEAD_ID)
+    return ids
+
+
+def _row_label(frame: pd.DataFrame, position: int) -> str:
+    """Where a row is: its file line for a CSV read by ``read_table`` (header is line 1)."""
+    if frame.attrs.get("source") is not None:
+        return f"line {position + 2}"
+    return f"row {position}"
+
+
+def to_utc_ns(values: pd.Series, column: str, frame: pd.DataFrame | None = None) -> np.ndarray:
+    """Dates or timestamps as int64 nanoseconds since the epoch, UTC; ``NAT`` where missing.
+
+    A date without a time is midnight; a timestamp without a zone is UTC.
+    An unreadable value raises ``DataError`` naming the column and the first bad row.
+    """
+    frame = frame if frame is not None else pd.DataFrame()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = values
+        if getattr(parsed.dt, "tz", None) is None:
+            parsed = parsed.dt.tz_localize("UTC")
+    else:
+        text = values.astype(object).where(values.notna(), None)
+        text = text.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
+        text = text.where(text != "", None)
+        parsed = _parse_dates(text)
+        bad = parsed.isna() & text.notna()
+        if bad.any():
+            first = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(
+                f"column {column}: cannot read {text.iloc[first]!r} as a date or timestamp "
+                f"({_row_label(frame, first)}; {int(bad.sum())} such value{'s' if bad.sum() > 1 else ''})",
+                source=frame.attrs.get("source"), column=column,
+            )
+    naive = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    return naive.to_numpy().view(np.int64).copy()
+
+
+def _parse_dates(text: pd.Series) -> pd.Series:
+    try:
+        return pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+    except (ValueError, OverflowError):
+        return pd.to_datetime(text, utc=True, format="mixed", errors="coerce")
+
+
+def parse_instant(value: object, name: str = "as_of") -> int:
+    """One date or timestamp (text, date, datetime, Timestamp) as UTC nanoseconds."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise DataError(f"{name}: cannot read {value!r} as a date or timestamp") from None
+    if stamp is pd.NaT:
+        raise DataError(f"{name}: cannot read {value!r} as a date or timestamp")
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return int(stamp.as_unit("ns").value)
+
+
+def load_leads(source: Source, mapping: Mapping[str, str] | None = None, name: str | None = None) -> pd.DataFrame:
+    """Read a leads file and rename its columns to model fields."""
+    return apply_mapping(read_table(source, name), mapping, "leads")
+
+
+def load_activities(source: Source, mapping: Mapping[str, str] | None = None, name: str | None = None) -> pd.DataFrame:
+    """Read an activities file, rename its columns, and check it has lead_id, activity, occurred_at."""
+    frame = apply_mapping(read_table(source, name), mapping, "activities")
+    require_columns(frame, ACTIVITY_COLUMNS, "activities")
+    return frame

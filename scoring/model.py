@@ -1,0 +1,457 @@
+"""The lead scoring model, version 1, as pydantic classes.
+
+Each class checks what it can see by itself; a check that needs a path below
+the class (a grade, one duplicate id) raises ``PathError`` naming that sub-path
+so the error message can point at the exact field. Turning pydantic's errors
+into ``ModelError`` happens in :func:`validate_model`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ModelError, Problem
+
+LETTERS = ("A", "B", "C", "D")
+NUMBERS = ("1", "2", "3", "4")
+RATINGS = tuple(letter + number for letter in LETTERS for number in NUMBERS)
+SALES_ACTION = "sales"
+WEIGHT_TOTAL = 100.0
+WEIGHT_TOLERANCE = 0.01
+OPERATORS = ("in", "contains_any", "gte", "lt", "range", "missing")
+
+Scalar = Annotated[str | int | float, Field(union_mode="left_to_right")]
+RuleValue = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class PathError(ValueError):
+    """A validation failure located below the class that found it.
+
+    ``problems`` is a list of ``(sub_path, message)``; the sub-path is appended
+    to the location pydantic reports for the class.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+class Match(_Strict):
+    """A condition on one value. Exactly one operator, except ``gte`` with ``lt``."""
+
+    in_: list[Scalar] | None = Field(
+        None, alias="in", min_length=1,
+        description="Matches when the trimmed text equals one of the items, ignoring case.",
+    )
+    contains_any: list[str] | None = Field(
+        None, min_length=1, description="Matches when the text contains one of the items, ignoring case."
+    )
+    gte: Finite | None = Field(None, description="Matches a number >= this.")
+    lt: Finite | None = Field(None, description="Matches a number < this.")
+    range: tuple[Finite | None, Finite | None] | None = Field(
+        None, description="[lo, hi]: matches a number with lo <= value < hi; null leaves an end open."
+    )
+    missing: Literal[True] | None = Field(
+        None, description="Matches a missing value (null, NaN, or blank text)."
+    )
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Match:
+        used = self.operators()
+        if not used:
+            raise ValueError(f"a match needs one operator, one of {', '.join(OPERATORS)}; got none")
+        if len(used) > 1 and set(used) != {"gte", "lt"}:
+            raise ValueError(
+                f"a match takes one operator (only gte with lt may combine); got {', '.join(used)}"
+            )
+        return self
+
+    def operators(self) -> list[str]:
+        """The operators this match uses, in the format's spelling."""
+        names = {"in_": "in"}
+        return [names.get(name, name) for name in type(self).model_fields if getattr(self, name) is not None]
+
+    def describe(self) -> str:
+        """A short human form, e.g. ``in [Software, Finance]`` or ``>= 1000``."""
+        parts = []
+        if self.in_ is not None:
+            parts.append("in [" + ", ".join(str(item) for item in self.in_) + "]")
+        if self.contains_any is not None:
+            parts.append("contains any of [" + ", ".join(self.contains_any) + "]")
+        if self.gte is not None:
+            parts.append(f">= {_fmt(self.gte)}")
+        if self.lt is not None:
+            parts.append(f"< {_fmt(self.lt)}")
+        if self.range is not None:
+            lo, hi = self.range
+            parts.append(f"in range [{'' if lo is None else _fmt(lo)}, {'' if hi is None else _fmt(hi)})")
+        if self.missing:
+            parts.append("is missing")
+        return " and ".join(parts)
+
+
+class Rule(_Strict):
+    """If ``match`` holds, the value takes ``value`` (-100..100)."""
+
+    match: Match
+    value: RuleValue
+
+
+class Category(_Strict):
+    """One profile category: a column of the leads table, a weight and rules."""
+
+    id: str = Field(min_length=1)
+    label: str | None = None
+    field: str = Field(min_length=1, description="Column of the leads table.")
+    weight: Finite = Field(ge=0, description="Percent; the weights of all categories sum to 100.")
+    rules: list[Rule] = Field(default_factory=list, description="First matching rule wins.")
+    default: RuleValue = Field(0, description="Value when no rule matches.")
+
+
+def _check_thresholds(values: dict[str, float], names: tuple[str, ...]) -> None:
+    problems = []
+    for higher, lower in zip(names, names[1:], strict=False):
+        if not values[higher] > values[lower]:
+            problems.append(
+                (lower, f"thresholds must be strictly decreasing: {higher} is {_fmt(values[higher])}, "
+                        f"{lower} is {_fmt(values[lower])}")
+            )
+    if values[names[-1]] != 0:
+        problems.append((names[-1], f"the lowest threshold must be 0; got {_fmt(values[names[-1]])}"))
+    if problems:
+        raise PathError(problems)
+
+
+class LetterGrades(_Strict):
+    """Lowest profile score for each letter."""
+
+    A: Finite
+    B: Finite
+    C: Finite
+    D: Finite
+
+    @model_validator(mode="after")
+    def _decreasing(self) -> LetterGrades:
+        _check_thresholds(self.model_dump(), LETTERS)
+        return self
+
+
+class NumberGrades(_Strict):
+    """Lowest engagement score for each number."""
+
+    one: Finite = Field(alias="1")
+    two: Finite = Field(alias="2")
+    three: Finite = Field(alias="3")
+    four: Finite = Field(alias="4")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keys_as_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {str(key): value for key, value in data.items()}
+        return data
+
+    @model_validator(mode="after")
+    def _decreasing(self) -> NumberGrades:
+        _check_thresholds(self.model_dump(by_alias=True), NUMBERS)
+        return self
+
+    def as_dict(self) -> dict[str, float]:
+        return self.model_dump(by_alias=True)
+
+
+class Window(_Strict):
+    within_days: Finite = Field(ge=0)
+    factor: Finite = Field(ge=0)
+
+
+class Recency(_Strict):
+    """How an activity's weight fades with age: a half-life or step windows."""
+
+    half_life_days: Finite | None = Field(None, gt=0)
+    windows: list[Window] | None = Field(None, min_length=1)
+    max_age_days: Finite | None = Field(
+        None, gt=0, description="Older activities count nothing. No limit when left out."
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Recency:
+        if (self.half_life_days is None) == (self.windows is None):
+            got = "both" if self.half_life_days is not None else "neither"
+            raise ValueError(f"give exactly one of half_life_days and windows; got {got}")
+        return self
+
+
+class EngagementEntry(_Strict):
+    """Either an activity type counted in the activities table, or a field of the leads table."""
+
+    id: str = Field(min_length=1)
+    label: str | None = None
+    activity: str | None = Field(None, min_length=1, description="A value of the activity column.")
+    points: Finite | None = Field(None, description="Points per (decayed) activity; may be negative.")
+    max_count: Finite | None = Field(None, ge=0, description="Cap on the decayed count.")
+    field: str | None = Field(None, min_length=1, description="A pre-aggregated column of the leads table.")
+    rules: list[Rule] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> EngagementEntry:
+        if (self.activity is None) == (self.field is None):
+            got = "both" if self.activity is not None else "neither"
+            raise ValueError(f"an entry has exactly one of activity and field; got {got}")
+        if self.activity is not None:
+            if self.points is None:
+                raise PathError([("points", "an activity entry needs points")])
+            if self.rules is not None:
+                raise PathError([("rules", "rules belong to field entries; an activity entry has points")])
+        else:
+            for name in ("points", "max_count"):
+                if getattr(self, name) is not None:
+                    raise PathError([(name, f"{name} belongs to activity entries; a field entry has rules")])
+            if self.rules is None:
+                raise PathError([("rules", "a field entry needs rules")])
+        return self
+
+    @property
+    def is_activity(self) -> bool:
+        return self.activity is not None
+
+
+def _duplicate_ids(items: list[Any], list_name: str) -> list[tuple[str, str]]:
+    first_seen: dict[str, int] = {}
+    problems = []
+    for index, item in enumerate(items):
+        if item.id in first_seen:
+            problems.append((f"{list_name}[{index}].id",
+                             f"duplicate id '{item.id}' (also {list_name}[{first_seen[item.id]}])"))
+        else:
+            first_seen[item.id] = index
+    return problems
+
+
+class Profile(_Strict):
+    """Explicit data: who the lead is, graded A..D."""
+
+    categories: list[Category] = Field(min_length=1)
+    grades: LetterGrades
+
+    @model_validator(mode="after")
+    def _weights_and_ids(self) -> Profile:
+        problems = _duplicate_ids(self.categories, "categories")
+        total = sum(category.weight for category in self.categories)
+        if not math.isclose(total, WEIGHT_TOTAL, abs_tol=WEIGHT_TOLERANCE):
+            weights = ", ".join(f"{c.id} {_fmt(c.weight)}" for c in self.categories)
+            problems.append(("categories", f"weights must sum to 100; got {_fmt(total)} ({weights})"))
+        if problems:
+            raise PathError(problems)
+        return self
+
+
+class Engagement(_Strict):
+    """Implicit data: how interested the lead is, graded 1..4."""
+
+    recency: Recency | None = None
+    activities: list[EngagementEntry] = Field(default_factory=list)
+    grades: NumberGrades
+
+    @model_validator(mode="after")
+    def _ids_and_recency(self) -> Engagement:
+        problems = _duplicate_ids(self.activities, "activities")
+        if self.recency is None and any(entry.is_activity for entry in self.activities):
+            problems.append(("recency", "activity entries need a recency (half_life_days or windows)"))
+        if problems:
+            raise PathError(problems)
+        return self
+
+
+class Route(_Strict):
+    action: str = Field(min_length=1, description="'sales' hands the lead to sales; anything else is free text.")
+    sla_hours: Finite | None = Field(None, gt=0, description="How soon sales must act, in hours.")
+
+
+class Routing(_Strict):
+    default: Route = Field(default_factory=lambda: Route(action="nurture"))
+    cells: dict[str, Route] = Field(default_factory=dict)
+
+    @field_validator("cells")
+    @classmethod
+    def _known_cells(cls, cells: dict[str, Route]) -> dict[str, Route]:
+        unknown = [(key, f"'{key}' is not a rating; use one of A1..D4") for key in cells if key not in RATINGS]
+        if unknown:
+            raise PathError(unknown)
+        return cells
+
+    def route_for(self, rating: str) -> Route:
+        return self.cells.get(rating, self.default)
+
+
+class ColumnMap(_Strict):
+    """Model field -> column of the file, for files that don't use LeadGrid's names."""
+
+    leads: dict[str, str] = Field(default_factory=dict)
+    activities: dict[str, str] = Field(default_factory=dict)
+
+
+class LeadModel(_Strict):
+    """A whole lead scoring model (format version 1)."""
+
+    schema_version: Literal[1] = 1
+    name: str = Field(min_length=1)
+    version: str | None = Field(None, description="Free text, shown in exports and diffs.")
+    description: str | None = None
+    owners: dict[str, str] | None = None
+    columns: ColumnMap | None = Field(None, description="Column mapping for the data this model is scored on.")
+    profile: Profile
+    engagement: Engagement
+    routing: Routing = Field(default_factory=Routing)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    @property
+    def activity_entries(self) -> list[EngagementEntry]:
+        return [entry for entry in self.engagement.activities if entry.is_activity]
+
+    @property
+    def field_entries(self) -> list[EngagementEntry]:
+        return [entry for entry in self.engagement.activities if not entry.is_activity]
+
+    def lead_fields(self) -> list[str]:
+        """Columns of the leads table the model reads, in model order, without repeats."""
+        fields = [category.field for category in self.profile.categories]
+        fields += [entry.field for entry in self.field_entries if entry.field]
+        return list(dict.fromkeys(fields))
+
+    def sales_ratings(self) -> list[str]:
+        return [rating for rating in RATINGS if self.routing.route_for(rating).action == SALES_ACTION]
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _join(path: str, sub: str) -> str:
+    if not sub:
+        return path
+    if sub.startswith("["):
+        return path + sub
+    return f"{path}.{sub}" if path else sub
+
+
+_ALIASES = {"in_": "in", "one": "1", "two": "2", "three": "3", "four": "4"}
+
+
+def _problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        loc = tuple(_ALIASES.get(part, part) if isinstance(part, str) else part for part in detail["loc"])
+        path = _format_loc(loc)
+        cause = (detail.get("ctx") or {}).get("error")
+        if isinstance(cause, PathError):
+            problems.extend(Problem(_join(path, sub), message) for sub, message in cause.problems)
+            continue
+        problems.append(Problem(path, _message_for(detail)))
+    return problems
+
+
+def _message_for(detail: dict[str, Any]) -> str:
+    kind = detail["type"]
+    message = detail["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required field is missing"
+    if kind in ("value_error", "assertion_error"):
+        return message
+    received = detail.get("input")
+    if isinstance(received, dict | list):
+        return f"{message[0].lower()}{message[1:]}"
+    return f"{message[0].lower()}{message[1:]}; got {received!r}"
+
+
+def _unknown_key_hint(problems: list[Problem]) -> list[Problem]:
+    """Name the allowed keys next to each unknown key."""
+    hinted = []
+    for problem in problems:
+        if problem.message == "unknown key":
+            parent = problem.path.rsplit(".", 1)[0] if "." in problem.path else ""
+            allowed = _allowed_keys(parent)
+            if allowed:
+                problem = Problem(problem.path, f"unknown key; allowed: {', '.join(allowed)}", problem.line)
+        hinted.append(problem)
+    return hinted
+
+
+def _allowed_keys(parent_path: str) -> list[str]:
+    """Keys allowed in the mapping at ``parent_path`` (indices dropped)."""
+    cls: Any = LeadModel
+    for part in [p for p in parent_path.replace("[", ".[").split(".") if p and not p.startswith("[")]:
+        field = {_ALIASES.get(name, name): info for name, info in cls.model_fields.items()}.get(part)
+        if field is None:
+            return []
+        cls = _model_class_of(field.annotation)
+        if cls is None:
+            return []
+    return [_ALIASES.get(name, name) for name in cls.model_fields]
+
+
+def _model_class_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_class_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_model(data: Any, source: str | None = None, lines: dict[str, int] | None = None) -> LeadModel:
+    """Build a model from plain data, or raise ``ModelError`` listing every problem found."""
+    if not isinstance(data, dict):
+        raise ModelError([Problem("", f"a model is a mapping of keys; got {type(data).__name__}", 1)], source)
+    try:
+        return LeadModel.model_validate(data)
+    except ValidationError as error:
+        problems = _unknown_key_hint(_problems_from(error))
+        if lines is not None:
+            problems = [Problem(p.path, p.message, line_of(p.path, lines)) for p in problems]
+        raise ModelError(problems, source) from None
+
+
+def line_of(path: str, lines: dict[str, int]) -> int | None:
+    """The line of ``path``, or of its nearest ancestor that has one."""
+    while True:
+        if path in lines:
+            return lines[path]
+        if not path:
+            return None
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""

@@ -1,0 +1,190 @@
+"""Reading and writing the model as YAML, with line numbers for every field path.
+
+Only a safe subset of YAML is read: no aliases or anchors, no tags, no duplicate
+keys, at most 1 MiB. ``yes``/``no``/``on``/``off`` stay text (YAML 1.2), so a
+country list ``in: [NO, SE]`` means Norway and Sweden, not false.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ModelError, Problem
+from .model import LeadModel, validate_model
+
+MAX_MODEL_BYTES = 1024 * 1024
+_BOOL_WORDS = {"true", "false"}
+
+
+def load_model(path: str | Path) -> LeadModel:
+    """Read a model from a YAML (or JSON) file; raise ``ModelError`` naming the file, line and field."""
+    source = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_MODEL_BYTES:
+            raise ModelError([Problem("", f"file is {size:,} bytes; a model file is at most 1 MiB (1,048,576)")], source)
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise ModelError([Problem("", f"cannot read the file: {error.strerror or error}")], source) from None
+    return parse_model(raw, source)
+
+
+def parse_model(text: str | bytes, source: str | None = "<model>") -> LeadModel:
+    """Parse YAML text into a validated model."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_MODEL_BYTES:
+            raise ModelError([Problem("", f"text is {len(text):,} bytes; a model file is at most 1 MiB")], source)
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ModelError([Problem("", f"not UTF-8 text (byte {error.start})")], source) from None
+    elif len(text.encode("utf-8")) > MAX_MODEL_BYTES:
+        raise ModelError([Problem("", "text is over 1 MiB; a model file is at most 1 MiB")], source)
+    data, lines = read_yaml(text, source)
+    return validate_model(data, source, lines)
+
+
+def read_yaml(text: str, source: str | None = None) -> tuple[Any, dict[str, int]]:
+    """Safe-load YAML text; return the data and a map of field path -> 1-based line."""
+    try:
+        _refuse_aliases_and_tags(text, source)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise ModelError([_yaml_problem(error)], source) from None
+    if node is None:
+        raise ModelError([Problem("", "the file is empty; a model is a mapping of keys", 1)], source)
+    lines: dict[str, int] = {}
+    data = _build(node, "", lines, _ScalarReader(), source)
+    return data, lines
+
+
+def _yaml_problem(error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(error, "problem", None) or str(error)
+    return Problem("", f"not valid YAML: {problem}", line)
+
+
+def _refuse_aliases_and_tags(text: str, source: str | None) -> None:
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ModelError([Problem("", "YAML anchors and aliases are not allowed in a model file", line)], source)
+        if isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent) and event.tag:
+            raise ModelError([Problem("", f"YAML tags are not allowed in a model file (found {event.tag})", line)], source)
+
+
+class _ScalarReader(yaml.SafeLoader):
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        value = self.construct_object(node)
+        if isinstance(value, bool) and node.value.lower() not in _BOOL_WORDS:
+            return node.value
+        if not isinstance(value, str | int | float | bool) and value is not None:
+            return node.value  # dates and other YAML 1.1 types stay as written
+        return value
+
+
+def _child(path: str, key: Any) -> str:
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
+def _build(node: yaml.Node, path: str, lines: dict[str, int], reader: _ScalarReader, source: str | None) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ModelError([Problem(path, "a key must be plain text", line)], source)
+            key = reader.scalar(key_node)
+            if key in result:
+                raise ModelError([Problem(_child(path, key), "duplicate key", line)], source)
+            child = f"{path}.{key}" if path else str(key)
+            lines[child] = line
+            result[key] = _build(value_node, child, lines, reader, source)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, f"{path}[{index}]", lines, reader, source) for index, item in enumerate(node.value)]
+    return reader.scalar(node)
+
+
+class _FlowDict(dict):
+    """A mapping written on one line, like the rules in the format's examples."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_flow(dumper: yaml.SafeDumper, data: _FlowDict) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(_FlowDict, _represent_flow)
+_Dumper.add_representer(str, _represent_str)
+
+
+def _whole_numbers_as_int(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, dict):
+        return type(value)((key, _whole_numbers_as_int(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return [_whole_numbers_as_int(item) for item in value]
+    return value
+
+
+def model_to_data(model: LeadModel) -> dict[str, Any]:
+    """The model as plain data in the file's spelling (no None fields, whole numbers as int)."""
+    data = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return _whole_numbers_as_int(data)
+
+
+def _flow_style(data: dict[str, Any]) -> dict[str, Any]:
+    for category in data["profile"]["categories"]:
+        category["rules"] = [_FlowDict(rule) for rule in category.get("rules", [])]
+    data["profile"]["grades"] = _FlowDict(data["profile"]["grades"])
+    engagement = data["engagement"]
+    engagement["grades"] = _FlowDict(engagement["grades"])
+    if "windows" in engagement.get("recency", {}):
+        engagement["recency"]["windows"] = [_FlowDict(w) for w in engagement["recency"]["windows"]]
+    for entry in engagement["activities"]:
+        if "rules" in entry:
+            entry["rules"] = [_FlowDict(rule) for rule in entry["rules"]]
+    routing = data["routing"]
+    routing["default"] = _FlowDict(routing["default"])
+    routing["cells"] = {rating: _FlowDict(route) for rating, route in routing["cells"].items()}
+    return data
+
+
+def dump_model(model: LeadModel) -> str:
+    """The model as YAML text that :func:`parse_model` reads back to an equal model."""
+    data = _flow_style(model_to_data(model))
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_model_json(model: LeadModel) -> str:
+    """The model as JSON text, valid against :func:`model_json_schema`."""
+    return json.dumps(model_to_data(model), indent=2, ensure_ascii=False) + "\n"
+
+
+def model_json_schema() -> dict[str, Any]:
+    """The JSON Schema of the model format, generated from the model classes."""
+    schema = LeadModel.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "LeadGrid lead scoring model, format version 1"
+    return schema

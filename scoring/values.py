@@ -1,0 +1,144 @@
+"""One column of lead values, seen the ways the match operators need.
+
+A ``ValueColumn`` works out once, for a whole column, which values are missing,
+their comparison text and their numbers; rules are then cheap array tests.
+The ``Scorer`` keeps one per field, so moving a weight re-parses nothing.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .model import Match
+
+# Trimming removes spaces, tabs and line breaks, as SQL's TRIM(x, ' \t\r\n') does.
+TRIM_CHARS = " \t\r\n"
+
+
+def canonical_item(item: str | int | float) -> str:
+    """How an ``in`` item compares: trimmed lower-case text, whole numbers as integers."""
+    if isinstance(item, bool):
+        return str(item).lower()
+    if isinstance(item, int | float):
+        return _number_text(float(item))
+    return item.strip(TRIM_CHARS).lower()
+
+
+def _number_text(number: float) -> str:
+    if np.isfinite(number) and float(number).is_integer():
+        return str(int(number))
+    return repr(float(number)).lower()
+
+
+def _is_number_dtype(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+class ValueColumn:
+    """Missing mask, comparison text and numbers of one column, computed on first use."""
+
+    def __init__(self, values: pd.Series):
+        self._values = values.reset_index(drop=True)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @cached_property
+    def _as_objects(self) -> pd.Series:
+        return self._values.astype(object)
+
+    @cached_property
+    def missing(self) -> np.ndarray:
+        """Null, NaN, or text that is empty after trimming."""
+        values = self._values
+        mask = np.array(values.isna(), dtype=bool)
+        if not _is_number_dtype(values):
+            text = self._raw_text
+            mask |= (text.str.strip(TRIM_CHARS) == "").to_numpy(dtype=bool, na_value=True)
+        return mask
+
+    @cached_property
+    def _raw_text(self) -> pd.Series:
+        """Each present value as text (numbers in their canonical form), NA when null."""
+        values = self._values
+        if _is_number_dtype(values):
+            return pd.Series(_numbers_as_text(values.to_numpy(dtype=float, na_value=np.nan)), dtype=object)
+        if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
+            return values.astype(object).where(values.notna(), None)
+        return self._as_objects.map(_object_text, na_action="ignore")
+
+    @cached_property
+    def key(self) -> np.ndarray:
+        """Trimmed, lower-case text for ``in``; '' where missing."""
+        text = self._raw_text.str.strip(TRIM_CHARS).str.lower()
+        return text.fillna("").to_numpy(dtype=object)
+
+    @cached_property
+    def lower(self) -> pd.Series:
+        """Untrimmed lower-case text for ``contains_any``; '' where missing."""
+        return self._raw_text.str.lower().fillna("")
+
+    @cached_property
+    def number(self) -> np.ndarray:
+        """The value as a number, NaN where it is not one (``"1,000"`` is not)."""
+        values = self._values
+        if _is_number_dtype(values):
+            return values.to_numpy(dtype=float, na_value=np.nan)
+        text = self._raw_text.str.strip(TRIM_CHARS)
+        if pd.api.types.is_bool_dtype(values):
+            return np.full(len(values), np.nan)
+        numbers = pd.to_numeric(text.where(~self.missing, None), errors="coerce")
+        return numbers.to_numpy(dtype=float, na_value=np.nan)
+
+    def matches(self, match: Match) -> np.ndarray:
+        """Boolean array: which values satisfy ``match``."""
+        present = ~self.missing
+        if match.missing:
+            return self.missing.copy()
+        if match.in_ is not None:
+            items = {canonical_item(item) for item in match.in_}
+            return present & pd.Series(self.key).isin(items).to_numpy()
+        if match.contains_any is not None:
+            hits = np.zeros(len(self), dtype=bool)
+            for item in match.contains_any:
+                hits |= self.lower.str.contains(item.lower(), regex=False).to_numpy(dtype=bool)
+            return present & hits
+        return present & self._numeric_matches(match)
+
+    def _numeric_matches(self, match: Match) -> np.ndarray:
+        number = self.number
+        with np.errstate(invalid="ignore"):
+            result = ~np.isnan(number)
+            if match.gte is not None:
+                result &= number >= match.gte
+            if match.lt is not None:
+                result &= number < match.lt
+            if match.range is not None:
+                lo, hi = match.range
+                if lo is not None:
+                    result &= number >= lo
+                if hi is not None:
+                    result &= number < hi
+        return result
+
+
+def _numbers_as_text(numbers: np.ndarray) -> np.ndarray:
+    """Vectorised ``_number_text``; None where NaN."""
+    text = numbers.astype(str).astype(object)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2**63)
+    text[whole] = numbers[whole].astype(np.int64).astype(str)
+    text[np.isnan(numbers)] = None
+    return text
+
+
+def _object_text(value: object) -> str | None:
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    if isinstance(value, int | float | np.integer | np.floating):
+        number = float(value)
+        return None if np.isnan(number) else _number_text(number)
+    return str(value)
