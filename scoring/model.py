@@ -8,6 +8,7 @@ into ``ModelError`` happens in :func:`validate_model`.
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Annotated, Any, Literal
 
@@ -129,7 +130,7 @@ class Category(_Strict):
 
 def _check_thresholds(values: dict[str, float], names: tuple[str, ...]) -> None:
     problems = []
-    for higher, lower in zip(names, names[1:], strict=False):
+    for higher, lower in itertools.pairwise(names):
         if not values[higher] > values[lower]:
             problems.append(
                 (lower, f"thresholds must be strictly decreasing: {higher} is {_fmt(values[higher])}, "
