@@ -53,6 +53,8 @@ class _Strict(BaseModel):
 
 
 def _fmt(number: float) -> str:
+    if float(number).is_integer() and abs(number) < 1e15:
+        return str(int(number))
     return f"{number:g}"
 
 

@@ -1,0 +1,213 @@
+"""The ``leadgrid`` command line: validate, score, matrix, explain, schema.
+
+Exit codes: 0 success, 1 bad input (model or data), 2 bad usage. Errors are
+one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import data
+from .engine import Scorer
+from .errors import LeadGridError, ModelError
+from .explain import explain_lead
+from .metrics import Outcomes, preview
+from .model import LeadModel
+from .modelfile import load_model, model_json_schema
+from .report import explanation_text, matrix_table
+
+PROG = "leadgrid"
+BAD_INPUT = 1
+BAD_USAGE = 2
+OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+class UsageError(Exception):
+    """Wrong arguments: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as argparse does, minus the usage dump
+        raise UsageError(message)
+
+
+def _parse_mapping(pairs: Sequence[str] | None) -> dict[str, dict[str, str]]:
+    mapping: dict[str, dict[str, str]] = {"leads": {}, "activities": {}}
+    for pair in pairs or []:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column:
+            raise UsageError(f"--map takes FIELD=COLUMN (activities.FIELD=COLUMN for activities); got {pair!r}")
+        table, dot, name = field.strip().partition(".")
+        if dot and table in mapping:
+            mapping[table][name] = column
+        else:
+            mapping["leads"][field.strip()] = column
+    return mapping
+
+
+def _mapping_for(model: LeadModel, args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    """The model's own column mapping, overridden by --map."""
+    mapping = {"leads": {}, "activities": {}}
+    if model.columns is not None:
+        mapping = {"leads": dict(model.columns.leads), "activities": dict(model.columns.activities)}
+    for table, pairs in _parse_mapping(args.map).items():
+        mapping[table].update(pairs)
+    return mapping
+
+
+def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
+    mapping = _mapping_for(model, args)
+    leads = data.load_leads(args.leads)
+    activities = data.read_table(args.activities) if args.activities else None
+    return Scorer(leads, activities, args.as_of, mapping=mapping)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    categories = len(model.profile.categories)
+    entries = len(model.engagement.activities)
+    print(f"{args.model}: valid model '{model.name}'"
+          f"{f' version {model.version}' if model.version else ''}: {categories} profile categories, "
+          f"{entries} engagement entries, to sales: {', '.join(model.sales_ratings()) or 'none'}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise UsageError(f"--out must end in .csv or .parquet; got {args.out!r}")
+    model = load_model(args.model)
+    scored = _scorer(model, args).score(model)
+    if OUTPUT_FORMATS[suffix] == "csv":
+        scored.to_csv(args.out)
+    else:
+        scored.to_parquet(args.out)
+    ratings = scored["rating"].value_counts()
+    to_sales = int((scored["action"] == "sales").sum())
+    print(f"scored {len(scored):,} leads -> {args.out} ({to_sales:,} to sales; "
+          f"most common: {', '.join(f'{r} {n:,}' for r, n in ratings.head(3).items())})", file=sys.stderr)
+    return 0
+
+
+def _outcomes(args: argparse.Namespace) -> Outcomes:
+    return Outcomes(accepted=args.accepted, converted=args.converted, won_amount=args.won_amount,
+                    created_at=args.created_at)
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    result = preview(model, _scorer(model, args), _outcomes(args))
+    if args.format == "table":
+        print(matrix_table(result))
+    elif args.format == "csv":
+        sys.stdout.write(result.matrix.to_csv())
+    else:
+        cells = {rating: {k: _json_safe(v) for k, v in row.items()}
+                 for rating, row in result.matrix.to_dict(orient="index").items()}
+        sales = {k: _json_safe(v) for k, v in result.sales.as_dict().items()}
+        print(json.dumps({"model": model.name, "version": model.version, "cells": cells, "to_sales": sales},
+                         indent=2, default=str))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    explanation = explain_lead(_scorer(model, args), model, args.lead)
+    if args.format == "json":
+        print(json.dumps(explanation.as_dict(), indent=2, default=str))
+    else:
+        print(explanation_text(explanation))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(model_json_schema(), indent=2) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True, help="model YAML file")
+    parser.add_argument("--leads", required=True, help="leads file (CSV or Parquet)")
+    parser.add_argument("--activities", help="activities file (CSV or Parquet)")
+    parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
+    parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                        help="file column for a model field; activities.FIELD=COLUMN for activities; repeatable")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Validate, score and preview lead scoring models.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    validate = commands.add_parser("validate", help="check a model file")
+    validate.add_argument("model")
+    validate.set_defaults(run=cmd_validate)
+    score = commands.add_parser("score", help="score leads and write one row per lead")
+    _add_data_arguments(score)
+    score.add_argument("--out", required=True, help="output file, .csv or .parquet")
+    score.set_defaults(run=cmd_score)
+    matrix = commands.add_parser("matrix", help="leads and outcomes per A1..D4 cell")
+    _add_data_arguments(matrix)
+    matrix.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    matrix.add_argument("--accepted", default="accepted", help="column: accepted by sales (yes/no)")
+    matrix.add_argument("--converted", default="converted", help="column: converted (yes/no)")
+    matrix.add_argument("--won-amount", dest="won_amount", default="won_amount", help="column: won amount")
+    matrix.add_argument("--created-at", dest="created_at", default="created_at",
+                        help="column: lead creation date, for leads per month")
+    matrix.set_defaults(run=cmd_matrix)
+    explain = commands.add_parser("explain", help="why one lead got its rating")
+    _add_data_arguments(explain)
+    explain.add_argument("--lead", required=True, help="the lead_id to explain")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(run=cmd_explain)
+    schema = commands.add_parser("schema", help="print the JSON Schema of the model format")
+    schema.add_argument("--out", help="write to this file instead of stdout")
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code (the console script exits with it)."""
+    args = None
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except UsageError as error:
+        print(f"{PROG}: usage error: {error}", file=sys.stderr)
+        return BAD_USAGE
+    except ModelError as error:
+        lines = error.lines if args is not None and args.command == "validate" else [error.message]
+        for line in lines:
+            print(f"{PROG}: {line}", file=sys.stderr)
+        return BAD_INPUT
+    except LeadGridError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except OSError as error:
+        print(f"{PROG}: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return BAD_INPUT
+    except (pd.errors.ParserError, ValueError) as error:
+        print(f"{PROG}: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Why one lead got its rating: the rule each category matched and what each activity added.
+
+Explanations read the same arrays ``Scorer.score`` builds, so they always add
+up to the scores the lead was given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .data import ACTIVITY, OCCURRED_AT
+from .engine import NO_RULE, Scorer, decay_factors
+from .model import LeadModel, Rule
+from .values import canonical_item
+
+
+@dataclass(frozen=True)
+class RuleReason:
+    """A category (or engagement field): the lead's value, the rule it matched, the points."""
+
+    id: str
+    label: str
+    field: str
+    value: object
+    rule: str  # "rule 2: in [Software, ...]" or "default"
+    share: float  # the rule's value, -100..100
+    weight: float  # percent for a category; 100 for an engagement field
+    points: float
+
+
+@dataclass(frozen=True)
+class ActivityReason:
+    """An activity entry: how many of the lead's activities it counted and what they added."""
+
+    id: str
+    label: str
+    activity: str
+    points_each: float
+    max_count: float | None
+    occurrences: int  # activities of this type that count (not after the lead was scored)
+    decayed_count: float  # D: sum of their decay factors
+    counted: float  # min(D, max_count)
+    points: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The whole story of one lead's rating."""
+
+    lead_id: object
+    rating: str
+    action: str
+    sla_hours: float | None
+    profile_score: float
+    profile_grade: str
+    profile_raw: float  # before clipping to 0..100
+    engagement_score: float
+    engagement_grade: str
+    engagement_raw: float
+    as_of: pd.Timestamp | None
+    categories: list[RuleReason] = field(default_factory=list)
+    fields: list[RuleReason] = field(default_factory=list)
+    activities: list[ActivityReason] = field(default_factory=list)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data (for JSON): events as a list of records with ISO timestamps."""
+        data = asdict(self)
+        data["as_of"] = None if self.as_of is None else self.as_of.isoformat()
+        data["events"] = [{key: _plain(value) for key, value in row.items()}
+                          for row in self.events.to_dict(orient="records")]
+        data["categories"] = [{**c, "value": _plain(c["value"])} for c in data["categories"]]
+        data["fields"] = [{**c, "value": _plain(c["value"])} for c in data["fields"]]
+        data["lead_id"] = _plain(self.lead_id)
+        return data
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _rule_text(rules: list[Rule], index: int) -> str:
+    if index == NO_RULE:
+        return "default"
+    return f"rule {index + 1}: {rules[index].match.describe()}"
+
+
+def explain_lead(scorer: Scorer, model: LeadModel, lead_id: object) -> Explanation:
+    """Explain the rating ``model`` gives one lead of ``scorer``'s leads."""
+    position = scorer.position_of(lead_id)
+    result = scorer.evaluate(model)
+    row = scorer.leads.iloc[position]
+    categories = []
+    for category in model.profile.categories:
+        outcome = result.categories[category.id]
+        share = float(outcome.value[position])
+        categories.append(RuleReason(
+            category.id, category.label or category.id, category.field, row[category.field],
+            _rule_text(category.rules, int(outcome.rule_index[position])), share, category.weight,
+            category.weight * share / 100.0,
+        ))
+    fields = []
+    for entry in model.field_entries:
+        outcome = result.field_entries[entry.id]
+        share = float(outcome.value[position])
+        fields.append(RuleReason(
+            entry.id, entry.label or entry.id, entry.field or "", row[entry.field],
+            _rule_text(entry.rules or [], int(outcome.rule_index[position])), share, 100.0, share,
+        ))
+    activities = [_activity_reason(scorer, model, result.activity_entries[entry.id], entry, position)
+                  for entry in model.activity_entries if entry.id in result.activity_entries]
+    rating = result.profile_grade[position] + result.engagement_grade[position]
+    route = model.routing.route_for(rating)
+    return Explanation(
+        lead_id=scorer.index[position],
+        rating=rating,
+        action=route.action,
+        sla_hours=route.sla_hours,
+        profile_score=float(result.profile_score[position]),
+        profile_grade=result.profile_grade[position],
+        profile_raw=sum(reason.points for reason in categories),
+        engagement_score=float(result.engagement_score[position]),
+        engagement_grade=result.engagement_grade[position],
+        engagement_raw=sum(r.points for r in fields) + sum(r.points for r in activities),
+        as_of=_lead_as_of(scorer, position),
+        categories=categories,
+        fields=fields,
+        activities=activities,
+        events=_events(scorer, model, position),
+    )
+
+
+def _activity_reason(scorer: Scorer, model: LeadModel, outcome, entry, position: int) -> ActivityReason:
+    events = scorer.activities_of(position)
+    wanted = canonical_item(entry.activity)
+    occurrences = int((events[ACTIVITY].map(lambda v: canonical_item(str(v))) == wanted).sum()) if len(events) else 0
+    return ActivityReason(
+        entry.id, entry.label or entry.id, entry.activity, float(entry.points), entry.max_count, occurrences,
+        float(outcome.decayed_count[position]), float(outcome.counted[position]), float(outcome.points[position]),
+    )
+
+
+def _lead_as_of(scorer: Scorer, position: int) -> pd.Timestamp | None:
+    stamp = int(scorer.lead_as_of_ns[position])
+    return None if stamp == np.iinfo(np.int64).min else pd.Timestamp(stamp, tz="UTC")
+
+
+def _events(scorer: Scorer, model: LeadModel, position: int) -> pd.DataFrame:
+    """The lead's activities (newest first) with their age, decay factor and the entry that counts them."""
+    events = scorer.activities_of(position)
+    recency = model.engagement.recency
+    entry_of = {canonical_item(e.activity): e.id for e in reversed(model.activity_entries) if e.activity}
+    events["entry"] = events[ACTIVITY].map(lambda v: entry_of.get(canonical_item(str(v)))) if len(events) else []
+    if recency is not None and len(events):
+        events["factor"] = decay_factors(events["age_days"].to_numpy(dtype=float), recency)
+    else:
+        events["factor"] = 0.0
+    return events.sort_values("age_days", kind="stable").reset_index(drop=True)[
+        [ACTIVITY, OCCURRED_AT, "age_days", "factor", "entry"]
+    ]
+
+
+def explain(
+    model: LeadModel,
+    leads: pd.DataFrame,
+    activities: pd.DataFrame | None,
+    lead_id: object,
+    as_of: object = None,
+    *,
+    mapping: Mapping[str, Mapping[str, str]] | None = None,
+) -> Explanation:
+    """Explain one lead's rating (the one-off form of :func:`explain_lead`)."""
+    return explain_lead(Scorer(leads, activities, as_of, mapping=mapping), model, lead_id)

@@ -1,0 +1,224 @@
+"""What a model would have done to the historical leads: per-cell and to-sales figures.
+
+Outcome columns are read only here, never by scoring. Acceptance is measured
+among leads with a recorded sales decision; conversion among leads with a
+recorded conversion value. Rates come with 95 % Wilson score intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from .data import NS_PER_DAY, to_utc_ns
+from .engine import Scorer
+from .errors import DataError
+from .model import RATINGS, SALES_ACTION, LeadModel
+from .values import TRIM_CHARS
+
+Z_95 = 1.959963984540054
+MIN_DECISIONS = 30  # cells with fewer decisions than this are flagged as too small to trust
+DAYS_PER_MONTH = 365.25 / 12
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "accepted", "won", "converted"})
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "rejected", "lost"})
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Names of the outcome and date columns of the leads table."""
+
+    accepted: str = "accepted"
+    converted: str = "converted"
+    won_amount: str = "won_amount"
+    created_at: str = "created_at"
+
+
+@dataclass(frozen=True)
+class Flags:
+    """An outcome column read as yes/no: 1.0, 0.0, or NaN where unknown."""
+
+    values: np.ndarray
+    unrecognised: int  # non-empty values that are neither yes nor no words
+
+    @property
+    def known(self) -> np.ndarray:
+        return ~np.isnan(self.values)
+
+
+def read_flags(series: pd.Series) -> Flags:
+    """Read true/false, yes/no, 1/0 (any case, trimmed); anything else is unknown."""
+    if pd.api.types.is_bool_dtype(series):
+        return Flags(series.to_numpy(dtype=float, na_value=np.nan), 0)
+    if pd.api.types.is_numeric_dtype(series):
+        numbers = series.to_numpy(dtype=float, na_value=np.nan)
+        values = np.where(np.isin(numbers, [0.0, 1.0]), numbers, np.nan)
+        return Flags(values, int((~np.isnan(numbers) & np.isnan(values)).sum()))
+    text = series.astype(object).where(series.notna(), None).map(
+        lambda v: str(v).strip(TRIM_CHARS).lower(), na_action="ignore"
+    )
+    values = np.where(text.isin(TRUE_WORDS), 1.0, np.where(text.isin(FALSE_WORDS), 0.0, np.nan))
+    unrecognised = int((text.notna() & (text != "") & np.isnan(values)).sum())
+    return Flags(values, unrecognised)
+
+
+def wilson_interval(successes: float, trials: float, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion; (nan, nan) when there are no trials."""
+    if trials <= 0:
+        return (math.nan, math.nan)
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _rate(successes: float, trials: float) -> tuple[float, float, float]:
+    rate = successes / trials if trials > 0 else math.nan
+    return (rate, *wilson_interval(successes, trials))
+
+
+def _amounts(series: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    text = series.astype(object).where(series.notna(), None).map(
+        lambda v: str(v).strip(TRIM_CHARS), na_action="ignore"
+    )
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _column(leads: pd.DataFrame, name: str) -> pd.Series | None:
+    return leads[name].reset_index(drop=True) if name in leads.columns else None
+
+
+def matrix_metrics(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes()) -> pd.DataFrame:
+    """One row per rating A1..D4: leads, share, decisions, acceptance and conversion with
+    intervals, won amount, and whether the cell has too few decisions to trust.
+
+    ``scored`` is the output of ``score``; ``leads`` the same leads in the same order.
+    """
+    rating = scored["rating"].to_numpy(dtype=object)
+    accepted = _column(leads, outcomes.accepted)
+    converted = _column(leads, outcomes.converted)
+    won = _column(leads, outcomes.won_amount)
+    accepted_flags = read_flags(accepted) if accepted is not None else None
+    converted_flags = read_flags(converted) if converted is not None else None
+    amounts = _amounts(won) if won is not None else None
+    total = len(rating)
+    rows = []
+    for cell in RATINGS:
+        in_cell = rating == cell
+        row: dict[str, float | str | bool] = {"rating": cell, "leads": int(in_cell.sum())}
+        row["share"] = row["leads"] / total if total else math.nan
+        row.update(_flag_figures("decided", "accepted", "acceptance", accepted_flags, in_cell))
+        row.update(_flag_figures("conversion_known", "converted", "conversion", converted_flags, in_cell))
+        row["won_amount"] = float(np.nansum(amounts[in_cell])) if amounts is not None else math.nan
+        row["too_few_decisions"] = accepted_flags is None or row["decided"] < MIN_DECISIONS
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("rating")
+
+
+def _flag_figures(known_name: str, hits_name: str, rate_name: str, flags: Flags | None,
+                  selected: np.ndarray) -> dict[str, float]:
+    if flags is None:
+        nan = math.nan
+        return {known_name: 0, hits_name: 0, f"{rate_name}_rate": nan, f"{rate_name}_low": nan,
+                f"{rate_name}_high": nan}
+    known = flags.known & selected
+    hits = float(np.nansum(flags.values[known]))
+    rate, low, high = _rate(hits, int(known.sum()))
+    return {known_name: int(known.sum()), hits_name: int(hits), f"{rate_name}_rate": rate,
+            f"{rate_name}_low": low, f"{rate_name}_high": high}
+
+
+@dataclass(frozen=True)
+class SalesSummary:
+    """The leads a model hands to sales, against history."""
+
+    leads: int
+    share: float
+    leads_per_month: float | None
+    months: float | None
+    decided: int
+    acceptance_rate: float
+    acceptance_low: float
+    acceptance_high: float
+    rest_acceptance_rate: float
+    conversion_rate: float
+    conversions_caught: int
+    conversions_total: int
+    conversions_caught_share: float
+    unrecognised_outcomes: int
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return asdict(self)
+
+
+def _months_spanned(leads: pd.DataFrame, outcomes: Outcomes) -> float | None:
+    for column in (outcomes.created_at, "scored_at"):
+        if column in leads.columns:
+            try:
+                stamps = to_utc_ns(leads[column].reset_index(drop=True), column, leads)
+            except DataError:
+                continue  # a date column that scoring does not need should not stop a preview
+            stamps = stamps[stamps != np.iinfo(np.int64).min]
+            if len(stamps):
+                days = (stamps.max() - stamps.min()) / NS_PER_DAY
+                return max(days / DAYS_PER_MONTH, 1.0)
+    return None
+
+
+def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes()) -> SalesSummary:
+    """Leads per month, acceptance and share of past conversions caught by the to-sales set."""
+    to_sales = (scored["action"] == SALES_ACTION).to_numpy()
+    total = len(to_sales)
+    count = int(to_sales.sum())
+    months = _months_spanned(leads, outcomes)
+    accepted = _column(leads, outcomes.accepted)
+    converted = _column(leads, outcomes.converted)
+    accepted_flags = read_flags(accepted) if accepted is not None else Flags(np.full(total, np.nan), 0)
+    converted_flags = read_flags(converted) if converted is not None else Flags(np.full(total, np.nan), 0)
+    sales_decided = accepted_flags.known & to_sales
+    rest_decided = accepted_flags.known & ~to_sales
+    acceptance = _rate(float(np.nansum(accepted_flags.values[sales_decided])), int(sales_decided.sum()))
+    rest = _rate(float(np.nansum(accepted_flags.values[rest_decided])), int(rest_decided.sum()))
+    is_won = np.nan_to_num(converted_flags.values) == 1.0
+    caught, won_total = int((is_won & to_sales).sum()), int(is_won.sum())
+    sales_known = converted_flags.known & to_sales
+    return SalesSummary(
+        leads=count,
+        share=count / total if total else math.nan,
+        leads_per_month=count / months if months else None,
+        months=months,
+        decided=int(sales_decided.sum()),
+        acceptance_rate=acceptance[0],
+        acceptance_low=acceptance[1],
+        acceptance_high=acceptance[2],
+        rest_acceptance_rate=rest[0],
+        conversion_rate=_rate(float(is_won[sales_known].sum()), int(sales_known.sum()))[0],
+        conversions_caught=caught,
+        conversions_total=won_total,
+        conversions_caught_share=caught / won_total if won_total else math.nan,
+        unrecognised_outcomes=accepted_flags.unrecognised + converted_flags.unrecognised,
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Everything the matrix page shows for one model."""
+
+    scored: pd.DataFrame
+    matrix: pd.DataFrame
+    sales: SalesSummary
+
+
+def preview(model: LeadModel, scorer: Scorer, outcomes: Outcomes = Outcomes()) -> Preview:
+    """Score the scorer's leads with ``model`` and measure the result against history."""
+    scored = scorer.score(model)
+    matrix = matrix_metrics(scored, scorer.leads, outcomes)
+    routes = {rating: model.routing.route_for(rating) for rating in RATINGS}
+    matrix["action"] = [routes[r].action for r in matrix.index]
+    matrix["sla_hours"] = [routes[r].sla_hours if routes[r].sla_hours is not None else math.nan for r in matrix.index]
+    return Preview(scored, matrix, sales_summary(scored, scorer.leads, outcomes))

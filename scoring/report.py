@@ -1,0 +1,86 @@
+"""Plain-text renderings of a preview and an explanation, for the terminal."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .explain import Explanation
+from .metrics import MIN_DECISIONS, Preview
+from .model import LETTERS, NUMBERS
+
+
+def _pct(value: float | None) -> str:
+    return "   –  " if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:6.1%}"
+
+
+def _cell_text(row: pd.Series) -> str:
+    acceptance = _pct(row["acceptance_rate"])
+    mark = "*" if row["too_few_decisions"] and row["leads"] else " "
+    route = "S" if row["action"] == "sales" else " "
+    return f"{route}{int(row['leads']):>7,} {acceptance}{mark}"  # always 16 characters
+
+
+def matrix_table(preview: Preview) -> str:
+    """The A1..D4 grid: leads and acceptance per cell, S for to-sales cells, then the headline."""
+    matrix = preview.matrix
+    width = 16
+    lines = ["Leads per cell and acceptance by sales (S = routed to sales, * = fewer than "
+             f"{MIN_DECISIONS} decisions)", "", "    " + "".join(f"{n:^{width}}" for n in NUMBERS)]
+    for letter in LETTERS:
+        cells = "".join(f"{_cell_text(matrix.loc[letter + number]):>{width}}" for number in NUMBERS)
+        lines.append(f"  {letter} {cells}")
+    lines += ["", *sales_lines(preview)]
+    return "\n".join(lines)
+
+
+def sales_lines(preview: Preview) -> list[str]:
+    sales = preview.sales
+    per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.1f}"
+    caught = "–" if math.isnan(sales.conversions_caught_share) else (
+        f"{sales.conversions_caught_share:.1%} ({sales.conversions_caught:,} of {sales.conversions_total:,})")
+    interval = "" if math.isnan(sales.acceptance_low) else (
+        f" (95% CI {sales.acceptance_low:.1%}–{sales.acceptance_high:.1%}, {sales.decided:,} decisions)")
+    lines = [
+        f"To sales: {sales.leads:,} leads ({_pct(sales.share).strip()}), {per_month} per month",
+        f"Accepted by sales: {_pct(sales.acceptance_rate).strip()}{interval}; "
+        f"the rest: {_pct(sales.rest_acceptance_rate).strip()}",
+        f"Past conversions caught: {caught}",
+    ]
+    if sales.unrecognised_outcomes:
+        lines.append(f"Note: {sales.unrecognised_outcomes:,} outcome values were not yes/no and were ignored")
+    return lines
+
+
+def explanation_text(explanation: Explanation) -> str:
+    """Why a lead got its rating, as a few aligned lines."""
+    e = explanation
+    sla = f", within {e.sla_hours:g} h" if e.sla_hours else ""
+    lines = [f"Lead {e.lead_id}: {e.rating} -> {e.action}{sla}",
+             f"Profile {e.profile_score:.1f} ({e.profile_grade})" + _clip_note(e.profile_raw, e.profile_score)]
+    for reason in e.categories:
+        lines.append(f"  {reason.label:<24} {_shown(reason.value):<24} {reason.rule[:40]:<40} "
+                     f"{reason.share:>6g} x {reason.weight:g}% = {reason.points:+.1f}")
+    lines.append(f"Engagement {e.engagement_score:.1f} ({e.engagement_grade})"
+                 + _clip_note(e.engagement_raw, e.engagement_score))
+    for activity in e.activities:
+        if activity.occurrences:
+            cap = "" if activity.max_count is None else f", cap {activity.max_count:g}"
+            lines.append(f"  {activity.label:<24} {activity.occurrences} x, decayed {activity.decayed_count:.2f}"
+                         f"{cap} x {activity.points_each:g} pts = {activity.points:+.1f}")
+    for reason in e.fields:
+        lines.append(f"  {reason.label:<24} {_shown(reason.value):<24} {reason.rule[:40]:<40} = {reason.points:+.1f}")
+    if e.as_of is not None:
+        lines.append(f"Ages measured at {e.as_of:%Y-%m-%d %H:%M} UTC")
+    return "\n".join(lines)
+
+
+def _shown(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "(missing)"
+    return str(value)[:24]
+
+
+def _clip_note(raw: float, clipped: float) -> str:
+    return f"  (sum {raw:.1f}, clipped)" if abs(raw - clipped) > 1e-9 else ""
