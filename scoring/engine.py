@@ -89,6 +89,17 @@ def decay_factors(age_days: np.ndarray, recency: Recency) -> np.ndarray:
     return np.where(inside, factors, 0.0)
 
 
+@dataclass(frozen=True)
+class ActivityCounts:
+    """How many activities could be used, and why the others could not."""
+
+    total: int = 0
+    unknown_lead: int = 0  # lead_id not in the leads table
+    no_date: int = 0  # empty occurred_at
+    after_scoring: int = 0  # occurred after the lead's scored_at (or the run's as_of)
+    usable: int = 0
+
+
 class Scorer:
     """Leads and activities prepared once, scored against any number of models.
 
@@ -114,6 +125,7 @@ class Scorer:
         self.index = pd.Index(leads[d.LEAD_ID].to_numpy(), name=d.LEAD_ID)
         self._columns: dict[str, ValueColumn] = {}
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._type_counts: dict[str, int] | None = None
         if activities is not None:
             activities = d.apply_mapping(activities, mapping.get("activities"), "activities")
             d.require_columns(activities, d.ACTIVITY_COLUMNS, "activities")
@@ -121,6 +133,7 @@ class Scorer:
         occurred = None if activities is None else d.to_utc_ns(activities[d.OCCURRED_AT], d.OCCURRED_AT, activities)
         self.as_of_ns = self._run_as_of(as_of, occurred)
         self.lead_as_of_ns = self._lead_as_of()
+        self.activity_counts = ActivityCounts()
         self._activity_rows = None if activities is None else self._join_activities(activities, occurred)
 
     def __len__(self) -> int:
@@ -147,13 +160,20 @@ class Scorer:
         return lead_as_of
 
     def _join_activities(self, activities: pd.DataFrame, occurred: np.ndarray) -> _Activities:
-        position = pd.Index(self._ids.to_numpy()).get_indexer(d.id_text(activities[d.LEAD_ID]).to_numpy())
-        known = (position >= 0) & (occurred != d.NAT)
-        known[known] &= self.lead_as_of_ns[position[known]] != d.NAT
+        all_positions = pd.Index(self._ids.to_numpy()).get_indexer(d.id_text(activities[d.LEAD_ID]).to_numpy())
+        known = (all_positions >= 0) & (occurred != d.NAT)
+        known[known] &= self.lead_as_of_ns[all_positions[known]] != d.NAT
         rows = np.flatnonzero(known)
-        position = position[rows]
+        position = all_positions[rows]
         age_days = (self.lead_as_of_ns[position] - occurred[rows]) / d.NS_PER_DAY
         keep = age_days >= 0  # activities after the lead was scored never count
+        self.activity_counts = ActivityCounts(
+            total=len(activities),
+            unknown_lead=int((all_positions < 0).sum()),
+            no_date=int((occurred == d.NAT).sum()),
+            after_scoring=int((~keep).sum()),
+            usable=int(keep.sum()),
+        )
         rows, position, age_days = rows[keep], position[keep], age_days[keep]
         types = ValueColumn(activities[d.ACTIVITY].iloc[rows]).key
         codes, names = pd.factorize(types)
@@ -161,6 +181,16 @@ class Scorer:
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
         by_type = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names) if name}
         return _Activities(position, age_days, rows, by_type)
+
+    def activity_type_counts(self) -> dict[str, int]:
+        """How often each activity type (trimmed, lower-case) occurs in the activities table."""
+        if self._type_counts is None:
+            if self.activities is None:
+                self._type_counts = {}
+            else:
+                keys = pd.Series(ValueColumn(self.activities[d.ACTIVITY]).key)
+                self._type_counts = keys[keys != ""].value_counts().to_dict()
+        return self._type_counts
 
     def column(self, name: str) -> ValueColumn:
         """The prepared view of one leads column (cached)."""

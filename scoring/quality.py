@@ -1,0 +1,83 @@
+"""A data-quality summary of the leads and activities a model is previewed on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import data as d
+from .engine import ActivityCounts, Scorer
+from .errors import DataError
+from .model import LeadModel
+from .values import canonical_item
+
+
+@dataclass(frozen=True)
+class ColumnQuality:
+    field: str
+    used_by: str  # the categories and entries that read it
+    missing_share: float  # null, NaN or blank
+    distinct: int
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    leads: int
+    first_date: pd.Timestamp | None
+    last_date: pd.Timestamp | None
+    date_column: str | None
+    columns: list[ColumnQuality]
+    absent_columns: list[str]  # fields the model reads that the leads table lacks
+    activities: ActivityCounts
+    unmatched_activity_types: list[str]  # model activities that never occur in the data
+    unused_activity_types: list[str]  # activity types in the data the model ignores
+
+    def columns_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([c.__dict__ for c in self.columns])
+
+
+def _date_span(leads: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestamp | None, str | None]:
+    for column in ("created_at", d.SCORED_AT):
+        if column in leads.columns:
+            try:
+                stamps = d.to_utc_ns(leads[column], column, leads)
+            except DataError:
+                continue
+            stamps = stamps[stamps != d.NAT]
+            if len(stamps):
+                return pd.Timestamp(stamps.min(), tz="UTC"), pd.Timestamp(stamps.max(), tz="UTC"), column
+    return None, None, None
+
+
+def _readers(model: LeadModel) -> dict[str, list[str]]:
+    readers: dict[str, list[str]] = {}
+    for category in model.profile.categories:
+        readers.setdefault(category.field, []).append(category.label or category.id)
+    for entry in model.field_entries:
+        if entry.field:
+            readers.setdefault(entry.field, []).append(entry.label or entry.id)
+    return readers
+
+
+def data_quality(scorer: Scorer, model: LeadModel) -> DataQuality:
+    """Rows, date span, missing share per column the model reads, and what happened to activities."""
+    first, last, date_column = _date_span(scorer.leads)
+    columns, absent = [], []
+    for field, readers in _readers(model).items():
+        if field not in scorer.leads.columns:
+            absent.append(field)
+            continue
+        view = scorer.column(field)
+        share = float(view.missing.mean()) if len(view) else 0.0
+        distinct = int(pd.Series(view.key[~view.missing]).nunique())
+        columns.append(ColumnQuality(field, ", ".join(readers), share, distinct))
+    present = scorer.activity_type_counts()
+    wanted = {canonical_item(e.activity): e.activity for e in model.activity_entries if e.activity}
+    return DataQuality(
+        leads=len(scorer), first_date=first, last_date=last, date_column=date_column,
+        columns=columns, absent_columns=absent, activities=scorer.activity_counts,
+        unmatched_activity_types=[name for key, name in wanted.items() if key not in present],
+        unused_activity_types=sorted(present.keys() - wanted.keys()),
+    )
+
