@@ -26,8 +26,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-FIRST_CREATED = np.datetime64("2024-07-01T00:00:00", "s")
-CREATION_DAYS = 540  # leads created over about 18 months, to late December 2025
+FIRST_CREATED = np.datetime64("2024-05-01T00:00:00", "s")
+CREATION_DAYS = 540  # leads created over about 18 months, to late October 2025
+MAX_LAG_DAYS = 270.0  # created_at to scored_at; everything ends before November 2026
 SECONDS_PER_DAY = 86_400
 
 LEAD_SOURCES = (
@@ -154,7 +155,7 @@ def _dates(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """created_at over ~18 months (growing volume) and scored_at a few days to months later."""
     days = CREATION_DAYS * np.sqrt(rng.random(n))  # more leads recently, as a business grows
     created = FIRST_CREATED + (days * SECONDS_PER_DAY).astype("timedelta64[s]")
-    lag_days = np.clip(rng.lognormal(np.log(25.0), 1.0, n), 0.05, 300.0)
+    lag_days = np.clip(rng.lognormal(np.log(25.0), 1.0, n), 0.05, MAX_LAG_DAYS)
     scored = created + (lag_days * SECONDS_PER_DAY).astype("timedelta64[s]")
     return created, scored
 
