@@ -1,0 +1,225 @@
+"""Model edits the designer makes, as pure functions: each returns a new, validated model.
+
+The app never mutates a model: it asks for an edited copy here and keeps the old
+one for undo. Every function raises ``ModelError`` (with the field path) when
+the result would be invalid, and leaves its input untouched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .errors import ModelError, Problem
+from .model import WEIGHT_TOTAL, LeadModel, Rule, validate_model
+
+# The rule table's "condition" column, in plain words, and back.
+CONDITIONS = {
+    "is one of": "in",
+    "contains any of": "contains_any",
+    "at least": "gte",
+    "below": "lt",
+    "between": "range",
+    "is missing": "missing",
+}
+CONDITION_OF = {operator: words for words, operator in CONDITIONS.items()}
+RULE_COLUMNS = ("condition", "items", "from", "to", "value")
+
+
+def _data(model: LeadModel) -> dict[str, Any]:
+    return model.model_dump(by_alias=True, exclude_none=True)
+
+
+def _category_index(model: LeadModel, category_id: str) -> int:
+    for index, category in enumerate(model.profile.categories):
+        if category.id == category_id:
+            return index
+    raise ModelError([Problem("profile.categories", f"no category with id '{category_id}'")])
+
+
+def _entry_index(model: LeadModel, entry_id: str) -> int:
+    for index, entry in enumerate(model.engagement.activities):
+        if entry.id == entry_id:
+            return index
+    raise ModelError([Problem("engagement.activities", f"no engagement entry with id '{entry_id}'")])
+
+
+def with_weights(model: LeadModel, weights: Mapping[str, float]) -> LeadModel:
+    """The model with new category weights (by category id); they must still sum to 100."""
+    data = _data(model)
+    for category in data["profile"]["categories"]:
+        if category["id"] in weights:
+            category["weight"] = float(weights[category["id"]])
+    return validate_model(data)
+
+
+def rescale_weights(weights: Mapping[str, float], keep: str) -> dict[str, float]:
+    """Weights summing to 100: ``keep`` stays as set, the others scale in proportion.
+
+    Results are whole numbers where the inputs allow; rounding is absorbed by the
+    largest of the others so the total is exactly 100.
+    """
+    kept = min(max(float(weights[keep]), 0.0), WEIGHT_TOTAL)
+    others = {key: max(float(value), 0.0) for key, value in weights.items() if key != keep}
+    room = WEIGHT_TOTAL - kept
+    if not others:
+        return {keep: WEIGHT_TOTAL}
+    total = sum(others.values())
+    if total <= 0:
+        scaled = {key: room / len(others) for key in others}
+    else:
+        scaled = {key: value * room / total for key, value in others.items()}
+    rounded = {key: float(round(value)) for key, value in scaled.items()}
+    largest = max(rounded, key=lambda key: scaled[key])
+    rounded[largest] += room - sum(rounded.values())
+    if rounded[largest] < 0:  # rounding cannot make a weight negative; fall back to exact shares
+        rounded = scaled
+    return {keep: kept, **rounded}
+
+
+def with_grades(model: LeadModel, axis: str, thresholds: Mapping[str, float]) -> LeadModel:
+    """New thresholds for ``axis`` ``"profile"`` (A..D) or ``"engagement"`` ("1".."4")."""
+    data = _data(model)
+    data[axis]["grades"] = {**data[axis]["grades"], **{str(k): float(v) for k, v in thresholds.items()}}
+    return validate_model(data)
+
+
+def with_route(model: LeadModel, rating: str, action: str, sla_hours: float | None) -> LeadModel:
+    """Route one cell; a route equal to the default is stored as no entry at all."""
+    data = _data(model)
+    route = {"action": action.strip()} | ({"sla_hours": float(sla_hours)} if sla_hours else {})
+    cells = dict(data["routing"].get("cells", {}))
+    if route == data["routing"].get("default", {"action": "nurture"}):
+        cells.pop(rating, None)
+    else:
+        cells[rating] = route
+    data["routing"]["cells"] = cells
+    return validate_model(data)
+
+
+def with_category(model: LeadModel, category_id: str, **changes: Any) -> LeadModel:
+    """The model with some fields of one category replaced (``rules`` as plain dicts or Rules)."""
+    data = _data(model)
+    category = data["profile"]["categories"][_category_index(model, category_id)]
+    category.update({key: _plain(value) for key, value in changes.items()})
+    return validate_model(data)
+
+
+def with_entry(model: LeadModel, entry_id: str, **changes: Any) -> LeadModel:
+    """The model with some fields of one engagement entry replaced; None removes a field."""
+    data = _data(model)
+    entry = data["engagement"]["activities"][_entry_index(model, entry_id)]
+    for key, value in changes.items():
+        if value is None:
+            entry.pop(key, None)
+        else:
+            entry[key] = _plain(value)
+    return validate_model(data)
+
+
+def with_activities(model: LeadModel, entries: Sequence[Mapping[str, Any]]) -> LeadModel:
+    """The model with its whole list of engagement entries replaced."""
+    data = _data(model)
+    data["engagement"]["activities"] = [
+        {key: value for key, value in entry.items() if not _is_blank(value)} for entry in entries
+    ]
+    return validate_model(data)
+
+
+def with_recency(model: LeadModel, recency: Mapping[str, Any]) -> LeadModel:
+    data = _data(model)
+    data["engagement"]["recency"] = {key: value for key, value in recency.items() if value is not None}
+    return validate_model(data)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Rule):
+        return value.model_dump(by_alias=True, exclude_none=True)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+
+
+def rules_to_rows(rules: Sequence[Rule]) -> list[dict[str, Any]]:
+    """Rules as rows of the rule table: condition, items, from, to, value."""
+    rows = []
+    for rule in rules:
+        match = rule.match
+        row: dict[str, Any] = {"condition": "", "items": [], "from": None, "to": None, "value": rule.value}
+        if match.in_ is not None:
+            row.update(condition="is one of", items=[str(item) for item in match.in_])
+        elif match.contains_any is not None:
+            row.update(condition="contains any of", items=list(match.contains_any))
+        elif match.missing:
+            row.update(condition="is missing")
+        elif match.range is not None:
+            row.update({"condition": "between", "from": match.range[0], "to": match.range[1]})
+        elif match.gte is not None and match.lt is not None:
+            row.update({"condition": "between", "from": match.gte, "to": match.lt})
+        elif match.gte is not None:
+            row.update({"condition": "at least", "from": match.gte})
+        else:
+            row.update({"condition": "below", "to": match.lt})
+        rows.append(row)
+    return rows
+
+
+def _items(value: Any) -> list[str]:
+    """Items from a table cell: a list (or array) of values, or comma-separated text."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if value is None or not hasattr(value, "__iter__"):
+        return []
+    return [str(item).strip() for item in value if not _is_blank(item) and str(item).strip()]
+
+
+def _number(value: Any) -> float | None:
+    return None if _is_blank(value) else float(value)
+
+
+def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules") -> list[dict[str, Any]]:
+    """Rows of the rule table back to rule dicts; a row without a condition is skipped.
+
+    Raises ``ModelError`` naming the row for a condition that lacks what it needs.
+    """
+    rules, problems = [], []
+    position = 0
+    for index, row in enumerate(rows):
+        condition = row.get("condition")
+        if _is_blank(condition):
+            continue
+        where = f"{path}[{position}]"
+        position += 1
+        operator = CONDITIONS.get(str(condition))
+        low, high, items = _number(row.get("from")), _number(row.get("to")), _items(row.get("items"))
+        if operator is None:
+            problems.append(Problem(where, f"unknown condition {condition!r}; use one of {', '.join(CONDITIONS)}"))
+            continue
+        match: dict[str, Any]
+        if operator in ("in", "contains_any"):
+            if not items:
+                problems.append(Problem(where, f"'{condition}' needs at least one item (row {index + 1})"))
+                continue
+            match = {operator: items}
+        elif operator == "gte":
+            match = {"gte": low}
+        elif operator == "lt":
+            match = {"lt": high}
+        elif operator == "range":
+            match = {"range": [low, high]}
+        else:
+            match = {"missing": True}
+        if None in match.values():
+            problems.append(Problem(where, f"'{condition}' needs a number in "
+                                           f"{'from' if operator == 'gte' else 'to'} (row {index + 1})"))
+            continue
+        value = _number(row.get("value"))
+        rules.append({"match": match, "value": 0.0 if value is None else value})
+    if problems:
+        raise ModelError(problems)
+    return rules
