@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-FIRST_CREATED = np.datetime64("2024-05-01T00:00:00", "s")
-CREATION_DAYS = 540  # leads created over about 18 months, to late October 2025
+FIRST_CREATED = np.datetime64("2024-04-01T00:00:00", "s")
+CREATION_DAYS = 570  # leads created over about 19 months, to late October 2025
 MAX_LAG_DAYS = 270.0  # created_at to scored_at; everything ends before November 2026
 SECONDS_PER_DAY = 86_400
 
@@ -152,7 +152,7 @@ def _latent_traits(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nda
 
 
 def _dates(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """created_at over ~18 months (growing volume) and scored_at a few days to months later."""
+    """created_at over ~19 months (growing volume) and scored_at a few days to months later."""
     days = CREATION_DAYS * np.sqrt(rng.random(n))  # more leads recently, as a business grows
     created = FIRST_CREATED + (days * SECONDS_PER_DAY).astype("timedelta64[s]")
     lag_days = np.clip(rng.lognormal(np.log(25.0), 1.0, n), 0.05, MAX_LAG_DAYS)
@@ -317,13 +317,11 @@ def generate(n_leads: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
-    """Arrow to pandas keeping nullable integers and booleans (``Int64``, ``boolean``)."""
+    """Arrow to pandas: nullable ``Int64``/``boolean`` where a column may have gaps, plain otherwise."""
     mapping = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
     frame = table.to_pandas(types_mapper=mapping.get)
-    for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype(str)
-    return frame
+    plain = {"lead_id": "int64", "converted": "bool", "activity": "str"}
+    return frame.astype({column: dtype for column, dtype in plain.items() if column in frame.columns})
 
 
 def write_table(table: pa.Table, path: Path, fmt: str) -> None:
