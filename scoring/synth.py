@@ -269,7 +269,7 @@ def _outcomes(rng: np.random.Generator, fit: np.ndarray, intent: np.ndarray,
     decided = rng.random(n) < _sigmoid(-0.2 + 0.7 * fit + 0.8 * intent)
     quality = 1.2 * fit + 1.1 * intent + 0.7 * rng.standard_normal(n)
     accepted = rng.random(n) < _sigmoid(quality - 0.9)
-    converted = accepted & decided & (rng.random(n) < _sigmoid(0.6 * quality - 1.3))
+    converted = accepted & decided & (rng.random(n) < _sigmoid(0.6 * quality - 2.0))
     amount = rng.lognormal(np.log(9_000.0), 0.7, n) * np.power(employees, 0.25)
     return {
         "accepted": pa.array(accepted, mask=~decided),
