@@ -105,7 +105,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def _pick(rng: np.random.Generator, values: tuple[str, ...] | list[str], index: np.ndarray) -> pa.Array:
+def _pick(values: tuple[str, ...] | list[str], index: np.ndarray) -> pa.Array:
     """Strings ``values[index]`` as an Arrow array."""
     return pa.array(list(values), pa.string()).take(pa.array(index))
 
@@ -116,7 +116,7 @@ def _tiered_text(rng: np.random.Generator, tiers: tuple[tuple[str, ...], ...], t
     offsets = np.cumsum([0] + [len(group) for group in tiers])
     sizes = np.diff(offsets)
     index = offsets[tier] + np.floor(rng.random(len(tier)) * sizes[tier]).astype(np.int64)
-    return _pick(rng, flat, index)
+    return _pick(flat, index)
 
 
 def _noisy(rng: np.random.Generator, trait: np.ndarray, loading: float) -> np.ndarray:
@@ -201,15 +201,15 @@ def _country_text(rng: np.random.Generator, tier: np.ndarray) -> pa.Array:
     other = rng.random(n) < 0.12
     variant = np.where(other & (counts[country] > 1),
                        1 + np.floor(rng.random(n) * (counts[country] - 1)).astype(np.int64), 0)
-    return _pick(rng, spellings, first[country] + variant)
+    return _pick(spellings, first[country] + variant)
 
 
 def _company(rng: np.random.Generator, n: int) -> pa.Array:
     """Company names such as "Summit Analytics GmbH" or "Nova Labs, Inc."."""
-    word = _pick(rng, COMPANY_WORDS, rng.integers(0, len(COMPANY_WORDS), n))
-    noun = _pick(rng, COMPANY_NOUNS, rng.integers(0, len(COMPANY_NOUNS), n))
+    word = _pick(COMPANY_WORDS, rng.integers(0, len(COMPANY_WORDS), n))
+    noun = _pick(COMPANY_NOUNS, rng.integers(0, len(COMPANY_NOUNS), n))
     suffix_index = rng.integers(0, len(COMPANY_SUFFIXES), n)
-    suffix = _pick(rng, [s if s.startswith(",") or not s else " " + s for s in COMPANY_SUFFIXES], suffix_index)
+    suffix = _pick([s if s.startswith(",") or not s else " " + s for s in COMPANY_SUFFIXES], suffix_index)
     name = pc.binary_join_element_wise(word, noun, " ")
     return pc.binary_join_element_wise(name, suffix, "")
 
@@ -302,7 +302,7 @@ def generate_tables(n_leads: int, seed: int) -> tuple[pa.Table, pa.Table]:
         "annual_revenue": pa.array(revenue, mask=rng.random(n_leads) < 0.10),
         "job_title": _mess_text(rng, title, 0.02, 0.005, 0.03, 0.02),
         "country": _mess_text(rng, country, 0.015, 0.003, 0.02, 0.02),
-        "lead_source": _pick(rng, LEAD_SOURCES, source),
+        "lead_source": _pick(LEAD_SOURCES, source),
         "total_visits": pa.array(visits.astype(np.int64), mask=rng.random(n_leads) < 0.01),
         **_outcomes(rng, fit, intent, employees),
     }
