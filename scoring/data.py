@@ -104,7 +104,36 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
         raise DataError(f"not a readable CSV file: {reason}", source=label,
                         row=int(found.group(1)) if found else None) from None
     frame.columns = [str(column).strip() for column in frame.columns]
+    if len(frame) != _physical_data_lines(text):
+        frame.attrs["line_numbers"] = LineNumbers(_record_start_lines(text, delimiter))
     return frame
+
+
+class LineNumbers:
+    """File line of each data row, for CSVs where rows and lines differ (blank lines,
+    line breaks inside quotes). Shared, not copied, when pandas copies ``attrs``."""
+
+    def __init__(self, lines: list[int]):
+        self.lines = np.asarray(lines, dtype=np.int64)
+
+    def __deepcopy__(self, memo: dict) -> LineNumbers:
+        return self
+
+
+def _physical_data_lines(text: str) -> int:
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    return lines - 1  # the header
+
+
+def _record_start_lines(text: str, delimiter: str) -> list[int]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    starts, previous_end = [], 0
+    for record in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if record and any(field.strip() for field in record):
+            starts.append(start)
+    return starts[1:]  # drop the header
 
 
 def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str] | None, table: str = "leads") -> pd.DataFrame:
@@ -155,9 +184,13 @@ def id_text(values: pd.Series) -> pd.Series:
         return text.where(values.notna(), None).astype(object)
     if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("Int64").astype(str).where(values.notna(), None).astype(object)
-    return values.astype(object).where(values.notna(), None).map(
-        lambda v: None if v is None else str(v).strip(), na_action="ignore"
-    )
+    return values.astype(object).where(values.notna(), None).map(_one_id_text, na_action="ignore")
+
+
+def _one_id_text(value: object) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip(" \t\r\n")
 
 
 def check_lead_ids(frame: pd.DataFrame) -> pd.Series:
@@ -181,6 +214,9 @@ def check_lead_ids(frame: pd.DataFrame) -> pd.Series:
 
 def _row_label(frame: pd.DataFrame, position: int) -> str:
     """Where a row is: its file line for a CSV read by ``read_table`` (header is line 1)."""
+    numbers = frame.attrs.get("line_numbers")
+    if numbers is not None and position < len(numbers.lines):
+        return f"line {int(numbers.lines[position])}"
     if frame.attrs.get("source") is not None:
         return f"line {position + 2}"
     return f"row {position}"

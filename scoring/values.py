@@ -22,12 +22,15 @@ def canonical_item(item: str | int | float) -> str:
     """How an ``in`` item compares: trimmed lower-case text, whole numbers as integers."""
     if isinstance(item, bool):
         return str(item).lower()
-    if isinstance(item, int | float):
-        return _number_text(float(item))
+    if isinstance(item, int):
+        return str(item)
+    if isinstance(item, float):
+        return _number_text(item)
     return item.strip(TRIM_CHARS).lower()
 
 
 def _number_text(number: float) -> str:
+    """Whole numbers as integer text (``1.0`` -> ``"1"``, ``1e20`` -> ``"100000000000000000000"``)."""
     if np.isfinite(number) and float(number).is_integer():
         return str(int(number))
     return repr(float(number)).lower()
@@ -65,10 +68,10 @@ class ValueColumn:
         """Each present value as text (numbers in their canonical form), NA when null."""
         values = self._values
         if _is_number_dtype(values):
-            return pd.Series(_numbers_as_text(values.to_numpy(dtype=float, na_value=np.nan)), dtype=object)
+            return pd.Series(_numbers_as_text(values.to_numpy(dtype=float, na_value=np.nan)), dtype="string")
         if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
-            return values.astype(object).where(values.notna(), None)
-        return self._as_objects.map(_object_text, na_action="ignore")
+            return values.astype("string")
+        return self._as_objects.map(_object_text, na_action="ignore").astype("string")
 
     @cached_property
     def key(self) -> np.ndarray:
@@ -129,8 +132,11 @@ def _numbers_as_text(numbers: np.ndarray) -> np.ndarray:
     """Vectorised ``_number_text``; None where NaN."""
     text = numbers.astype(str).astype(object)
     with np.errstate(invalid="ignore"):
-        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 2**63)
-    text[whole] = numbers[whole].astype(np.int64).astype(str)
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers)
+        small = whole & (np.abs(numbers) < 2**63)
+    text[small] = numbers[small].astype(np.int64).astype(str)
+    huge = np.flatnonzero(whole & ~small)  # beyond int64: rare, so a Python loop is fine
+    text[huge] = [str(int(number)) for number in numbers[huge]]
     text[np.isnan(numbers)] = None
     return text
 

@@ -155,8 +155,6 @@ def test_unparseable_date_without_source_names_row():
         to_utc_ns(pd.Series(["2024-01-01", "nope"]), "scored_at")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: blank lines are skipped by the reader but the line number "
-                   "is computed as position+2, so 'xx' on line 4 is reported as line 3")
 def test_unparseable_date_line_counts_blank_lines(tmp_path):
     path = write(tmp_path, "leads.csv", "lead_id,scored_at\n1,2024-01-01\n\n2,xx\n")
     frame = read_table(path)

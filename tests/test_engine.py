@@ -464,8 +464,6 @@ def test_lead_ids_join_float_activity_ids_with_text_lead_ids():
     assert engagement_of(activity_model(points=10), leads, activities) == [10.0, 10.0]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: id_text turns an object-column float 17.0 into '17.0', "
-                   "so it does not join lead 17 (the project says 17, 17.0 and ' 17' are one id)")
 def test_lead_ids_join_float_in_object_column():
     leads = pd.DataFrame({"lead_id": pd.Series([17.0, "x"], dtype=object), "x": "v"})
     activities = acts([("17", "demo", AS_OF)])
