@@ -223,3 +223,15 @@ def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules") -> lis
     if problems:
         raise ModelError(problems)
     return rules
+
+
+def with_columns(model: LeadModel, leads: Mapping[str, str], activities: Mapping[str, str]) -> LeadModel:
+    """The model with a new column mapping; identity entries (field == column) are dropped."""
+    data = _data(model)
+    leads = {field: column for field, column in leads.items() if column and column != field}
+    activities = {field: column for field, column in activities.items() if column and column != field}
+    if leads or activities:
+        data["columns"] = {"leads": leads, "activities": activities}
+    else:
+        data.pop("columns", None)
+    return validate_model(data)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import data as d
 from .errors import DataError
-from .model import LETTERS, NUMBERS, EngagementEntry, LeadModel, Recency, Rule
+from .model import LETTERS, NUMBERS, Category, EngagementEntry, LeadModel, Recency, Rule
 from .values import ValueColumn, canonical_item
 
 TOLERANCE = 1e-9
@@ -220,10 +220,14 @@ class Scorer:
         counted = decayed if entry.max_count is None else np.minimum(decayed, entry.max_count)
         return ActivityOutcome(decayed, counted, (entry.points or 0.0) * counted)
 
+    def evaluate_category(self, category: Category) -> RuleOutcome:
+        """Per lead: the value one category gives and which rule gave it."""
+        return self._rule_outcome(category.field, category.rules, category.default)
+
     def evaluate(self, model: LeadModel) -> Evaluation:
         """Every intermediate result of ``model`` on these leads (what ``explain`` reads)."""
         d.require_columns(self.leads, model.lead_fields())
-        categories = {c.id: self._rule_outcome(c.field, c.rules, c.default) for c in model.profile.categories}
+        categories = {c.id: self.evaluate_category(c) for c in model.profile.categories}
         profile_raw = sum(
             (c.weight * categories[c.id].value / 100.0 for c in model.profile.categories), np.zeros(len(self))
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import data as d
@@ -81,3 +82,22 @@ def data_quality(scorer: Scorer, model: LeadModel) -> DataQuality:
         unused_activity_types=sorted(present.keys() - wanted.keys()),
     )
 
+
+
+def value_coverage(scorer: Scorer, model: LeadModel, category_id: str, limit: int = 25) -> pd.DataFrame:
+    """The most common values of a category's column, how many leads have each, and the rule
+    each one meets ("default" when none): what a workshop checks before trusting a rule."""
+    category = next(c for c in model.profile.categories if c.id == category_id)
+    outcome = scorer.evaluate_category(category)
+    view = scorer.column(category.field)
+    key = pd.Series(np.where(view.missing, "", view.key), dtype=object)
+    shown = pd.Series(np.where(view.missing, "(missing)", view.text), dtype=object)
+    frame = pd.DataFrame({"key": key, "value": shown, "rule": outcome.rule_index, "points": outcome.value})
+    grouped = frame.groupby("key", sort=False).agg(leads=("rule", "size"), rule=("rule", "first"),
+                                                    share=("points", "first"))
+    spellings = frame.groupby(["key", "value"], sort=False).size().sort_values(ascending=False)
+    most_common = spellings.reset_index().drop_duplicates("key").set_index("key")["value"]
+    grouped["value"] = most_common.reindex(grouped.index)
+    grouped = grouped.sort_values("leads", ascending=False).head(limit).reset_index()
+    grouped["rule"] = [("default" if index < 0 else f"rule {index + 1}") for index in grouped["rule"]]
+    return grouped[["value", "leads", "rule", "share"]]

@@ -74,6 +74,11 @@ class ValueColumn:
         return self._as_objects.map(_object_text, na_action="ignore").astype("string")
 
     @cached_property
+    def text(self) -> np.ndarray:
+        """Trimmed text as written (case kept); '' where missing. For showing values."""
+        return self._raw_text.str.strip(TRIM_CHARS).fillna("").to_numpy(dtype=object)
+
+    @cached_property
     def key(self) -> np.ndarray:
         """Trimmed, lower-case text for ``in``; '' where missing."""
         text = self._raw_text.str.strip(TRIM_CHARS).str.lower()
