@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import data
 from .engine import Scorer
-from .errors import LeadGridError, ModelError
+from .errors import DataError, LeadGridError, ModelError
 from .explain import explain_lead
 from .metrics import Outcomes, preview
 from .model import LeadModel
@@ -86,10 +86,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UsageError(f"--out must end in .csv or .parquet; got {args.out!r}")
     model = load_model(args.model)
     scored = _scorer(model, args).score(model)
-    if OUTPUT_FORMATS[suffix] == "csv":
-        scored.to_csv(args.out)
-    else:
-        scored.to_parquet(args.out)
+    try:
+        if OUTPUT_FORMATS[suffix] == "csv":
+            scored.to_csv(args.out)
+        else:
+            scored.to_parquet(args.out)
+    except OSError as error:
+        raise DataError(f"cannot write the scores: {error.strerror or error}", source=args.out) from None
     ratings = scored["rating"].value_counts()
     to_sales = int((scored["action"] == "sales").sum())
     print(f"scored {len(scored):,} leads -> {args.out} ({to_sales:,} to sales; "
@@ -200,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: {error}", file=sys.stderr)
         return BAD_INPUT
     except OSError as error:
-        print(f"{PROG}: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"{PROG}: {where}{error.strerror or error}", file=sys.stderr)
         return BAD_INPUT
     except (pd.errors.ParserError, ValueError) as error:
         print(f"{PROG}: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)

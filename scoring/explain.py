@@ -42,7 +42,7 @@ class ActivityReason:
     activity: str
     points_each: float
     max_count: float | None
-    occurrences: int  # activities of this type that count (not after the lead was scored)
+    occurrences: int  # activities of this type that count: not after the lead was scored, not too old
     decayed_count: float  # D: sum of their decay factors
     counted: float  # min(D, max_count)
     points: float
@@ -144,7 +144,11 @@ def explain_lead(scorer: Scorer, model: LeadModel, lead_id: object) -> Explanati
 def _activity_reason(scorer: Scorer, model: LeadModel, outcome, entry, position: int) -> ActivityReason:
     events = scorer.activities_of(position)
     wanted = canonical_item(entry.activity)
-    occurrences = int((events[ACTIVITY].map(lambda v: canonical_item(str(v))) == wanted).sum()) if len(events) else 0
+    max_age = model.engagement.recency.max_age_days if model.engagement.recency else None
+    counts = events[ACTIVITY].map(lambda v: canonical_item(str(v))) == wanted if len(events) else []
+    if len(events) and max_age is not None:
+        counts &= events["age_days"] <= max_age  # older activities add nothing, so they are not counted
+    occurrences = int(sum(counts))
     return ActivityReason(
         entry.id, entry.label or entry.id, entry.activity, float(entry.points), entry.max_count, occurrences,
         float(outcome.decayed_count[position]), float(outcome.counted[position]), float(outcome.points[position]),

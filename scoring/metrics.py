@@ -72,7 +72,9 @@ def wilson_interval(successes: float, trials: float, z: float = Z_95) -> tuple[f
     denominator = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if successes <= 0 else max(0.0, centre - half)  # exact ends: rounding must not
+    high = 1.0 if successes >= trials else min(1.0, centre + half)  # exclude p = 0 or p = 1
+    return (low, high)
 
 
 def _rate(successes: float, trials: float) -> tuple[float, float, float]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -31,9 +33,23 @@ WEIGHT_TOTAL = 100.0
 WEIGHT_TOLERANCE = 0.01
 OPERATORS = ("in", "contains_any", "gte", "lt", "range", "missing")
 
-Scalar = Annotated[str | int | float, Field(union_mode="left_to_right")]
-RuleValue = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+# Characters a model's text may not hold: control characters other than tab and line
+# breaks, and the ones YAML reads as line breaks or refuses (they could not round-trip).
+_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _scalar_item(value: Any) -> Any:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str | int | float):
+        return value
+    raise ValueError(f"an item must be text or a number; got {value!r}")
+
+
+Scalar = Annotated[str | int | float, Field(union_mode="left_to_right"), BeforeValidator(_scalar_item)]
+# strict: a number must be written as a number (not "30", not true)
+RuleValue = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False, strict=True)]
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 
 
 class PathError(ValueError):
@@ -48,8 +64,27 @@ class PathError(ValueError):
         super().__init__("; ".join(message for _, message in problems))
 
 
+def _text_problems(key: str, value: Any) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        found = _FORBIDDEN_TEXT.search(value)
+        if found:
+            return [(key, f"text may not contain the control character U+{ord(found.group()):04X}")]
+    elif isinstance(value, list):
+        return [problem for index, item in enumerate(value) for problem in _text_problems(f"{key}[{index}]", item)]
+    return []
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable_text(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            problems = [p for key, value in data.items() for p in _text_problems(str(key), value)]
+            if problems:
+                raise PathError(problems)
+        return data
 
 
 def _fmt(number: float) -> str:
@@ -170,7 +205,12 @@ class NumberGrades(_Strict):
     @classmethod
     def _keys_as_text(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {str(key): value for key, value in data.items()}
+            as_text = {str(key): value for key, value in data.items()}
+            if len(as_text) != len(data):
+                clashing = sorted({str(key) for key in data if not isinstance(key, str) and str(key) in data})
+                raise PathError([(name, f"grade {name} is given twice (as {name} and \"{name}\")")
+                                 for name in clashing])
+            return as_text
         return data
 
     @model_validator(mode="after")
@@ -238,13 +278,13 @@ class EngagementEntry(_Strict):
         return self.activity is not None
 
 
-def _duplicate_ids(items: list[Any], list_name: str) -> list[tuple[str, str]]:
+def _duplicate_ids(items: list[Any], list_name: str, full_name: str) -> list[tuple[str, str]]:
     first_seen: dict[str, int] = {}
     problems = []
     for index, item in enumerate(items):
         if item.id in first_seen:
             problems.append((f"{list_name}[{index}].id",
-                             f"duplicate id '{item.id}' (also {list_name}[{first_seen[item.id]}])"))
+                             f"duplicate id '{item.id}' (also {full_name}[{first_seen[item.id]}])"))
         else:
             first_seen[item.id] = index
     return problems
@@ -258,7 +298,7 @@ class Profile(_Strict):
 
     @model_validator(mode="after")
     def _weights_and_ids(self) -> Profile:
-        problems = _duplicate_ids(self.categories, "categories")
+        problems = _duplicate_ids(self.categories, "categories", "profile.categories")
         total = sum(category.weight for category in self.categories)
         if not math.isclose(total, WEIGHT_TOTAL, abs_tol=WEIGHT_TOLERANCE):
             weights = ", ".join(f"{c.id} {_fmt(c.weight)}" for c in self.categories)
@@ -277,7 +317,7 @@ class Engagement(_Strict):
 
     @model_validator(mode="after")
     def _ids_and_recency(self) -> Engagement:
-        problems = _duplicate_ids(self.activities, "activities")
+        problems = _duplicate_ids(self.activities, "activities", "engagement.activities")
         if self.recency is None and any(entry.is_activity for entry in self.activities):
             problems.append(("recency", "activity entries need a recency (half_life_days or windows)"))
         if problems:

@@ -8,6 +8,7 @@ country list ``in: [NO, SE]`` means Norway and Sweden, not false.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from .errors import ModelError, Problem
 from .model import LeadModel, validate_model
 
 MAX_MODEL_BYTES = 1024 * 1024
-_BOOL_WORDS = {"true", "false"}
 
 
 def load_model(path: str | Path) -> LeadModel:
@@ -58,7 +58,9 @@ def read_yaml(text: str, source: str | None = None) -> tuple[Any, dict[str, int]
     if node is None:
         raise ModelError([Problem("", "the file is empty; a model is a mapping of keys", 1)], source)
     lines: dict[str, int] = {}
-    data = _build(node, "", lines, _ScalarReader(), source)
+    data = _build(node, "", lines, source)
+    if data is None:
+        raise ModelError([Problem("", "the file is empty; a model is a mapping of keys", 1)], source)
     return data, lines
 
 
@@ -78,17 +80,42 @@ def _refuse_aliases_and_tags(text: str, source: str | None) -> None:
             raise ModelError([Problem("", f"YAML tags are not allowed in a model file (found {event.tag})", line)], source)
 
 
-class _ScalarReader(yaml.SafeLoader):
-    def __init__(self) -> None:
-        super().__init__("")
+_INT = re.compile(r"[-+]?[0-9]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_OCTAL = re.compile(r"0o[0-7]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INFINITY = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+_TRUE_WORDS = {"true", "True", "TRUE"}
+_FALSE_WORDS = {"false", "False", "FALSE"}
+# Keys whose plain values are always text: "version: 2027.10" keeps its trailing zero.
+TEXT_KEYS = {"name", "version", "description", "label", "id", "field", "activity", "action", "contains_any"}
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        value = self.construct_object(node)
-        if isinstance(value, bool) and node.value.lower() not in _BOOL_WORDS:
-            return node.value
-        if not isinstance(value, str | int | float | bool) and value is not None:
-            return node.value  # dates and other YAML 1.1 types stay as written
-        return value
+
+def scalar_value(node: yaml.ScalarNode, as_text: bool = False) -> Any:
+    """A scalar by the YAML 1.2 core schema: quoted is text; plain is null, bool, int, float
+    or text. ``yes``, ``no``, ``012:30``, ``1_000`` and dates stay text; ``012`` is 12."""
+    text = node.value
+    if node.style is not None or as_text:
+        return text
+    if text in _NULL_WORDS:
+        return None
+    if text in _TRUE_WORDS or text in _FALSE_WORDS:
+        return text in _TRUE_WORDS
+    if _INT.fullmatch(text):
+        return int(text)
+    if _HEX.fullmatch(text):
+        return int(text, 16)
+    if _OCTAL.fullmatch(text):
+        return int(text[2:], 8)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if _INFINITY.fullmatch(text):
+        return float(text.replace(".", ""))
+    if _NAN.fullmatch(text):
+        return float("nan")
+    return text
 
 
 def _child(path: str, key: Any) -> str:
@@ -97,7 +124,7 @@ def _child(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _build(node: yaml.Node, path: str, lines: dict[str, int], reader: _ScalarReader, source: str | None) -> Any:
+def _build(node: yaml.Node, path: str, lines: dict[str, int], source: str | None, as_text: bool = False) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -105,16 +132,17 @@ def _build(node: yaml.Node, path: str, lines: dict[str, int], reader: _ScalarRea
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ModelError([Problem(path, "a key must be plain text", line)], source)
-            key = reader.scalar(key_node)
-            if key in result:
+            key = scalar_value(key_node)
+            if key in result or str(key) in {str(k) for k in result}:
                 raise ModelError([Problem(_child(path, key), "duplicate key", line)], source)
             child = f"{path}.{key}" if path else str(key)
             lines[child] = line
-            result[key] = _build(value_node, child, lines, reader, source)
+            text_value = key in TEXT_KEYS or path == "owners"
+            result[key] = _build(value_node, child, lines, source, text_value)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, f"{path}[{index}]", lines, reader, source) for index, item in enumerate(node.value)]
-    return reader.scalar(node)
+        return [_build(item, f"{path}[{index}]", lines, source, as_text) for index, item in enumerate(node.value)]
+    return scalar_value(node, as_text)
 
 
 class _FlowDict(dict):

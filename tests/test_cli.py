@@ -274,8 +274,6 @@ def test_score_into_missing_directory_exits_1_one_line(capsys, files, tmp_path):
     assert "nodir" in assert_one_line_error(err)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an OSError without a filename prints an empty location: "
-                                       "'leadgrid: : Cannot save file into a non-existent directory'")
 def test_score_into_missing_directory_message_has_no_empty_location(capsys, files, tmp_path):
     _, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "nodir" / "x.csv")
     assert not err.startswith("leadgrid: : ")

@@ -178,14 +178,10 @@ def test_wilson_interval_other_z():
     assert (low, high) == pytest.approx((centre - half, centre + half), abs=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rounding puts the upper bound of n of n just below 1 "
-                                       "(10 of 10 -> 0.9999999999999999), so the interval excludes p")
 def test_wilson_interval_all_successes_reaches_one_exactly():
     assert wilson_interval(10, 10)[1] == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rounding puts the lower bound of 0 of n just above 0 "
-                                       "(0 of 3 -> 5.55e-17), so the interval excludes p")
 def test_wilson_interval_no_successes_starts_at_zero_exactly():
     assert wilson_interval(0, 3)[0] == 0.0
 
@@ -196,10 +192,7 @@ def test_wilson_interval_contains_p_and_stays_within_unit_interval(trials, data)
     low, high = wilson_interval(successes, trials)
     p = successes / trials
     assert 0.0 <= low <= high <= 1.0
-    if 0 < successes < trials:
-        assert low <= p <= high
-    else:  # the ends are off by at most a rounding error (see the xfail tests above)
-        assert low - 1e-12 <= p <= high + 1e-12
+    assert low <= p <= high
 
 
 @given(trials=st.integers(1, 1000), factor=st.integers(2, 20), data=st.data())
