@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import ModelError, Problem
-from .model import WEIGHT_TOTAL, LeadModel, Rule, validate_model
+from .model import RATINGS, WEIGHT_TOTAL, LeadModel, Rule, validate_model
 
 # The rule table's "condition" column, in plain words, and back.
 CONDITIONS = {
@@ -145,6 +145,29 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
+def table_records(table: Any) -> list[dict[str, Any]]:
+    """Rows of an edited table (a DataFrame) as plain comparable dicts: NaN -> None, arrays -> lists."""
+    records = []
+    for row in table.to_dict(orient="records"):
+        records.append({key: _plain_cell(value) for key, value in row.items()})
+    return records
+
+
+def _plain_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "__iter__"):
+        return [str(item) for item in value]
+    if _is_blank(value):
+        return None
+    try:
+        if value is not None and value != value:  # pd.NA and other NaN-likes
+            return None
+    except TypeError:
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
 def rules_to_rows(rules: Sequence[Rule]) -> list[dict[str, Any]]:
     """Rules as rows of the rule table: condition, items, from, to, value."""
     rows = []
@@ -235,3 +258,28 @@ def with_columns(model: LeadModel, leads: Mapping[str, str], activities: Mapping
     else:
         data.pop("columns", None)
     return validate_model(data)
+
+
+def with_routing(model: LeadModel, rows: Sequence[Mapping[str, Any]]) -> LeadModel:
+    """The model with cells routed as the rows say ({rating, action, sla_hours}); a cell whose
+    route equals the default is stored as no entry."""
+    data = _data(model)
+    default = data["routing"].get("default", {"action": "nurture"})
+    cells = {}
+    for row in rows:
+        action = "" if _is_blank(row.get("action")) else str(row["action"]).strip()
+        sla = _number(row.get("sla_hours"))
+        route = {"action": action} | ({"sla_hours": sla} if sla else {})
+        if route != default:
+            cells[str(row["rating"])] = route
+    data["routing"]["cells"] = cells
+    return validate_model(data)
+
+
+def routing_rows(model: LeadModel) -> list[dict[str, Any]]:
+    """Every cell A1..D4 with its action and SLA, for the routing table."""
+    rows = []
+    for rating in RATINGS:
+        route = model.routing.route_for(rating)
+        rows.append({"rating": rating, "action": route.action, "sla_hours": route.sla_hours})
+    return rows

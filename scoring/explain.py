@@ -68,6 +68,19 @@ class Explanation:
     activities: list[ActivityReason] = field(default_factory=list)
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def category_table(self) -> pd.DataFrame:
+        """One row per profile category: value, rule met, share, weight, points."""
+        return pd.DataFrame([{"category": r.label, "value": _plain(r.value), "rule": r.rule, "share": r.share,
+                              "weight": r.weight, "points": r.points} for r in self.categories])
+
+    def engagement_table(self) -> pd.DataFrame:
+        """One row per engagement entry that added something (or had activities)."""
+        rows = [{"entry": a.label, "how": f"{a.occurrences} × {a.activity}, faded to {a.decayed_count:.2f}"
+                 + ("" if a.max_count is None else f" (cap {a.max_count:g})"), "points": a.points}
+                for a in self.activities if a.occurrences or a.points]
+        rows += [{"entry": r.label, "how": f"{_plain(r.value)} → {r.rule}", "points": r.points} for r in self.fields]
+        return pd.DataFrame(rows, columns=["entry", "how", "points"])
+
     def as_dict(self) -> dict[str, object]:
         """Plain data (for JSON): events as a list of records with ISO timestamps."""
         data = asdict(self)

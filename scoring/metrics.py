@@ -224,3 +224,14 @@ def preview(model: LeadModel, scorer: Scorer, outcomes: Outcomes = Outcomes()) -
     matrix["action"] = [routes[r].action for r in matrix.index]
     matrix["sla_hours"] = [routes[r].sla_hours if routes[r].sla_hours is not None else math.nan for r in matrix.index]
     return Preview(scored, matrix, sales_summary(scored, scorer.leads, outcomes))
+
+
+def cell_leads(result: Preview, leads: pd.DataFrame, rating: str, fields: list[str],
+               outcomes: Outcomes = Outcomes(), limit: int = 500) -> pd.DataFrame:
+    """The leads of one cell, best profile first: scores, the fields the model reads, outcomes."""
+    scored = result.scored.reset_index()
+    in_cell = (scored["rating"] == rating).to_numpy()
+    columns = [c for c in dict.fromkeys([*fields, outcomes.accepted, outcomes.converted]) if c in leads.columns]
+    table = pd.concat([scored.loc[in_cell, ["lead_id", "profile_score", "engagement_score"]].reset_index(drop=True),
+                       leads.iloc[np.flatnonzero(in_cell)][columns].reset_index(drop=True)], axis=1)
+    return table.sort_values(["profile_score", "engagement_score"], ascending=False).head(limit)

@@ -1,0 +1,60 @@
+"""LeadGrid designer: page setup, the session, the sidebar, and navigation. Run with
+``streamlit run app.py`` (or ``make app``)."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+import app_state
+from scoring import DataError
+
+
+def sidebar() -> None:
+    """Model name, the headline for the to-sales set, undo/redo, and the change history."""
+    model = app_state.model()
+    with st.sidebar:
+        st.markdown(f"### {model.name}")
+        st.caption(f"version {model.version or '–'} · draft `{st.session_state[app_state.DRAFT_ID]}`")
+        try:
+            sales = app_state.current_preview().sales
+            per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
+            accepted = "–" if sales.decided == 0 else f"{sales.acceptance_rate:.0%}"
+            st.metric("Leads to sales per month", per_month,
+                      help="Leads the model routes to sales, per month of the historical data.")
+            st.metric("Accepted by sales", accepted,
+                      help="Share of the to-sales leads with a recorded decision that sales accepted.")
+        except DataError as error:
+            st.warning(f"The model cannot score this data: {error}")
+        undo_col, redo_col = st.columns(2)
+        undo_col.button("↶ Undo", key="undo", on_click=app_state.undo, width="stretch",
+                        disabled=not st.session_state[app_state.UNDO],
+                        help="Take back the last change to the model.")
+        redo_col.button("↷ Redo", key="redo", on_click=app_state.redo, width="stretch",
+                        disabled=not st.session_state[app_state.REDO],
+                        help="Apply again the change you took back.")
+        history = st.session_state[app_state.HISTORY]
+        with st.expander(f"Change history ({len(history)})", expanded=False):
+            for entry in reversed(history[-50:]):
+                st.caption(f"{time.strftime('%H:%M', time.localtime(entry.at))} · {entry.text}")
+
+
+def main() -> None:
+    st.set_page_config(page_title="LeadGrid", page_icon="🎯", layout="wide")
+    app_state.init()
+    if notice := st.session_state.pop(app_state.NOTICE, None):
+        st.toast(notice)
+    pages = [
+        st.Page("pages/1_data.py", title="1 · Data", icon="📂", default=True),
+        st.Page("pages/2_profile.py", title="2 · Profile", icon="🏢"),
+        st.Page("pages/3_engagement.py", title="3 · Engagement", icon="⚡"),
+        st.Page("pages/4_matrix.py", title="4 · Matrix", icon="🟩"),
+        st.Page("pages/5_export.py", title="5 · Export", icon="📤"),
+    ]
+    navigation = st.navigation(pages)
+    sidebar()
+    navigation.run()
+
+
+main()

@@ -1,0 +1,96 @@
+"""Plotly figures for the designer: the matrix heatmap, score histograms, the decay curve.
+
+Colours are colour-blind safe (cividis for rates; Okabe-Ito for lines) and text is
+large enough for a projector.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from scoring.engine import decay_factors
+from scoring.model import LETTERS, NUMBERS, Recency
+
+FONT = {"size": 16}
+THRESHOLD_COLOURS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7")  # Okabe-Ito
+MATRIX_METRICS = {
+    "acceptance_rate": "Accepted by sales",
+    "conversion_rate": "Converted",
+    "share": "Share of leads",
+}
+
+
+def _cell_label(row: pd.Series, metric: str) -> str:
+    count = f"{int(row['leads']):,} leads"
+    rate = row[metric]
+    shown = "–" if rate is None or (isinstance(rate, float) and math.isnan(rate)) else f"{rate:.0%}"
+    note = "<br><i>few decisions</i>" if row["too_few_decisions"] and row["leads"] else ""
+    sales = "<b>→ sales</b>" if row["action"] == "sales" else row["action"]
+    return f"<b>{shown}</b><br>{count}<br>{sales}{note}"
+
+
+def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate") -> go.Figure:
+    """The A1..D4 grid coloured by ``metric``; to-sales cells outlined; clickable cell centres."""
+    z = [[matrix.loc[letter + number, metric] for number in NUMBERS] for letter in LETTERS]
+    text = [[_cell_label(matrix.loc[letter + number], metric) for number in NUMBERS] for letter in LETTERS]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=list(NUMBERS), y=list(LETTERS), text=text, texttemplate="%{text}", colorscale="Cividis",
+        zmin=0, zmax=max(1e-9, float(np.nanmax(np.asarray(z, dtype=float)))) if metric == "share" else 1,
+        colorbar={"title": MATRIX_METRICS.get(metric, metric), "tickformat": ".0%"},
+        hovertemplate="%{y}%{x}: %{text}<extra></extra>", xgap=3, ygap=3,
+    ))
+    # invisible markers at the cell centres: plotly selects points, not heatmap cells
+    figure.add_trace(go.Scatter(
+        x=[n for _ in LETTERS for n in NUMBERS], y=[letter for letter in LETTERS for _ in NUMBERS],
+        mode="markers", marker={"size": 60, "opacity": 0.01, "symbol": "square"},
+        customdata=[letter + n for letter in LETTERS for n in NUMBERS], hoverinfo="skip", showlegend=False,
+    ))
+    for row_index, letter in enumerate(LETTERS):
+        for column_index, number in enumerate(NUMBERS):
+            if matrix.loc[letter + number, "action"] == "sales":
+                figure.add_shape(type="rect", x0=column_index - 0.48, x1=column_index + 0.48,
+                                 y0=row_index - 0.48, y1=row_index + 0.48, line={"color": "#D55E00", "width": 4})
+    figure.update_layout(
+        font=FONT, height=560, margin={"l": 40, "r": 20, "t": 30, "b": 40},
+        xaxis={"title": "Engagement (1 = most engaged)", "side": "top", "categoryorder": "array",
+               "categoryarray": list(NUMBERS)},
+        yaxis={"title": "Profile (A = best fit)", "autorange": "reversed", "categoryorder": "array",
+               "categoryarray": list(LETTERS)},
+        dragmode=False,
+    )
+    return figure
+
+
+def score_histogram(scores: np.ndarray, thresholds: dict[str, float], axis_title: str) -> go.Figure:
+    """Distribution of a score 0..100 with each grade's lowest score drawn as a line."""
+    figure = go.Figure(go.Histogram(x=scores, xbins={"start": 0, "end": 100.0001, "size": 2.5},
+                                    marker={"color": "#56B4E9"}, name="leads"))
+    for colour, (name, threshold) in zip(THRESHOLD_COLOURS, thresholds.items(), strict=False):
+        if threshold > 0:
+            share = float(np.mean(scores >= threshold - 1e-9)) if len(scores) else 0.0
+            figure.add_vline(x=threshold, line={"color": colour, "width": 3, "dash": "dash"},
+                             annotation_text=f"{name} ≥ {threshold:g} ({share:.0%} of leads)",
+                             annotation_position="top right")
+    figure.update_layout(font=FONT, height=360, bargap=0.05, margin={"l": 40, "r": 20, "t": 40, "b": 40},
+                         xaxis={"title": axis_title, "range": [0, 100]}, yaxis={"title": "Leads"},
+                         showlegend=False)
+    return figure
+
+
+def decay_curve(recency: Recency) -> go.Figure:
+    """How much an activity counts, by its age in days."""
+    horizon = recency.max_age_days or (
+        recency.half_life_days * 6 if recency.half_life_days else max(w.within_days for w in recency.windows or []) * 1.2
+    )
+    ages = np.linspace(0, horizon * 1.05, 400)
+    factors = decay_factors(ages, recency)
+    figure = go.Figure(go.Scatter(x=ages, y=factors, mode="lines", line={"color": "#0072B2", "width": 4,
+                                                                         "shape": "hv" if recency.windows else "linear"}))
+    figure.update_layout(font=FONT, height=300, margin={"l": 40, "r": 20, "t": 20, "b": 40},
+                         xaxis={"title": "Age of the activity (days)"},
+                         yaxis={"title": "Counts as", "tickformat": ".0%", "rangemode": "tozero"})
+    return figure

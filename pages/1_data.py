@@ -1,0 +1,119 @@
+"""Step 1: which historical leads the model is tried on, how their columns map, and how clean they are."""
+
+import streamlit as st
+
+import app_state
+import scoring
+from scoring.edit import with_columns
+from scoring.quality import data_quality
+
+MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
+OPTIONAL_LEAD_FIELDS = ("scored_at", "created_at", "accepted", "converted", "won_amount")
+
+st.title("1 · Data: the historical leads")
+st.caption("Everything on the next pages is measured against these leads. Nothing leaves this machine.")
+
+choice = app_state.dataset_choice()
+sources = {key: dataset.title for key, dataset in app_state.BUILT_IN.items()} | {"upload": "My own files"}
+picked = st.radio("Leads to work with", list(sources), format_func=sources.get, horizontal=True,
+                  index=list(sources).index(choice.key) if choice.key in sources else 0,
+                  key=app_state.seed(app_state.widget_key("data", "source"), choice.key),
+                  help="The sample ships with LeadGrid; your own files stay on this machine.")
+
+if picked in app_state.BUILT_IN and picked != choice.key:
+    with st.spinner("Reading the leads…"):
+        app_state.use_built_in(picked, with_model=False)
+    st.rerun()
+
+if picked == "upload":
+    with st.form("upload_form", clear_on_submit=False):
+        leads_file = st.file_uploader("Leads (CSV or Parquet)", type=["csv", "tsv", "txt", "parquet", "pq"],
+                                      key="upload_leads", help="One row per lead, with a unique lead id.")
+        activities_file = st.file_uploader("Activities (optional)", type=["csv", "tsv", "txt", "parquet", "pq"],
+                                           key="upload_activities",
+                                           help="One row per activity: lead id, activity type, date.")
+        submitted = st.form_submit_button("Use these files", type="primary")
+    if submitted:
+        if leads_file is None:
+            st.error("Choose a leads file first.")
+        else:
+            try:
+                with st.spinner(f"Reading {leads_file.name}…"):
+                    app_state.use_uploads((leads_file.name, leads_file.getvalue()),
+                                          (activities_file.name, activities_file.getvalue()) if activities_file else None)
+                st.rerun()
+            except scoring.DataError as error:
+                st.error(str(error))
+    if choice.key != "upload":
+        st.info("Upload a leads file to switch; until then the app keeps the current data.")
+
+model = app_state.model()
+try:
+    lead_columns, activity_columns = app_state.raw_columns()
+except scoring.DataError as error:
+    st.error(str(error))
+    st.stop()
+
+st.subheader("Columns")
+st.caption("Which column of your file holds each thing the model reads. Real exports rarely use our names.")
+current = app_state.mapping()
+with st.form("mapping_form"):
+    needed = ["lead_id", *model.lead_fields()]
+    chosen_leads, chosen_activities = {}, {}
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Leads**")
+        for field in [*needed, *OPTIONAL_LEAD_FIELDS]:
+            default = current["leads"].get(field, field)
+            options = ["(none)", *lead_columns]
+            chosen_leads[field] = st.selectbox(
+                field + ("" if field in needed else " (optional)"), options,
+                index=options.index(default) if default in options else 0, key=f"map_leads_{field}",
+                help=MODEL_FIELDS_HELP)
+    with right:
+        st.markdown("**Activities**")
+        if activity_columns:
+            for field in ("lead_id", "activity", "occurred_at"):
+                default = current["activities"].get(field, field)
+                options = ["(none)", *activity_columns]
+                chosen_activities[field] = st.selectbox(
+                    field, options, index=options.index(default) if default in options else 0,
+                    key=f"map_activities_{field}", help=MODEL_FIELDS_HELP)
+        else:
+            st.caption("No activities file: engagement comes from lead columns only.")
+    if st.form_submit_button("Apply column mapping"):
+        keep = lambda picked: {f: c for f, c in picked.items() if c != "(none)"}  # noqa: E731
+        try:
+            app_state.apply(with_columns(model, keep(chosen_leads), keep(chosen_activities)), "Column mapping changed")
+            st.rerun()
+        except scoring.ModelError as error:
+            st.error(error.message)
+
+st.subheader("Data quality")
+try:
+    with st.spinner("Checking the data…"):
+        quality = data_quality(app_state.scorer(), model)
+except scoring.DataError as error:
+    st.error(f"{error} — map the column above, or fix the file.")
+    st.stop()
+
+span = "–" if quality.first_date is None else f"{quality.first_date:%b %Y} – {quality.last_date:%b %Y}"
+cols = st.columns(4)
+cols[0].metric("Leads", f"{quality.leads:,}")
+cols[1].metric("Period", span, help=f"From the {quality.date_column or 'date'} column.")
+cols[2].metric("Activities used", f"{quality.activities.usable:,}",
+               help="Activities of known leads, dated, and not after the lead was handed over.")
+cols[3].metric("Activities after hand-over", f"{quality.activities.after_scoring:,}",
+               help="Dated after the lead's scored_at: they never count, as in production.")
+if quality.absent_columns:
+    st.error("The model reads columns this file lacks: " + ", ".join(quality.absent_columns))
+frame = quality.columns_frame().rename(columns={
+    "field": "Column", "used_by": "Used by", "missing_share": "Missing", "distinct": "Distinct values"})
+st.dataframe(frame, hide_index=True, column_config={
+    "Missing": st.column_config.ProgressColumn("Missing", format="percent", min_value=0, max_value=1)})
+if quality.unmatched_activity_types:
+    st.warning("Model activities never seen in the data: " + ", ".join(quality.unmatched_activity_types))
+if quality.unused_activity_types:
+    st.caption("Activity types in the data the model ignores: " + ", ".join(quality.unused_activity_types))
+if quality.activities.unknown_lead:
+    st.caption(f"{quality.activities.unknown_lead:,} activities belong to leads not in the leads file.")

@@ -1,0 +1,135 @@
+"""Step 2: who is a good fit. Category weights, the rules that give each value its share,
+and the letter thresholds over the profile-score histogram."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+import app_charts
+import app_state
+import scoring
+from scoring.edit import (
+    CONDITIONS,
+    RULE_COLUMNS,
+    rescale_weights,
+    rows_to_rules,
+    rules_to_rows,
+    table_records,
+    with_category,
+    with_grades,
+    with_weights,
+)
+from scoring.quality import value_coverage
+
+WEIGHT_TOLERANCE = 0.01
+LAST_MOVED = "last_weight_moved"
+
+st.title("2 · Profile: who is a good fit")
+st.caption("Explicit data about the lead. Each category gives a share between -100 and 100; "
+           "the weights say how much each category counts. The profile score makes the letter A–D.")
+
+model = app_state.model()
+categories = model.profile.categories
+
+
+def _staged_weights() -> dict[str, float]:
+    return {c.id: float(st.session_state[app_state.widget_key("weight", c.id)]) for c in categories}
+
+
+def _weight_moved(category_id: str) -> None:
+    """Apply the weights at once when they make 100 %; otherwise wait for the rescale button."""
+    st.session_state[LAST_MOVED] = category_id
+    staged = _staged_weights()
+    if math.isclose(sum(staged.values()), 100, abs_tol=WEIGHT_TOLERANCE):
+        app_state.apply(with_weights(model, staged))
+
+
+def _rescale() -> None:
+    moved = st.session_state.get(LAST_MOVED, categories[0].id)
+    try:
+        app_state.apply(with_weights(model, rescale_weights(_staged_weights(), moved)))
+    except scoring.ModelError as error:
+        app_state.notice(error.message)
+
+
+# ----- weights
+st.subheader("How much each category counts")
+weight_columns = st.columns(len(categories))
+for column, category in zip(weight_columns, categories, strict=True):
+    key = app_state.seed(app_state.widget_key("weight", category.id), float(category.weight))
+    column.slider(category.label or category.id, 0.0, 100.0, key=key, step=1.0, format="%g %%",
+                  on_change=_weight_moved, args=(category.id,),
+                  help=f"Weight of {category.label or category.id} (column `{category.field}`).")
+total = sum(_staged_weights().values())
+if not math.isclose(total, 100, abs_tol=WEIGHT_TOLERANCE):
+    left, right = st.columns([3, 1])
+    left.error(f"The weights add up to {total:g} %. They must make exactly 100 % before the model changes.")
+    right.button("Rescale the others to 100 %", key="rescale_weights", on_click=_rescale, type="primary",
+                 help="Keeps the weight you moved last and scales the others in proportion.")
+else:
+    st.success("Weights total 100 %.", icon="✅")
+
+# ----- thresholds and histogram
+st.subheader("Letters: the lowest profile score for A, B and C")
+try:
+    preview = app_state.current_preview()
+except scoring.DataError as error:
+    st.error(f"{error} — map the column on the Data page.")
+    st.stop()
+chart_column, threshold_column = st.columns([3, 1])
+grades = model.profile.grades.model_dump()
+with threshold_column:
+    new_grades = {}
+    for letter in ("A", "B", "C"):
+        key = app_state.seed(app_state.widget_key("grade", letter), float(grades[letter]))
+        new_grades[letter] = st.number_input(f"{letter} from", 0.0, 100.0, key=key, step=1.0,
+                                             help=f"Leads scoring at least this (and below the letter above) get {letter}.")
+    st.caption("D is everything below C.")
+    if any(new_grades[k] != grades[k] for k in new_grades):
+        try:
+            if app_state.apply(with_grades(model, "profile", new_grades)):
+                st.rerun()
+        except scoring.ModelError as error:
+            st.error(error.message)
+with chart_column:
+    st.plotly_chart(app_charts.score_histogram(preview.scored["profile_score"].to_numpy(), grades, "Profile score"),
+                    key="profile_histogram")
+
+# ----- rules
+st.subheader("Rules: what each value is worth")
+st.caption("First matching rule wins. A value no rule matches gets the default. "
+           "Negative values disqualify (students, competitors).")
+scorer = app_state.scorer()
+for category in categories:
+    with st.expander(f"{category.label or category.id} — column `{category.field}`, weight {category.weight:g} %"):
+        coverage = value_coverage(scorer, model, category.id, limit=40)
+        rules_column, values_column = st.columns([3, 2])
+        with rules_column:
+            rows = pd.DataFrame(rules_to_rows(category.rules), columns=list(RULE_COLUMNS))
+            edited = st.data_editor(
+                rows, key=app_state.widget_key("rules", category.id), num_rows="dynamic", hide_index=True,
+                column_config={
+                    "condition": st.column_config.SelectboxColumn("Condition", options=list(CONDITIONS), required=True),
+                    "items": st.column_config.MultiselectColumn(
+                        "Values", options=[v for v in coverage["value"] if v != "(missing)"],
+                        accept_new_options=True, help="For 'is one of' and 'contains any of'."),
+                    "from": st.column_config.NumberColumn("From", help="'at least' and 'between' (included)"),
+                    "to": st.column_config.NumberColumn("To", help="'below' and 'between' (not included)"),
+                    "value": st.column_config.NumberColumn("Share", min_value=-100, max_value=100, step=5,
+                                                           required=True),
+                },
+            )
+            default_key = app_state.seed(app_state.widget_key("default", category.id), float(category.default))
+            default = st.number_input("Default share (no rule matches)", -100.0, 100.0, step=5.0, key=default_key)
+            if table_records(edited) != table_records(rows) or default != category.default:
+                try:
+                    rules = rows_to_rules(table_records(edited),
+                                          f"profile.categories[{categories.index(category)}].rules")
+                    if app_state.apply(with_category(model, category.id, rules=rules, default=default)):
+                        st.rerun()
+                except scoring.ModelError as error:
+                    st.error("; ".join(error.lines))
+        with values_column:
+            st.caption("Most common values and the rule each meets")
+            st.dataframe(coverage, hide_index=True, height=320)

@@ -1,0 +1,93 @@
+"""Step 4: the A1–D4 matrix against history — who would go to sales, and would they have been right."""
+
+import pandas as pd
+import streamlit as st
+
+import app_charts
+import app_state
+import scoring
+from scoring.edit import routing_rows, table_records, with_routing
+from scoring.explain import explain_lead
+from scoring.metrics import cell_leads
+from scoring.model import RATINGS
+
+ACTIONS = ["sales", "nurture", "nurture:fast-track", "nurture:slow", "discard"]
+SELECTED_CELL = "selected_cell"
+
+st.title("4 · Matrix: who goes to sales")
+model = app_state.model()
+try:
+    preview = app_state.current_preview()
+    scorer = app_state.scorer()
+except scoring.DataError as error:
+    st.error(f"{error} — map the column on the Data page.")
+    st.stop()
+
+# ----- headline
+sales = preview.sales
+per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
+caught = "–" if sales.conversions_total == 0 else f"{sales.conversions_caught_share:.0%}"
+accepted = "–" if sales.decided == 0 else f"{sales.acceptance_rate:.0%}"
+rest = "" if sales.rest_acceptance_rate != sales.rest_acceptance_rate else f"{sales.rest_acceptance_rate:.0%} for the rest"
+cols = st.columns(4)
+cols[0].metric("Leads to sales per month", per_month, border=True,
+               help="Leads in cells routed to sales, divided by the months the history covers.")
+cols[1].metric("Accepted by sales", accepted, rest, delta_color="off", border=True,
+               help="Of the to-sales leads that sales decided on, the share they accepted.")
+cols[2].metric("Past conversions caught", caught, border=True,
+               help="Share of all historical conversions that landed in a to-sales cell.")
+cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off",
+               border=True, help="How many of the historical leads the model would have handed over.")
+
+# ----- the matrix
+metric = st.segmented_control(
+    "Colour the cells by", list(app_charts.MATRIX_METRICS), format_func=app_charts.MATRIX_METRICS.get,
+    default="acceptance_rate", key="matrix_metric", help="What the colour of each cell shows.") or "acceptance_rate"
+event = st.plotly_chart(app_charts.matrix_heatmap(preview.matrix, metric), key="matrix_chart",
+                        on_select="rerun", selection_mode="points")
+st.caption("Orange outline: routed to sales. *few decisions*: fewer than 30 leads with a sales decision — "
+           "too few to trust the rate. Click a cell to see its leads.")
+points = (event.selection.points if event and event.selection else []) or []
+if points and points[0].get("customdata"):
+    clicked = points[0]["customdata"]
+    st.session_state[SELECTED_CELL] = clicked[0] if isinstance(clicked, list) else clicked
+
+# ----- routing
+with st.expander("Routing: what happens to each cell", expanded=False):
+    rows = pd.DataFrame(routing_rows(model))
+    edited = st.data_editor(
+        rows, key=app_state.widget_key("routing"), hide_index=True, disabled=["rating"],
+        column_config={
+            "rating": st.column_config.TextColumn("Cell"),
+            "action": st.column_config.SelectboxColumn(
+                "Action", options=sorted(set(ACTIONS) | set(rows["action"])), required=True,
+                help="'sales' hands the lead to sales; anything else is a nurture track."),
+            "sla_hours": st.column_config.NumberColumn("SLA (hours)", min_value=1, step=1,
+                                                       help="How soon sales must act on a to-sales lead."),
+        })
+    if table_records(edited) != table_records(rows):
+        try:
+            if app_state.apply(with_routing(model, table_records(edited))):
+                st.rerun()
+        except scoring.ModelError as error:
+            st.error("; ".join(error.lines))
+
+# ----- inside a cell
+st.subheader("Inside a cell")
+cell = st.selectbox("Cell", RATINGS, key=SELECTED_CELL, help="The leads of this cell, best profile first.")
+table = cell_leads(preview, scorer.leads, cell, model.lead_fields())
+row = preview.matrix.loc[cell]
+st.markdown(f"**{cell}**: {int(row['leads']):,} leads · {int(row['decided']):,} with a sales decision · "
+            f"routed to **{row['action']}**")
+picked = st.dataframe(table, hide_index=True, key="cell_leads", on_select="rerun", selection_mode="single-row",
+                      height=300)
+selected_rows = picked.selection.rows if picked and picked.selection else []
+if len(table):
+    lead_id = table.iloc[selected_rows[0]]["lead_id"] if selected_rows else table.iloc[0]["lead_id"]
+    explanation = explain_lead(scorer, model, lead_id)
+    st.markdown(f"#### Why lead `{lead_id}` is {explanation.rating}")
+    left, right = st.columns(2)
+    left.markdown(f"Profile **{explanation.profile_score:.1f}** → {explanation.profile_grade}")
+    left.dataframe(explanation.category_table(), hide_index=True)
+    right.markdown(f"Engagement **{explanation.engagement_score:.1f}** → {explanation.engagement_grade}")
+    right.dataframe(explanation.engagement_table(), hide_index=True)
