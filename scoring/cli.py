@@ -1,4 +1,4 @@
-"""The ``leadgrid`` command line: validate, score, matrix, explain, schema.
+"""The ``leadgrid`` command line: validate, score, matrix, explain, schema, datasets.
 
 Exit codes: 0 success, 1 bad input (model or data), 2 bad usage. Errors are
 one line on stderr, never a traceback.
@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import data
+from .datasets import DATASETS
 from .engine import Scorer
 from .errors import DataError, LeadGridError, ModelError
 from .explain import explain_lead
@@ -65,9 +66,22 @@ def _mapping_for(model: LeadModel, args: argparse.Namespace) -> dict[str, dict[s
 
 def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
     mapping = _mapping_for(model, args)
-    leads = data.load_leads(args.leads)
-    activities = data.read_table(args.activities) if args.activities else None
+    if args.dataset:
+        leads, activities = DATASETS[args.dataset].load(args.data_dir)
+    else:
+        leads = data.load_leads(args.leads)
+        activities = data.read_table(args.activities) if args.activities else None
     return Scorer(leads, activities, args.as_of, mapping=mapping)
+
+
+def _check_data_source(args: argparse.Namespace) -> None:
+    """Exactly one of --leads and --dataset; --activities goes with --leads, --data-dir with --dataset."""
+    if bool(args.leads) == bool(args.dataset):
+        raise UsageError("give exactly one of --leads FILE and --dataset NAME")
+    if args.dataset and args.activities:
+        raise UsageError("--activities goes with --leads; a --dataset brings its own activities")
+    if args.data_dir and not args.dataset:
+        raise UsageError("--data-dir goes with --dataset")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -137,6 +151,15 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_datasets(args: argparse.Namespace) -> int:
+    for dataset in DATASETS.values():
+        folder = dataset.default_dir()
+        status = "found" if dataset.found_in(folder) else "not found"
+        print(f"{dataset.key}: {dataset.title}\n  licence: {dataset.licence}\n  model: {dataset.model}\n"
+              f"  data: {folder} ({status})")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(model_json_schema(), indent=2) + "\n"
     if args.out:
@@ -148,8 +171,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", required=True, help="model YAML file")
-    parser.add_argument("--leads", required=True, help="leads file (CSV or Parquet)")
+    parser.add_argument("--leads", help="leads file (CSV or Parquet); or use --dataset")
     parser.add_argument("--activities", help="activities file (CSV or Parquet)")
+    parser.add_argument("--dataset", choices=tuple(DATASETS), metavar="NAME",
+                        help=f"a public dataset instead of --leads: {', '.join(DATASETS)} (see `leadgrid datasets`)")
+    parser.add_argument("--data-dir", dest="data_dir", metavar="DIR",
+                        help="folder holding the --dataset's files (default: see `leadgrid datasets`)")
     parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
     parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                         help="file column for a model field; activities.FIELD=COLUMN for activities; repeatable")
@@ -179,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--lead", required=True, help="the lead_id to explain")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(run=cmd_explain)
+    datasets = commands.add_parser("datasets", help="list the public datasets and where they are read from")
+    datasets.set_defaults(run=cmd_datasets)
     schema = commands.add_parser("schema", help="print the JSON Schema of the model format")
     schema.add_argument("--out", help="write to this file instead of stdout")
     schema.set_defaults(run=cmd_schema)
@@ -190,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = None
     try:
         args = build_parser().parse_args(argv)
+        if hasattr(args, "dataset"):
+            _check_data_source(args)
         return args.run(args)
     except UsageError as error:
         print(f"{PROG}: usage error: {error}", file=sys.stderr)
