@@ -54,66 +54,68 @@ except scoring.DataError as error:
     st.error(str(error))
     st.stop()
 
-st.subheader("Columns")
-st.caption("Which column of your file holds each thing the model reads. Real exports rarely use our names.")
-current = app_state.mapping()
-with st.form("mapping_form"):
-    needed = ["lead_id", *model.lead_fields()]
-    chosen_leads, chosen_activities = {}, {}
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Leads**")
-        for field in [*needed, *OPTIONAL_LEAD_FIELDS]:
-            default = current["leads"].get(field, field)
-            options = ["(none)", *lead_columns]
-            chosen_leads[field] = st.selectbox(
-                field + ("" if field in needed else " (optional)"), options,
-                index=options.index(default) if default in options else 0, key=f"map_leads_{field}",
-                help=MODEL_FIELDS_HELP)
-    with right:
-        st.markdown("**Activities**")
-        if activity_columns:
-            for field in ("lead_id", "activity", "occurred_at"):
-                default = current["activities"].get(field, field)
-                options = ["(none)", *activity_columns]
-                chosen_activities[field] = st.selectbox(
-                    field, options, index=options.index(default) if default in options else 0,
-                    key=f"map_activities_{field}", help=MODEL_FIELDS_HELP)
-        else:
-            st.caption("No activities file: engagement comes from lead columns only.")
-    if st.form_submit_button("Apply column mapping"):
-        keep = lambda picked: {f: c for f, c in picked.items() if c != "(none)"}  # noqa: E731
-        try:
-            app_state.apply(with_columns(model, keep(chosen_leads), keep(chosen_activities)), "Column mapping changed")
-            st.rerun()
-        except scoring.ModelError as error:
-            st.error(error.message)
-
 st.subheader("Data quality")
 try:
     with st.spinner("Checking the data…"):
         quality = data_quality(app_state.scorer(), model)
 except scoring.DataError as error:
-    st.error(f"{error} — map the column above, or fix the file.")
-    st.stop()
+    st.error(f"{error} — map the column below, or fix the file.")
+    quality = None
 
-span = "–" if quality.first_date is None else f"{quality.first_date:%b %Y} – {quality.last_date:%b %Y}"
-cols = st.columns(4)
-cols[0].metric("Leads", f"{quality.leads:,}")
-cols[1].metric("Period", span, help=f"From the {quality.date_column or 'date'} column.")
-cols[2].metric("Activities used", f"{quality.activities.usable:,}",
-               help="Activities of known leads, dated, and not after the lead was handed over.")
-cols[3].metric("Activities after hand-over", f"{quality.activities.after_scoring:,}",
-               help="Dated after the lead's scored_at: they never count, as in production.")
-if quality.absent_columns:
-    st.error("The model reads columns this file lacks: " + ", ".join(quality.absent_columns))
-frame = quality.columns_frame().rename(columns={
-    "field": "Column", "used_by": "Used by", "missing_share": "Missing", "distinct": "Distinct values"})
-st.dataframe(frame, hide_index=True, column_config={
-    "Missing": st.column_config.ProgressColumn("Missing", format="percent", min_value=0, max_value=1)})
-if quality.unmatched_activity_types:
-    st.warning("Model activities never seen in the data: " + ", ".join(quality.unmatched_activity_types))
-if quality.unused_activity_types:
-    st.caption("Activity types in the data the model ignores: " + ", ".join(quality.unused_activity_types))
-if quality.activities.unknown_lead:
-    st.caption(f"{quality.activities.unknown_lead:,} activities belong to leads not in the leads file.")
+if quality is not None:
+    span = "–" if quality.first_date is None else f"{quality.first_date:%b %Y} – {quality.last_date:%b %Y}"
+    cols = st.columns(4)
+    cols[0].metric("Leads", f"{quality.leads:,}")
+    cols[1].metric("Period", span, help=f"From the {quality.date_column or 'date'} column.")
+    cols[2].metric("Activities used", f"{quality.activities.usable:,}",
+                   help="Activities of known leads, dated, and not after the lead was handed over.")
+    cols[3].metric("Activities after hand-over", f"{quality.activities.after_scoring:,}",
+                   help="Dated after the lead's scored_at: they never count, as in production.")
+    if quality.absent_columns:
+        st.error("The model reads columns this file lacks: " + ", ".join(quality.absent_columns))
+    frame = quality.columns_frame().rename(columns={
+        "field": "Column", "used_by": "Used by", "missing_share": "Missing", "distinct": "Distinct values"})
+    st.dataframe(frame, hide_index=True, column_config={
+        "Missing": st.column_config.ProgressColumn("Missing", format="percent", min_value=0, max_value=1)})
+    if quality.unmatched_activity_types:
+        st.warning("Model activities never seen in the data: " + ", ".join(quality.unmatched_activity_types))
+    if quality.unused_activity_types:
+        st.caption("Activity types in the data the model ignores: " + ", ".join(quality.unused_activity_types))
+    if quality.activities.unknown_lead:
+        st.caption(f"{quality.activities.unknown_lead:,} activities belong to leads not in the leads file.")
+
+with st.expander("Columns: which column of your file holds each thing the model reads",
+                 expanded=quality is None or bool(quality.absent_columns)):
+    st.caption("Real exports rarely use our names. The mapping is saved in the model.")
+    current = app_state.mapping()
+    with st.form("mapping_form"):
+        needed = ["lead_id", *model.lead_fields()]
+        chosen_leads, chosen_activities = {}, {}
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**Leads**")
+            for field in [*needed, *OPTIONAL_LEAD_FIELDS]:
+                default = current["leads"].get(field, field)
+                options = ["(none)", *lead_columns]
+                chosen_leads[field] = st.selectbox(
+                    field + ("" if field in needed else " (optional)"), options,
+                    index=options.index(default) if default in options else 0, key=f"map_leads_{field}",
+                    help=MODEL_FIELDS_HELP)
+        with right:
+            st.markdown("**Activities**")
+            if activity_columns:
+                for field in ("lead_id", "activity", "occurred_at"):
+                    default = current["activities"].get(field, field)
+                    options = ["(none)", *activity_columns]
+                    chosen_activities[field] = st.selectbox(
+                        field, options, index=options.index(default) if default in options else 0,
+                        key=f"map_activities_{field}", help=MODEL_FIELDS_HELP)
+            else:
+                st.caption("No activities file: engagement comes from lead columns only.")
+        if st.form_submit_button("Apply column mapping"):
+            keep = lambda picked: {f: c for f, c in picked.items() if c != "(none)"}  # noqa: E731
+            try:
+                app_state.apply(with_columns(model, keep(chosen_leads), keep(chosen_activities)), "Column mapping changed")
+                st.rerun()
+            except scoring.ModelError as error:
+                st.error(error.message)

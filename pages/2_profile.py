@@ -125,7 +125,8 @@ for category in categories:
             if table_records(edited) != table_records(rows) or default != category.default:
                 try:
                     rules = rows_to_rules(table_records(edited),
-                                          f"profile.categories[{categories.index(category)}].rules")
+                                          f"profile.categories[{categories.index(category)}].rules",
+                                          keep=category.rules)
                     if app_state.apply(with_category(model, category.id, rules=rules, default=default)):
                         st.rerun()
                 except scoring.ModelError as error:

@@ -32,11 +32,11 @@ rest = "" if sales.rest_acceptance_rate != sales.rest_acceptance_rate else f"{sa
 cols = st.columns(4)
 cols[0].metric("Leads to sales per month", per_month, border=True,
                help="Leads in cells routed to sales, divided by the months the history covers.")
-cols[1].metric("Accepted by sales", accepted, rest, delta_color="off", border=True,
+cols[1].metric("Accepted by sales", accepted, rest, delta_color="off", delta_arrow="off", border=True,
                help="Of the to-sales leads that sales decided on, the share they accepted.")
 cols[2].metric("Past conversions caught", caught, border=True,
                help="Share of all historical conversions that landed in a to-sales cell.")
-cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off",
+cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off", delta_arrow="off",
                border=True, help="How many of the historical leads the model would have handed over.")
 
 # ----- the matrix

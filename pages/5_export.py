@@ -23,14 +23,14 @@ slug = "".join(ch if ch.isalnum() else "-" for ch in model.name.lower()).strip("
 yaml_text = scoring.dump_model(model)
 cols = st.columns(3)
 cols[0].download_button("Model (YAML)", yaml_text, file_name=f"{slug}.yaml", mime="application/x-yaml",
-                        key="download_yaml", type="primary", icon="📄",
+                        key="download_yaml", type="primary", icon=":material/description:",
                         help="The canonical file: score with `leadgrid score --model` or load it here again.")
 cols[1].download_button("Model (JSON)", scoring.dump_model_json(model), file_name=f"{slug}.json",
-                        mime="application/json", key="download_json", icon="🧾",
+                        mime="application/json", key="download_json", icon=":material/data_object:",
                         help="The same model as JSON, valid against the JSON Schema.")
 cols[2].download_button("JSON Schema", json.dumps(scoring.model_json_schema(), indent=2),
                         file_name="leadgrid-model.schema.json", mime="application/json", key="download_schema",
-                        icon="📐", help="For validating the JSON model in other systems.")
+                        icon=":material/schema:", help="For validating the JSON model in other systems.")
 with st.expander("Show the YAML"):
     st.code(yaml_text, language="yaml")
 

@@ -137,6 +137,9 @@ def describe_changes(old: LeadModel, new: LeadModel) -> list[str]:
     for attribute in ("name", "version", "description"):
         if getattr(old, attribute) != getattr(new, attribute):
             changes.append(f"Model {attribute}: {getattr(old, attribute)} → {getattr(new, attribute)}")
+    if old.owners != new.owners:
+        owners = ", ".join(f"{role}: {person}" for role, person in (new.owners or {}).items()) or "none"
+        changes.append(f"Owners → {owners}")
     changes += _list_changes("Category", old.profile.categories, new.profile.categories, _category_changes)
     changes += _threshold_changes("Profile", old.profile.grades.model_dump(), new.profile.grades.model_dump(), LETTERS)
     changes += _recency_changes(old.engagement.recency, new.engagement.recency)

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import ModelError, Problem
 from .model import RATINGS, WEIGHT_TOTAL, LeadModel, Rule, validate_model
+from .values import canonical_item
 
 # The rule table's "condition" column, in plain words, and back.
 CONDITIONS = {
@@ -57,25 +58,25 @@ def with_weights(model: LeadModel, weights: Mapping[str, float]) -> LeadModel:
 def rescale_weights(weights: Mapping[str, float], keep: str) -> dict[str, float]:
     """Weights summing to 100: ``keep`` stays as set, the others scale in proportion.
 
-    Results are whole numbers where the inputs allow; rounding is absorbed by the
-    largest of the others so the total is exactly 100.
+    The others are whole numbers where the kept weight is; rounding follows the
+    largest-remainder method, so each stays within 1 of its exact share and the
+    total is exactly 100.
     """
     kept = min(max(float(weights[keep]), 0.0), WEIGHT_TOTAL)
     others = {key: max(float(value), 0.0) for key, value in weights.items() if key != keep}
-    room = WEIGHT_TOTAL - kept
     if not others:
         return {keep: WEIGHT_TOTAL}
+    room = WEIGHT_TOTAL - kept
     total = sum(others.values())
-    if total <= 0:
-        scaled = {key: room / len(others) for key in others}
-    else:
-        scaled = {key: value * room / total for key, value in others.items()}
-    rounded = {key: float(round(value)) for key, value in scaled.items()}
-    largest = max(rounded, key=lambda key: scaled[key])
-    rounded[largest] += room - sum(rounded.values())
-    if rounded[largest] < 0:  # rounding cannot make a weight negative; fall back to exact shares
-        rounded = scaled
-    return {keep: kept, **rounded}
+    exact = {key: (value * room / total if total > 0 else room / len(others)) for key, value in others.items()}
+    result = {key: float(math.floor(share)) for key, share in exact.items()}
+    by_remainder = sorted(exact, key=lambda key: exact[key] - result[key], reverse=True)
+    units = math.floor(room - sum(result.values()) + 1e-9)
+    for key in by_remainder[:units]:
+        result[key] += 1.0
+    leftover = room - sum(result.values())  # the fraction left when the kept weight is fractional
+    result[by_remainder[units % len(by_remainder)]] += leftover
+    return {keep: kept, **result}
 
 
 def with_grades(model: LeadModel, axis: str, thresholds: Mapping[str, float]) -> LeadModel:
@@ -168,6 +169,11 @@ def _plain_cell(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
+def _item_text(item: str | int | float) -> str:
+    """An ``in`` item as the table shows it; a number compares the same as this text."""
+    return item if isinstance(item, str) else canonical_item(item)
+
+
 def rules_to_rows(rules: Sequence[Rule]) -> list[dict[str, Any]]:
     """Rules as rows of the rule table: condition, items, from, to, value."""
     rows = []
@@ -175,7 +181,7 @@ def rules_to_rows(rules: Sequence[Rule]) -> list[dict[str, Any]]:
         match = rule.match
         row: dict[str, Any] = {"condition": "", "items": [], "from": None, "to": None, "value": rule.value}
         if match.in_ is not None:
-            row.update(condition="is one of", items=[str(item) for item in match.in_])
+            row.update(condition="is one of", items=[_item_text(item) for item in match.in_])
         elif match.contains_any is not None:
             row.update(condition="contains any of", items=list(match.contains_any))
         elif match.missing:
@@ -193,28 +199,40 @@ def rules_to_rows(rules: Sequence[Rule]) -> list[dict[str, Any]]:
 
 
 def _items(value: Any) -> list[str]:
-    """Items from a table cell: a list (or array) of values, or comma-separated text."""
+    """Items from a table cell: a list (or array) of values as written, or comma-separated text."""
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     if value is None or not hasattr(value, "__iter__"):
         return []
-    return [str(item).strip() for item in value if not _is_blank(item) and str(item).strip()]
+    return [str(item) for item in value if not _is_blank(item) and str(item).strip()]
+
+
+def _row_key(row: Mapping[str, Any]) -> str:
+    return repr([_plain_cell(row.get(column)) for column in RULE_COLUMNS])
 
 
 def _number(value: Any) -> float | None:
     return None if _is_blank(value) else float(value)
 
 
-def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules") -> list[dict[str, Any]]:
+def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
+                  keep: Sequence[Rule] = ()) -> list[dict[str, Any]]:
     """Rows of the rule table back to rule dicts; a row without a condition is skipped.
 
-    Raises ``ModelError`` naming the row for a condition that lacks what it needs.
+    A row identical to the row of a rule in ``keep`` gives back that rule as it was
+    (a ``gte``+``lt`` rule stays one rather than becoming a ``range``). Raises
+    ``ModelError`` naming the row for a condition that lacks what it needs.
     """
+    unchanged = {_row_key(row): rule for rule, row in zip(keep, rules_to_rows(keep), strict=True)}
     rules, problems = [], []
     position = 0
     for index, row in enumerate(rows):
         condition = row.get("condition")
         if _is_blank(condition):
+            continue
+        if _row_key(row) in unchanged:
+            rules.append(unchanged[_row_key(row)].model_dump(by_alias=True, exclude_none=True))
+            position += 1
             continue
         where = f"{path}[{position}]"
         position += 1

@@ -95,7 +95,7 @@ class ActivityCounts:
 
     total: int = 0
     unknown_lead: int = 0  # lead_id not in the leads table
-    no_date: int = 0  # empty occurred_at
+    no_date: int = 0  # a known lead's activity with an empty occurred_at
     after_scoring: int = 0  # occurred after the lead's scored_at (or the run's as_of)
     usable: int = 0
 
@@ -170,7 +170,7 @@ class Scorer:
         self.activity_counts = ActivityCounts(
             total=len(activities),
             unknown_lead=int((all_positions < 0).sum()),
-            no_date=int((occurred == d.NAT).sum()),
+            no_date=int(((occurred == d.NAT) & (all_positions >= 0)).sum()),  # reasons do not overlap
             after_scoring=int((~keep).sum()),
             usable=int(keep.sum()),
         )

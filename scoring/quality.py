@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import data as d
 from .engine import ActivityCounts, Scorer
-from .errors import DataError
+from .errors import DataError, ModelError, Problem
 from .model import LeadModel
 from .values import canonical_item
 
@@ -87,7 +87,9 @@ def data_quality(scorer: Scorer, model: LeadModel) -> DataQuality:
 def value_coverage(scorer: Scorer, model: LeadModel, category_id: str, limit: int = 25) -> pd.DataFrame:
     """The most common values of a category's column, how many leads have each, and the rule
     each one meets ("default" when none): what a workshop checks before trusting a rule."""
-    category = next(c for c in model.profile.categories if c.id == category_id)
+    category = next((c for c in model.profile.categories if c.id == category_id), None)
+    if category is None:
+        raise ModelError([Problem("profile.categories", f"no category with id '{category_id}'")])
     outcome = scorer.evaluate_category(category)
     view = scorer.column(category.field)
     key = pd.Series(np.where(view.missing, "", view.key), dtype=object)

@@ -55,8 +55,6 @@ def test_value_coverage_of_a_column_the_leads_lack_is_a_data_error():
         value_coverage(scorer, DEFAULT, "country")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: value_coverage of an unknown category id leaks StopIteration "
-                                       "(edit.py's functions raise ModelError at profile.categories)")
 def test_value_coverage_of_an_unknown_category_is_a_model_error():
     with pytest.raises(ModelError):
         value_coverage(Scorer(leads_table()), DEFAULT, "nope")
