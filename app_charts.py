@@ -56,10 +56,10 @@ def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate") -> go.
                                  y0=row_index - 0.48, y1=row_index + 0.48, line={"color": "#D55E00", "width": 4})
     figure.update_layout(
         font=FONT, height=560, margin={"l": 40, "r": 20, "t": 30, "b": 40},
-        xaxis={"title": "Engagement (1 = most engaged)", "side": "top", "categoryorder": "array",
-               "categoryarray": list(NUMBERS)},
-        yaxis={"title": "Profile (A = best fit)", "autorange": "reversed", "categoryorder": "array",
-               "categoryarray": list(LETTERS)},
+        xaxis={"title": "Engagement (1 = most engaged)", "side": "top", "type": "category",
+               "categoryorder": "array", "categoryarray": list(NUMBERS)},
+        yaxis={"title": "Profile (A = best fit)", "autorange": "reversed", "type": "category",
+               "categoryorder": "array", "categoryarray": list(LETTERS)},
         dragmode=False,
     )
     return figure
