@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 import scoring
+from scoring.datasets import DATASETS, PublicDataset
 from scoring.diff import summarize_changes
 from scoring.engine import Scorer
 from scoring.metrics import Outcomes, Preview, preview
@@ -44,19 +45,27 @@ class Dataset:
 
     key: str
     title: str
-    leads: Path
-    activities: Path | None
     model: Path
     note: str = ""
+    found: bool = True
+    where: Path | None = None
 
 
+SAMPLE_LEADS = ROOT / "sample_data" / "leads.csv"
+SAMPLE_ACTIVITIES = ROOT / "sample_data" / "activities.csv"
 SAMPLE = Dataset(
-    "sample", "Sample B2B leads (ships with LeadGrid)", ROOT / "sample_data" / "leads.csv",
-    ROOT / "sample_data" / "activities.csv", ROOT / "configs" / "default.yaml",
-    "6,000 synthetic leads with activities and outcomes, made by scoring.synth.",
+    "sample", "Sample B2B leads (ships with LeadGrid)", ROOT / "configs" / "default.yaml",
+    "6,000 synthetic leads with activities and outcomes, made by scoring.synth.", True, SAMPLE_LEADS.parent,
 )
-BUILT_IN = {SAMPLE.key: SAMPLE}
 
+
+def _public(dataset: PublicDataset) -> Dataset:
+    folder = dataset.default_dir()
+    return Dataset(dataset.key, dataset.title, dataset.model_path, f"{dataset.licence}. {dataset.attribution}",
+                   dataset.found_in(folder), folder)
+
+
+BUILT_IN = {SAMPLE.key: SAMPLE} | {key: _public(dataset) for key, dataset in DATASETS.items()}
 
 @dataclass
 class HistoryEntry:
@@ -89,10 +98,9 @@ def drafts_dir() -> Path:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _built_in_frames(key: str, stamp: float):
-    dataset = BUILT_IN[key]
-    leads = scoring.read_table(dataset.leads)
-    activities = scoring.read_table(dataset.activities) if dataset.activities else None
-    return leads, activities
+    if key == SAMPLE.key:
+        return scoring.read_table(SAMPLE_LEADS), scoring.read_table(SAMPLE_ACTIVITIES)
+    return DATASETS[key].load()
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -101,9 +109,14 @@ def _built_in_scorer(key: str, stamp: float, mapping_json: str, as_of: str | Non
     return Scorer(leads, activities, as_of, mapping=json.loads(mapping_json))
 
 
-def _stamp(dataset: Dataset) -> float:
-    paths = [dataset.leads] + ([dataset.activities] if dataset.activities else [])
-    return sum(path.stat().st_mtime for path in paths)
+def _stamp(key: str) -> float:
+    """Changes when the dataset's files change, so the cached tables are read again."""
+    if key == SAMPLE.key:
+        paths = [SAMPLE_LEADS, SAMPLE_ACTIVITIES]
+    else:
+        dataset = DATASETS[key]
+        paths = [dataset.default_dir() / name for name in dataset.files]
+    return sum(path.stat().st_mtime for path in paths if path.exists())
 
 
 def dataset_choice() -> DatasetChoice:
@@ -123,7 +136,7 @@ def scorer() -> Scorer:
     choice = dataset_choice()
     mapping_json = json.dumps(mapping(), sort_keys=True)
     if choice.key in BUILT_IN:
-        return _built_in_scorer(choice.key, _stamp(BUILT_IN[choice.key]), mapping_json, choice.as_of)
+        return _built_in_scorer(choice.key, _stamp(choice.key), mapping_json, choice.as_of)
     cache_key = ("upload_scorer", mapping_json, choice.as_of, id(st.session_state[UPLOADS]))
     if st.session_state.get("upload_scorer_key") != cache_key:
         leads, activities = upload_frames()
@@ -146,7 +159,7 @@ def raw_columns() -> tuple[list[str], list[str]]:
     """Column names of the current leads and activities files, before mapping."""
     choice = dataset_choice()
     if choice.key in BUILT_IN:
-        leads, activities = _built_in_frames(choice.key, _stamp(BUILT_IN[choice.key]))
+        leads, activities = _built_in_frames(choice.key, _stamp(choice.key))
     else:
         leads, activities = upload_frames()
     return list(leads.columns), [] if activities is None else list(activities.columns)
@@ -160,15 +173,17 @@ def use_uploads(leads: tuple[str, bytes], activities: tuple[str, bytes] | None) 
     candidate["frames"] = frames
     st.session_state[UPLOADS] = candidate
     st.session_state[DATASET] = DatasetChoice(key="upload")
+    reset_widgets()
     _save_uploads(candidate)
     save_draft()
 
 
-def use_built_in(key: str, with_model: bool) -> None:
+def use_built_in(key: str) -> None:
+    """Switch to a dataset that ships with (or is known to) LeadGrid, with the model written for it.
+    Undo brings the previous model back."""
+    _built_in_frames(key, _stamp(key))  # read first: a missing file must not switch anything
     st.session_state[DATASET] = DatasetChoice(key=key)
-    if with_model:
-        load(scoring.load_model(BUILT_IN[key].model), f"Opened {BUILT_IN[key].title}")
-    save_draft()
+    load(scoring.load_model(BUILT_IN[key].model), f"Opened {BUILT_IN[key].title}")
 
 
 def set_as_of(as_of: str | None) -> None:

@@ -14,16 +14,26 @@ st.title("1 · Data: the historical leads")
 st.caption("Everything on the next pages is measured against these leads. Nothing leaves this machine.")
 
 choice = app_state.dataset_choice()
-sources = {key: dataset.title for key, dataset in app_state.BUILT_IN.items()} | {"upload": "My own files"}
-picked = st.radio("Leads to work with", list(sources), format_func=sources.get, horizontal=True,
-                  index=list(sources).index(choice.key) if choice.key in sources else 0,
-                  key=app_state.seed(app_state.widget_key("data", "source"), choice.key),
-                  help="The sample ships with LeadGrid; your own files stay on this machine.")
+available = {key: dataset for key, dataset in app_state.BUILT_IN.items() if dataset.found}
+sources = {key: dataset.title for key, dataset in available.items()} | {"upload": "My own files"}
+picked = st.radio("Leads to work with", list(sources), format_func=sources.get,
+                  key=app_state.seed(app_state.widget_key("data", "source"),
+                                     choice.key if choice.key in sources else "upload"),
+                  help="The sample ships with LeadGrid; public datasets open with the model written for "
+                       "them; your own files stay on this machine.")
+if picked in available:
+    st.caption(available[picked].note)
+missing = [d for d in app_state.BUILT_IN.values() if not d.found]
+if missing:
+    st.caption("Not found here: " + "; ".join(f"{d.title} (looked in `{d.where}`)" for d in missing))
 
-if picked in app_state.BUILT_IN and picked != choice.key:
-    with st.spinner("Reading the leads…"):
-        app_state.use_built_in(picked, with_model=False)
-    st.rerun()
+if picked in available and picked != choice.key:
+    try:
+        with st.spinner(f"Reading {available[picked].title}…"):
+            app_state.use_built_in(picked)
+        st.rerun()
+    except (scoring.DataError, scoring.ModelError) as error:
+        st.error(str(error))
 
 if picked == "upload":
     with st.form("upload_form", clear_on_submit=False):
@@ -99,7 +109,7 @@ with st.expander("Columns: which column of your file holds each thing the model 
                 options = ["(none)", *lead_columns]
                 chosen_leads[field] = st.selectbox(
                     field + ("" if field in needed else " (optional)"), options,
-                    index=options.index(default) if default in options else 0, key=f"map_leads_{field}",
+                    index=options.index(default) if default in options else 0, key=app_state.widget_key("map", "leads", field),
                     help=MODEL_FIELDS_HELP)
         with right:
             st.markdown("**Activities**")
@@ -109,7 +119,7 @@ with st.expander("Columns: which column of your file holds each thing the model 
                     options = ["(none)", *activity_columns]
                     chosen_activities[field] = st.selectbox(
                         field, options, index=options.index(default) if default in options else 0,
-                        key=f"map_activities_{field}", help=MODEL_FIELDS_HELP)
+                        key=app_state.widget_key("map", "activities", field), help=MODEL_FIELDS_HELP)
             else:
                 st.caption("No activities file: engagement comes from lead columns only.")
         if st.form_submit_button("Apply column mapping"):

@@ -31,7 +31,6 @@ settings_column, curve_column = st.columns([1, 2])
 with settings_column:
     form = "windows" if recency is not None and recency.windows else "half-life"
     chosen_form = st.radio("Fading", ["half-life", "windows"], horizontal=True,
-                           index=0 if form == "half-life" else 1,
                            key=app_state.seed(app_state.widget_key("recency", "form"), form),
                            help="Half-life: an activity counts half after that many days. "
                                 "Windows: full count this week, less after, in steps.")
