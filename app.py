@@ -20,11 +20,14 @@ def sidebar() -> None:
         try:
             sales = app_state.current_preview().sales
             per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
-            accepted = "–" if sales.decided == 0 else f"{sales.acceptance_rate:.0%}"
             st.metric("Leads to sales per month", per_month,
                       help="Leads the model routes to sales, per month of the historical data.")
-            st.metric("Accepted by sales", accepted,
-                      help="Share of the to-sales leads with a recorded decision that sales accepted.")
+            if sales.decided or not sales.conversions_total:
+                st.metric("Accepted by sales", "–" if sales.decided == 0 else f"{sales.acceptance_rate:.0%}",
+                          help="Share of the to-sales leads with a recorded decision that sales accepted.")
+            else:
+                st.metric("Converted", f"{sales.conversion_rate:.0%}",
+                          help="This data records no sales decisions: share of to-sales leads that converted.")
         except DataError as error:
             st.warning(f"The model cannot score this data: {error}")
         undo_col, redo_col = st.columns(2)

@@ -27,13 +27,18 @@ except scoring.DataError as error:
 sales = preview.sales
 per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
 caught = "–" if sales.conversions_total == 0 else f"{sales.conversions_caught_share:.0%}"
-accepted = "–" if sales.decided == 0 else f"{sales.acceptance_rate:.0%}"
-rest = "" if sales.rest_acceptance_rate != sales.rest_acceptance_rate else f"{sales.rest_acceptance_rate:.0%} for the rest"
+has_decisions = sales.decided > 0 or sales.conversions_total == 0
+rate, rest_rate = ((sales.acceptance_rate, sales.rest_acceptance_rate) if has_decisions
+                   else (sales.conversion_rate, sales.rest_conversion_rate))
+shown_rate = "–" if rate != rate else f"{rate:.0%}"
+rest = "" if rest_rate != rest_rate else f"{rest_rate:.0%} for the rest"
 cols = st.columns(4)
 cols[0].metric("Leads to sales per month", per_month, border=True,
                help="Leads in cells routed to sales, divided by the months the history covers.")
-cols[1].metric("Accepted by sales", accepted, rest, delta_color="off", delta_arrow="off", border=True,
-               help="Of the to-sales leads that sales decided on, the share they accepted.")
+cols[1].metric("Accepted by sales" if has_decisions else "Converted", shown_rate, rest, delta_color="off",
+               delta_arrow="off", border=True,
+               help="Of the to-sales leads that sales decided on, the share they accepted." if has_decisions
+               else "This data records no sales decisions: the share of to-sales leads that converted.")
 cols[2].metric("Past conversions caught", caught, border=True,
                help="Share of all historical conversions that landed in a to-sales cell.")
 cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off", delta_arrow="off",
@@ -42,7 +47,8 @@ cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all 
 # ----- the matrix
 metric = st.segmented_control(
     "Colour the cells by", list(app_charts.MATRIX_METRICS), format_func=app_charts.MATRIX_METRICS.get,
-    default="acceptance_rate", key="matrix_metric", help="What the colour of each cell shows.") or "acceptance_rate"
+    default="acceptance_rate" if has_decisions else "conversion_rate", key="matrix_metric",
+    help="What the colour of each cell shows.") or ("acceptance_rate" if has_decisions else "conversion_rate")
 event = st.plotly_chart(app_charts.matrix_heatmap(preview.matrix, metric), key="matrix_chart",
                         on_select="rerun", selection_mode="points")
 st.caption("Orange outline: routed to sales. *few decisions*: fewer than 30 leads with a sales decision — "

@@ -149,6 +149,7 @@ class SalesSummary:
     acceptance_high: float
     rest_acceptance_rate: float
     conversion_rate: float
+    rest_conversion_rate: float
     conversions_caught: int
     conversions_total: int
     conversions_caught_share: float
@@ -189,6 +190,7 @@ def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes 
     is_won = np.nan_to_num(converted_flags.values) == 1.0
     caught, won_total = int((is_won & to_sales).sum()), int(is_won.sum())
     sales_known = converted_flags.known & to_sales
+    rest_known = converted_flags.known & ~to_sales
     return SalesSummary(
         leads=count,
         share=count / total if total else math.nan,
@@ -200,6 +202,7 @@ def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes 
         acceptance_high=acceptance[2],
         rest_acceptance_rate=rest[0],
         conversion_rate=_rate(float(is_won[sales_known].sum()), int(sales_known.sum()))[0],
+        rest_conversion_rate=_rate(float(is_won[rest_known].sum()), int(rest_known.sum()))[0],
         conversions_caught=caught,
         conversions_total=won_total,
         conversions_caught_share=caught / won_total if won_total else math.nan,

@@ -15,21 +15,26 @@ def _pct(value: float | None) -> str:
     return "   –  " if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:6.1%}"
 
 
-def _cell_text(row: pd.Series) -> str:
-    acceptance = _pct(row["acceptance_rate"])
-    mark = "*" if row["too_few_decisions"] and row["leads"] else " "
+def _cell_text(row: pd.Series, rate: str) -> str:
+    shown = _pct(row[rate])
+    few = row["too_few_decisions"] if rate == "acceptance_rate" else row["conversion_known"] < MIN_DECISIONS
+    mark = "*" if few and row["leads"] else " "
     route = "S" if row["action"] == "sales" else " "
-    return f"{route}{int(row['leads']):>7,} {acceptance}{mark}"  # always 16 characters
+    return f"{route}{int(row['leads']):>7,} {shown}{mark}"  # always 16 characters
 
 
 def matrix_table(preview: Preview) -> str:
-    """The A1..D4 grid: leads and acceptance per cell, S for to-sales cells, then the headline."""
+    """The A1..D4 grid: leads and acceptance per cell (conversion when the data records no
+    sales decisions), S for to-sales cells, then the headline."""
     matrix = preview.matrix
+    by_acceptance = bool(matrix["decided"].sum()) or not matrix["conversion_known"].sum()
+    rate, noun = ("acceptance_rate", "acceptance by sales") if by_acceptance else ("conversion_rate", "conversion")
+    counted = "decisions" if by_acceptance else "known outcomes"
     width = 16
-    lines = ["Leads per cell and acceptance by sales (S = routed to sales, * = fewer than "
-             f"{MIN_DECISIONS} decisions)", "", "    " + "".join(f"{n:^{width}}" for n in NUMBERS)]
+    lines = [f"Leads per cell and {noun} (S = routed to sales, * = fewer than {MIN_DECISIONS} {counted})",
+             "", "    " + "".join(f"{n:^{width}}" for n in NUMBERS)]
     for letter in LETTERS:
-        cells = "".join(f"{_cell_text(matrix.loc[letter + number]):>{width}}" for number in NUMBERS)
+        cells = "".join(f"{_cell_text(matrix.loc[letter + number], rate):>{width}}" for number in NUMBERS)
         lines.append(f"  {letter} {cells}")
     lines += ["", *sales_lines(preview)]
     return "\n".join(lines)
@@ -42,12 +47,14 @@ def sales_lines(preview: Preview) -> list[str]:
         f"{sales.conversions_caught_share:.1%} ({sales.conversions_caught:,} of {sales.conversions_total:,})")
     interval = "" if math.isnan(sales.acceptance_low) else (
         f" (95% CI {sales.acceptance_low:.1%}–{sales.acceptance_high:.1%}, {sales.decided:,} decisions)")
-    lines = [
-        f"To sales: {sales.leads:,} leads ({_pct(sales.share).strip()}), {per_month} per month",
-        f"Accepted by sales: {_pct(sales.acceptance_rate).strip()}{interval}; "
-        f"the rest: {_pct(sales.rest_acceptance_rate).strip()}",
-        f"Past conversions caught: {caught}",
-    ]
+    lines = [f"To sales: {sales.leads:,} leads ({_pct(sales.share).strip()}), {per_month} per month"]
+    if sales.decided or not sales.conversions_total:
+        lines.append(f"Accepted by sales: {_pct(sales.acceptance_rate).strip()}{interval}; "
+                     f"the rest: {_pct(sales.rest_acceptance_rate).strip()}")
+    else:
+        lines.append(f"Converted: {_pct(sales.conversion_rate).strip()}; "
+                     f"the rest: {_pct(sales.rest_conversion_rate).strip()}")
+    lines.append(f"Past conversions caught: {caught}")
     if sales.unrecognised_outcomes:
         lines.append(f"Note: {sales.unrecognised_outcomes:,} outcome values were not yes/no and were ignored")
     return lines

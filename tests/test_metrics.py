@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import RATINGS, Scorer, parse_model
+from scoring import RATINGS, Scorer, parse_model, validate_model
 from scoring.metrics import (
     DAYS_PER_MONTH,
     MIN_DECISIONS,
@@ -514,3 +514,22 @@ def test_matrix_metrics_totals_agree_with_the_data(rows):
         else:
             assert math.isnan(row["acceptance_rate"])
         assert row["too_few_decisions"] == (row["decided"] < MIN_DECISIONS)
+
+
+def test_matrix_table_shows_conversion_when_the_data_records_no_decisions():
+    from scoring.report import matrix_table
+
+    leads = pd.DataFrame({"lead_id": ["a", "b", "c", "d"], "x": ["1", "1", "0", "0"],
+                          "converted": ["1", "0", "0", "0"]})
+    model = validate_model({
+        "name": "t",
+        "profile": {"categories": [{"id": "x", "field": "x", "weight": 100,
+                                    "rules": [{"match": {"in": ["1"]}, "value": 100}]}],
+                    "grades": {"A": 75, "B": 50, "C": 25, "D": 0}},
+        "engagement": {"grades": {"1": 60, "2": 35, "3": 15, "4": 0}},
+        "routing": {"cells": {"A4": {"action": "sales"}}},
+    })
+    text = matrix_table(preview(model, Scorer(leads)))
+    assert "conversion" in text.splitlines()[0]
+    assert "Converted: 50.0%; the rest: 0.0%" in text
+    assert " 50.0%" in text.splitlines()[3]  # row A, cell 4: 2 leads, 1 converted
