@@ -1,0 +1,42 @@
+"""Fixtures for the app tests: every test gets its own LEADGRID_HOME, so drafts never leak
+between tests (or into the working tree), and a helper that opens the app in AppTest."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "app.py"
+if str(REPO) not in sys.path:  # the tests read app_state's session keys, as the pages do
+    sys.path.insert(0, str(REPO))
+
+
+@pytest.fixture
+def leadgrid_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "leadgrid-home"
+    monkeypatch.setenv("LEADGRID_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def open_app(leadgrid_home: Path) -> Callable[..., AppTest]:
+    """``open_app(draft=None, state=None)``: a new browser session on the app, run once.
+
+    ``draft`` goes into the ``?draft=`` query parameter (a refresh or a restart);
+    ``state`` pre-fills session keys before the first run.
+    """
+
+    def _open(draft: str | None = None, state: dict | None = None) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        if draft is not None:
+            at.query_params["draft"] = draft
+        for key, value in (state or {}).items():
+            at.session_state[key] = value
+        return at.run()
+
+    return _open
