@@ -1,12 +1,14 @@
 # Two commands do everything, from a fresh clone:
 #   make app    set up .venv and open the designer on the sample data
-#   make test   set up .venv and run the whole test suite
+#   make test   set up .venv (and Chromium for the browser test) and run the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: app test lint bench setup
+.PHONY: app test lint setup browser
 
 setup: $(STAMP)
 
@@ -16,10 +18,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[app,sql,dev]"
 	touch $(STAMP)
 
+# The browser test drives Debian's Chromium through Playwright (Playwright's own
+# browser download is not used).
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
 app: $(STAMP)
 	$(BIN)/streamlit run app.py
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

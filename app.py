@@ -46,14 +46,15 @@ def sidebar() -> None:
 def main() -> None:
     st.set_page_config(page_title="LeadGrid", page_icon=":material/target:", layout="wide")
     app_state.init()
+    app_state.keep_draft_in_url()
     if notice := st.session_state.pop(app_state.NOTICE, None):
         st.toast(notice)
     pages = [
-        st.Page("pages/1_data.py", title="1 · Data", icon=":material/folder_open:", default=True),
-        st.Page("pages/2_profile.py", title="2 · Profile", icon=":material/domain:"),
-        st.Page("pages/3_engagement.py", title="3 · Engagement", icon=":material/bolt:"),
-        st.Page("pages/4_matrix.py", title="4 · Matrix", icon=":material/grid_on:"),
-        st.Page("pages/5_export.py", title="5 · Export", icon=":material/ios_share:"),
+        st.Page("views/1_data.py", title="1 · Data", icon=":material/folder_open:", default=True),
+        st.Page("views/2_profile.py", title="2 · Profile", icon=":material/domain:"),
+        st.Page("views/3_engagement.py", title="3 · Engagement", icon=":material/bolt:"),
+        st.Page("views/4_matrix.py", title="4 · Matrix", icon=":material/grid_on:"),
+        st.Page("views/5_export.py", title="5 · Export", icon=":material/ios_share:"),
     ]
     navigation = st.navigation(pages)
     sidebar()

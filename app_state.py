@@ -388,6 +388,13 @@ def init() -> None:
     save_draft()
 
 
+def keep_draft_in_url() -> None:
+    """Put the draft id back in the address bar (page links drop query parameters), so a
+    refresh on any page reopens this draft."""
+    if st.query_params.get("draft") != st.session_state[DRAFT_ID]:
+        st.query_params["draft"] = st.session_state[DRAFT_ID]
+
+
 def _is_draft_id(text: str) -> bool:
     return 0 < len(text) <= 64 and all(ch.isalnum() or ch in "-_" for ch in text)
 

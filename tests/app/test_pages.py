@@ -33,11 +33,11 @@ assert _DEFAULT_TEXT.count(_JOB_TITLE) == 1
 NINETY_YAML = _DEFAULT_TEXT.replace(_JOB_TITLE, _JOB_TITLE.replace("25", "15")).encode()  # weights sum to 90
 
 PAGES = {
-    "pages/1_data.py": "1 · Data: the historical leads",
-    "pages/2_profile.py": "2 · Profile: who is a good fit",
-    "pages/3_engagement.py": "3 · Engagement: how interested",
-    "pages/4_matrix.py": "4 · Matrix: who goes to sales",
-    "pages/5_export.py": "5 · Export: take the model to production",
+    "views/1_data.py": "1 · Data: the historical leads",
+    "views/2_profile.py": "2 · Profile: who is a good fit",
+    "views/3_engagement.py": "3 · Engagement: how interested",
+    "views/4_matrix.py": "4 · Matrix: who goes to sales",
+    "views/5_export.py": "5 · Export: take the model to production",
 }
 SESSION_KEYS = (app_state.MODEL, app_state.BASELINE, app_state.UNDO, app_state.REDO,
                 app_state.HISTORY, app_state.DRAFT_ID, app_state.DATASET, app_state.UPLOADS)
@@ -97,7 +97,7 @@ def _leads_csv(count: int) -> bytes:
 def test_every_page_renders(open_app, path):
     at = open_app()
     assert not at.exception and not _errors(at)
-    if path != "pages/1_data.py":
+    if path != "views/1_data.py":
         _page(at, path)
     assert not at.exception, at.exception
     assert not _errors(at)
@@ -117,11 +117,11 @@ def test_first_run_shows_the_sidebar_headline_and_disabled_undo(open_app):
 def test_weight_off_100_is_refused_then_rescaled_and_the_matrix_changes(open_app):
     at = open_app()
     before = at.session_state[app_state.MODEL]
-    _page(at, "pages/4_matrix.py")
+    _page(at, "views/4_matrix.py")
     metrics_before = _metrics(at)
     matrix_before = at.session_state[app_state.PREVIEW_MEMO][1].matrix.copy()
 
-    _page(at, "pages/2_profile.py")
+    _page(at, "views/2_profile.py")
     at.slider(key="w:weight:industry").set_value(40.0).run()
     assert not at.exception
     assert any("add up to 115 %" in error and "100 %" in error for error in _errors(at)), _errors(at)
@@ -139,7 +139,7 @@ def test_weight_off_100_is_refused_then_rescaled_and_the_matrix_changes(open_app
     assert _history(at)[-1].startswith("Industry weight 25 → 40")
     assert len(at.session_state[app_state.UNDO]) == 1
 
-    _page(at, "pages/4_matrix.py")
+    _page(at, "views/4_matrix.py")
     matrix_after = at.session_state[app_state.PREVIEW_MEMO][1].matrix
     assert not matrix_after["leads"].equals(matrix_before["leads"])
     assert _metrics(at) != metrics_before
@@ -147,7 +147,7 @@ def test_weight_off_100_is_refused_then_rescaled_and_the_matrix_changes(open_app
 
 
 def test_weights_that_make_100_apply_at_once(open_app):
-    at = _page(open_app(), "pages/2_profile.py")
+    at = _page(open_app(), "views/2_profile.py")
     at.slider(key="w:weight:industry").set_value(30.0).run()
     assert at.session_state[app_state.MODEL] == DEFAULT_MODEL
     at.slider(key="w:weight:country").set_value(10.0).run()
@@ -160,7 +160,7 @@ def test_weights_that_make_100_apply_at_once(open_app):
 # ----- 3. thresholds ----------------------------------------------------------------------------
 
 def test_profile_threshold_above_the_letter_above_is_refused(open_app):
-    at = _page(open_app(), "pages/2_profile.py")
+    at = _page(open_app(), "views/2_profile.py")
     at.number_input(key="w:grade:B").set_value(80.0).run()
     assert not at.exception
     errors = _errors(at)
@@ -171,7 +171,7 @@ def test_profile_threshold_above_the_letter_above_is_refused(open_app):
 
 
 def test_valid_profile_threshold_is_applied(open_app):
-    at = _page(open_app(), "pages/2_profile.py")
+    at = _page(open_app(), "views/2_profile.py")
     at.number_input(key="w:grade:B").set_value(55.0).run()
     assert not at.exception and not _errors(at)
     assert at.session_state[app_state.MODEL].profile.grades.B == 55
@@ -179,7 +179,7 @@ def test_valid_profile_threshold_is_applied(open_app):
 
 
 def test_engagement_threshold_above_the_number_above_is_refused(open_app):
-    at = _page(open_app(), "pages/3_engagement.py")
+    at = _page(open_app(), "views/3_engagement.py")
     at.number_input(key="w:engagement_grade:2").set_value(70.0).run()
     assert not at.exception
     errors = _errors(at)
@@ -204,7 +204,7 @@ def _upload_model(at: AppTest, name: str, raw: bytes) -> AppTest:
      "ninety.yaml:12 profile.categories: weights must sum to 100; got 90"),
 ], ids=["bad-yaml-syntax", "weights-sum-to-90"])
 def test_broken_model_upload_is_refused_with_file_line_and_path(open_app, name, raw, expected):
-    at = _page(open_app(), "pages/5_export.py")
+    at = _page(open_app(), "views/5_export.py")
     history = _history(at)
     _upload_model(at, name, raw)
     errors = _errors(at)
@@ -217,7 +217,7 @@ def test_broken_model_upload_is_refused_with_file_line_and_path(open_app, name, 
 
 
 def test_good_model_upload_replaces_the_model_and_resets_changed_since_loaded(open_app):
-    at = _page(open_app(), "pages/5_export.py")
+    at = _page(open_app(), "views/5_export.py")
     _upload_model(at, "windows.yaml", WINDOWS_YAML.read_bytes())
     loaded = scoring.load_model(WINDOWS_YAML)
     assert not _errors(at)
@@ -227,11 +227,11 @@ def test_good_model_upload_replaces_the_model_and_resets_changed_since_loaded(op
     assert at.session_state[app_state.UNDO][-1][0] == DEFAULT_MODEL  # undo goes back to the default
     assert "Nothing yet: this is the model as it was loaded." in [c.value for c in at.caption]
 
-    _page(at, "pages/2_profile.py")
+    _page(at, "views/2_profile.py")
     at.number_input(key="w:grade:A").set_value(75.0).run()
     assert at.session_state[app_state.MODEL].profile.grades.A == 75
 
-    _page(at, "pages/5_export.py")
+    _page(at, "views/5_export.py")
     assert "Nothing yet: this is the model as it was loaded." not in [c.value for c in at.caption]
     assert "- Profile threshold A 70 → 75" in [m.value for m in at.markdown]
     assert "A: 75" in at.code[0].value  # the YAML shown (and downloaded) is the edited model
@@ -283,14 +283,14 @@ def test_good_leads_upload_switches_the_data_and_the_matrix(open_app):
     expected = preview(DEFAULT_MODEL, Scorer(scoring.read_table(raw, "mine.csv"),
                                                scoring.read_table(activities, "acts.csv")))
     assert expected.sales.leads == 14  # the Software CTOs with a demo request: A1
-    _page(at, "pages/4_matrix.py")
+    _page(at, "views/4_matrix.py")
     assert not _errors(at)
     assert _metrics(at)["Leads to sales"] == str(expected.sales.leads)
     shown = at.session_state[app_state.PREVIEW_MEMO][1]
     assert shown.matrix["leads"].sum() == 42
     assert shown.matrix["leads"].tolist() == expected.matrix["leads"].tolist()
     assert shown.matrix.loc["A1", "leads"] == 14
-    for path in ("pages/2_profile.py", "pages/3_engagement.py", "pages/5_export.py"):
+    for path in ("views/2_profile.py", "views/3_engagement.py", "views/5_export.py"):
         _page(at, path)
         assert not _errors(at), (path, _errors(at))
 
@@ -304,7 +304,7 @@ def test_good_leads_upload_switches_the_data_and_the_matrix(open_app):
 # ----- 6. drafts --------------------------------------------------------------------------------
 
 def test_draft_is_saved_restored_by_its_id_and_never_shared(open_app, leadgrid_home: Path):
-    at = _page(open_app(), "pages/2_profile.py")
+    at = _page(open_app(), "views/2_profile.py")
     draft_id = at.session_state[app_state.DRAFT_ID]
     assert at.query_params["draft"] == draft_id
     at.number_input(key="w:grade:A").set_value(75.0).run()
@@ -330,7 +330,7 @@ def test_draft_is_saved_restored_by_its_id_and_never_shared(open_app, leadgrid_h
     assert other_id != draft_id
     assert other.query_params["draft"] == other_id
     assert other.session_state[app_state.MODEL] == DEFAULT_MODEL
-    _page(other, "pages/2_profile.py")
+    _page(other, "views/2_profile.py")
     other.number_input(key="w:grade:A").set_value(80.0).run()
     assert scoring.load_model(leadgrid_home / "drafts" / other_id / "model.yaml").profile.grades.A == 80
     assert scoring.load_model(saved) == edited  # the first session's draft is untouched
@@ -376,12 +376,12 @@ def test_undo_and_redo_buttons_take_back_and_reapply_an_edit(open_app):
 
 
 def test_undo_stack_grows_with_each_edit_in_workshop_words(open_app):
-    at = _page(open_app(), "pages/5_export.py")
+    at = _page(open_app(), "views/5_export.py")
     _upload_model(at, "windows.yaml", WINDOWS_YAML.read_bytes())
-    _page(at, "pages/2_profile.py")
+    _page(at, "views/2_profile.py")
     at.slider(key="w:weight:industry").set_value(40.0).run()
     at.button(key="rescale_weights").click().run()
-    _page(at, "pages/4_matrix.py")
+    _page(at, "views/4_matrix.py")
     at.session_state["w:routing"] = {"edited_rows": {8: {"action": "sales"}}, "added_rows": [],
                                      "deleted_rows": []}
     at.run()
@@ -400,7 +400,7 @@ def test_undo_stack_grows_with_each_edit_in_workshop_words(open_app):
 # ----- 8. routing -------------------------------------------------------------------------------
 
 def test_routing_c1_to_sales_raises_leads_to_sales(open_app):
-    at = _page(open_app(), "pages/4_matrix.py")
+    at = _page(open_app(), "views/4_matrix.py")
     before = int(_metrics(at)["Leads to sales"].replace(",", ""))
     routing = at.data_editor(key="w:routing").value
     c1 = routing.index[routing["rating"] == "C1"][0]
