@@ -184,6 +184,9 @@ def id_text(values: pd.Series) -> pd.Series:
         return text.where(values.notna(), None).astype(object)
     if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.astype("Int64").astype(str).where(values.notna(), None).astype(object)
+    if pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
+        stripped = values.astype("string").str.strip(" \t\r\n")  # vectorised: the usual CSV case
+        return stripped.astype(object).where(values.notna(), None)
     return values.astype(object).where(values.notna(), None).map(_one_id_text, na_action="ignore")
 
 
