@@ -226,26 +226,24 @@ def apply(new_model: scoring.LeadModel, text: str | None = None) -> bool:
     return True
 
 
-def undo() -> None:
-    if not st.session_state[UNDO]:
+def _step(source: str, target: str, verb: str) -> None:
+    """Move one model from the ``source`` stack to current, the current one onto ``target``."""
+    if not st.session_state[source]:
         return
-    previous, text = st.session_state[UNDO].pop()
-    st.session_state[REDO].append((model(), text))
-    st.session_state[MODEL] = previous
-    _record(f"Undo: {text}", "undo")
+    restored, text = st.session_state[source].pop()
+    st.session_state[target].append((model(), text))
+    st.session_state[MODEL] = restored
+    _record(f"{verb}: {text}", verb.lower())
     reset_widgets()
     save_draft()
+
+
+def undo() -> None:
+    _step(UNDO, REDO, "Undo")
 
 
 def redo() -> None:
-    if not st.session_state[REDO]:
-        return
-    following, text = st.session_state[REDO].pop()
-    st.session_state[UNDO].append((model(), text))
-    st.session_state[MODEL] = following
-    _record(f"Redo: {text}", "redo")
-    reset_widgets()
-    save_draft()
+    _step(REDO, UNDO, "Redo")
 
 
 def load(new_model: scoring.LeadModel, text: str) -> None:

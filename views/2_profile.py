@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-import app_charts
 import app_state
+import app_widgets
 import scoring
 from scoring.edit import (
     CONDITIONS,
@@ -17,7 +17,6 @@ from scoring.edit import (
     rules_to_rows,
     table_records,
     with_category,
-    with_grades,
     with_weights,
 )
 from scoring.quality import value_coverage
@@ -77,24 +76,8 @@ try:
 except scoring.DataError as error:
     st.error(f"{error} — map the column on the Data page.")
     st.stop()
-chart_column, threshold_column = st.columns([3, 1])
-grades = model.profile.grades.model_dump()
-with threshold_column:
-    new_grades = {}
-    for letter in ("A", "B", "C"):
-        key = app_state.seed(app_state.widget_key("grade", letter), float(grades[letter]))
-        new_grades[letter] = st.number_input(f"{letter} from", 0.0, 100.0, key=key, step=1.0,
-                                             help=f"Leads scoring at least this (and below the letter above) get {letter}.")
-    st.caption("D is everything below C.")
-    if any(new_grades[k] != grades[k] for k in new_grades):
-        try:
-            if app_state.apply(with_grades(model, "profile", new_grades)):
-                st.rerun()
-        except scoring.ModelError as error:
-            st.error(error.message)
-with chart_column:
-    st.plotly_chart(app_charts.score_histogram(preview.scored["profile_score"].to_numpy(), grades, "Profile score"),
-                    key="profile_histogram")
+app_widgets.thresholds_with_histogram("profile", ("A", "B", "C", "D"), preview.scored["profile_score"].to_numpy(),
+                                      "Profile score", "grade")
 
 # ----- rules
 st.subheader("Rules: what each value is worth")

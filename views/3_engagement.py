@@ -6,8 +6,9 @@ import streamlit as st
 
 import app_charts
 import app_state
+import app_widgets
 import scoring
-from scoring.edit import table_records, with_activities, with_grades, with_recency
+from scoring.edit import table_records, with_activities, with_recency
 
 ACTIVITY_COLUMNS = ("id", "label", "activity", "points", "max_count")
 
@@ -104,21 +105,6 @@ if field_entries:
 
 # ----- thresholds
 st.subheader("Numbers: the lowest engagement score for 1, 2 and 3")
-chart_column, threshold_column = st.columns([3, 1])
-grades = engagement.grades.as_dict()
-with threshold_column:
-    new_grades = {}
-    for number in ("1", "2", "3"):
-        key = app_state.seed(app_state.widget_key("engagement_grade", number), float(grades[number]))
-        new_grades[number] = st.number_input(f"{number} from", 0.0, 100.0, key=key, step=1.0,
-                                             help=f"Leads scoring at least this get {number}.")
-    st.caption("4 is everything below 3.")
-    if any(new_grades[k] != grades[k] for k in new_grades):
-        try:
-            if app_state.apply(with_grades(model, "engagement", new_grades)):
-                st.rerun()
-        except scoring.ModelError as error:
-            st.error(error.message)
-with chart_column:
-    st.plotly_chart(app_charts.score_histogram(preview.scored["engagement_score"].to_numpy(), grades,
-                                               "Engagement score"), key="engagement_histogram")
+app_widgets.thresholds_with_histogram("engagement", ("1", "2", "3", "4"),
+                                      preview.scored["engagement_score"].to_numpy(), "Engagement score",
+                                      "engagement_grade")
