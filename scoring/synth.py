@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -355,31 +356,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
-    return value
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least ``minimum``."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}: {text!r}")
+        return value
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
-    return value
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m scoring.synth",
                      description="Write synthetic leads.<ext> and activities.<ext> (same seed, same files).")
-    parser.add_argument("--leads", type=_positive, required=True, help="number of leads")
-    parser.add_argument("--seed", type=_seed, required=True, help="random seed (0 or more)")
+    parser.add_argument("--leads", type=_whole_number(1), required=True, help="number of leads")
+    parser.add_argument("--seed", type=_whole_number(0), required=True, help="random seed (0 or more)")
     parser.add_argument("--out", type=Path, required=True, help="output directory (created if needed)")
     parser.add_argument("--format", choices=FORMATS, default="csv", help="file format (default csv)")
     return parser
