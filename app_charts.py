@@ -47,7 +47,7 @@ def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate") -> go.
     figure.add_trace(go.Scatter(
         x=[n for _ in LETTERS for n in NUMBERS], y=[letter for letter in LETTERS for _ in NUMBERS],
         mode="markers", marker={"size": 60, "opacity": 0.01, "symbol": "square"},
-        customdata=[letter + n for letter in LETTERS for n in NUMBERS], hoverinfo="skip", showlegend=False,
+        customdata=[letter + n for letter in LETTERS for n in NUMBERS], hoverinfo="none", showlegend=False,
     ))
     for row_index, letter in enumerate(LETTERS):
         for column_index, number in enumerate(NUMBERS):

@@ -13,6 +13,7 @@ from scoring.model import RATINGS
 
 ACTIONS = ["sales", "nurture", "nurture:fast-track", "nurture:slow", "discard"]
 SELECTED_CELL = "selected_cell"
+LAST_CLICKED = "matrix_last_clicked"
 
 st.title("4 · Matrix: who goes to sales")
 model = app_state.model()
@@ -54,9 +55,11 @@ event = st.plotly_chart(app_charts.matrix_heatmap(preview.matrix, metric), key="
 st.caption("Orange outline: routed to sales. *few decisions*: fewer than 30 leads with a sales decision — "
            "too few to trust the rate. Click a cell to see its leads.")
 points = (event.selection.points if event and event.selection else []) or []
-if points and points[0].get("customdata"):
-    clicked = points[0]["customdata"]
-    st.session_state[SELECTED_CELL] = clicked[0] if isinstance(clicked, list) else clicked
+clicked = points[0].get("customdata") if points else None
+clicked = clicked[0] if isinstance(clicked, list) else clicked
+if clicked in RATINGS and clicked != st.session_state.get(LAST_CLICKED):
+    st.session_state[SELECTED_CELL] = clicked  # a new click wins; the selectbox can still change it
+st.session_state[LAST_CLICKED] = clicked
 
 # ----- routing
 with st.expander("Routing: what happens to each cell", expanded=False):

@@ -155,6 +155,12 @@ def test_workshop_journey(app_url: str, page, tmp_path: Path) -> None:
     _settle(page)
     assert _metric(page, "Leads to sales") == after
 
+    cell_c1 = page.locator(".js-plotly-plot .scatterlayer .point").nth(8)  # A1..A4, B1..B4, C1
+    cell_c1.click(force=True)
+    page.get_by_text(re.compile(r"^C1: [\d,]+ leads")).wait_for()  # clicking a cell lists its leads
+    _settle(page)
+    page.get_by_text(re.compile(r"^Why lead `?\w+`? is C1")).wait_for()
+
     page.reload()  # a refresh reopens the draft named in the address bar
     page.get_by_role("heading", name=re.compile("^4 · Matrix")).wait_for()
     _settle(page)
