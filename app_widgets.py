@@ -9,6 +9,8 @@ import app_charts
 import app_state
 import scoring
 from scoring.edit import with_grades
+from scoring.engine import Scorer
+from scoring.metrics import Preview
 
 
 def thresholds_with_histogram(axis: str, names: tuple[str, ...], scores: np.ndarray, axis_title: str,
@@ -33,3 +35,13 @@ def thresholds_with_histogram(axis: str, names: tuple[str, ...], scores: np.ndar
                 st.error(error.message)
     with chart_column:
         st.plotly_chart(app_charts.score_histogram(scores, grades, axis_title), key=f"{axis}_histogram")
+
+
+def preview_or_stop() -> tuple[Preview, Scorer]:
+    """The current model's preview and the session's Scorer; when the model cannot score
+    this data (a column it reads is missing), an error pointing to the Data page instead."""
+    try:
+        return app_state.current_preview(), app_state.scorer()
+    except scoring.DataError as error:
+        st.error(f"{error} — map the column on the Data page.")
+        st.stop()

@@ -71,11 +71,7 @@ else:
 
 # ----- thresholds and histogram
 st.subheader("Letters: the lowest profile score for A, B and C")
-try:
-    preview = app_state.current_preview()
-except scoring.DataError as error:
-    st.error(f"{error} — map the column on the Data page.")
-    st.stop()
+preview, scorer = app_widgets.preview_or_stop()
 app_widgets.thresholds_with_histogram("profile", ("A", "B", "C", "D"), preview.scored["profile_score"].to_numpy(),
                                       "Profile score", "grade")
 
@@ -83,7 +79,6 @@ app_widgets.thresholds_with_histogram("profile", ("A", "B", "C", "D"), preview.s
 st.subheader("Rules: what each value is worth")
 st.caption("First matching rule wins. A value no rule matches gets the default. "
            "Negative values disqualify (students, competitors).")
-scorer = app_state.scorer()
 for category in categories:
     with st.expander(f"{category.label or category.id} — column `{category.field}`, weight {category.weight:g} %"):
         coverage = value_coverage(scorer, model, category.id, limit=40)

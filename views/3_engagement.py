@@ -18,12 +18,7 @@ st.caption("Implicit data: what the lead did. Each activity earns points, fading
 
 model = app_state.model()
 engagement = model.engagement
-try:
-    preview = app_state.current_preview()
-    scorer = app_state.scorer()
-except scoring.DataError as error:
-    st.error(f"{error} — map the column on the Data page.")
-    st.stop()
+preview, scorer = app_widgets.preview_or_stop()
 
 # ----- recency
 st.subheader("How fast activities fade")

@@ -5,6 +5,7 @@ import streamlit as st
 
 import app_charts
 import app_state
+import app_widgets
 import scoring
 from scoring.edit import routing_rows, table_records, with_routing
 from scoring.explain import explain_lead
@@ -17,12 +18,7 @@ LAST_CLICKED = "matrix_last_clicked"
 
 st.title("4 · Matrix: who goes to sales")
 model = app_state.model()
-try:
-    preview = app_state.current_preview()
-    scorer = app_state.scorer()
-except scoring.DataError as error:
-    st.error(f"{error} — map the column on the Data page.")
-    st.stop()
+preview, scorer = app_widgets.preview_or_stop()
 
 # ----- headline
 sales = preview.sales
