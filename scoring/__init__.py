@@ -6,25 +6,35 @@ Pure Python on pandas and numpy; the app, the CLI and the exporters all call it.
 from .data import load_activities, load_leads, read_table
 from .engine import Scorer, score
 from .errors import DataError, LeadGridError, ModelError, Problem
+from .explain import Explanation, explain, explain_lead
+from .metrics import Outcomes, Preview, matrix_metrics, preview, sales_summary
 from .model import RATINGS, LeadModel, validate_model
 from .modelfile import dump_model, dump_model_json, load_model, model_json_schema, parse_model
 
 __all__ = [
     "RATINGS",
     "DataError",
+    "Explanation",
     "LeadGridError",
     "LeadModel",
     "ModelError",
+    "Outcomes",
+    "Preview",
     "Problem",
     "Scorer",
     "dump_model",
     "dump_model_json",
+    "explain",
+    "explain_lead",
     "load_activities",
     "load_leads",
     "load_model",
+    "matrix_metrics",
     "model_json_schema",
     "parse_model",
+    "preview",
     "read_table",
+    "sales_summary",
     "score",
     "validate_model",
 ]
