@@ -417,3 +417,26 @@ def test_routing_c1_to_sales_raises_leads_to_sales(open_app):
     after = int(_metrics(at)["Leads to sales"].replace(",", ""))
     assert after == before + c1_leads
     assert _history(at)[-1] == "C1: nurture:fast-track → sales"
+
+
+def test_editing_a_rule_value_in_the_table_changes_the_model(open_app):
+    at = _page(open_app(), "views/2_profile.py")
+    industry = at.session_state[app_state.MODEL].profile.categories[0]
+    assert industry.rules[1].value == 70
+    at.session_state["w:rules:industry"] = {"edited_rows": {1: {"value": 90}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not _errors(at)
+    changed = at.session_state[app_state.MODEL].profile.categories[0]
+    assert changed.rules[1].value == 90
+    assert changed.rules[1].match == industry.rules[1].match
+    assert _history(at)[-1] == ("Industry rule 2 (in [Healthcare, Manufacturing, Professional Services]) 70 → 90")
+
+
+def test_a_rule_without_its_values_is_refused_and_the_model_kept(open_app):
+    at = _page(open_app(), "views/2_profile.py")
+    before = at.session_state[app_state.MODEL]
+    at.session_state["w:rules:industry"] = {"edited_rows": {0: {"items": []}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert any("profile.categories[0].rules[0]" in text and "needs at least one item" in text for text in _errors(at))
+    assert at.session_state[app_state.MODEL] == before
