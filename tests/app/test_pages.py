@@ -440,3 +440,26 @@ def test_a_rule_without_its_values_is_refused_and_the_model_kept(open_app):
     assert not at.exception
     assert any("profile.categories[0].rules[0]" in text and "needs at least one item" in text for text in _errors(at))
     assert at.session_state[app_state.MODEL] == before
+
+
+def test_editing_activity_points_changes_the_engagement_scores(open_app):
+    at = _page(open_app(), "views/3_engagement.py")
+    before = at.session_state[app_state.PREVIEW_MEMO][1].scored["engagement_score"]
+    at.session_state["w:activities"] = {"edited_rows": {0: {"points": 5}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not _errors(at)
+    model = at.session_state[app_state.MODEL]
+    assert next(e for e in model.engagement.activities if e.id == "demo").points == 5
+    assert any(e.field == "total_visits" for e in model.engagement.activities)  # field entries kept
+    after = at.session_state[app_state.PREVIEW_MEMO][1].scored["engagement_score"]
+    assert (after <= before).all() and (after < before).any()
+    assert _history(at)[-1] == "Demo request points 45 → 5"
+
+
+def test_switching_to_recency_windows_applies_them(open_app):
+    at = _page(open_app(), "views/3_engagement.py")
+    at.radio(key="w:recency:form").set_value("windows").run()
+    assert not at.exception and not _errors(at)
+    recency = at.session_state[app_state.MODEL].engagement.recency
+    assert recency.half_life_days is None and recency.windows
+    assert _history(at)[-1].startswith("Recency half-life 30 days → windows")
