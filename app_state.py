@@ -125,10 +125,7 @@ def dataset_choice() -> DatasetChoice:
 
 def mapping() -> dict[str, dict[str, str]]:
     """The current model's column mapping (model field -> file column) for leads and activities."""
-    columns = model().columns
-    if columns is None:
-        return {"leads": {}, "activities": {}}
-    return {"leads": dict(columns.leads), "activities": dict(columns.activities)}
+    return model().column_mapping()
 
 
 def scorer() -> Scorer:

@@ -54,24 +54,13 @@ def _parse_mapping(pairs: Sequence[str] | None) -> dict[str, dict[str, str]]:
     return mapping
 
 
-def _mapping_for(model: LeadModel, args: argparse.Namespace) -> dict[str, dict[str, str]]:
-    """The model's own column mapping, overridden by --map."""
-    mapping = {"leads": {}, "activities": {}}
-    if model.columns is not None:
-        mapping = {"leads": dict(model.columns.leads), "activities": dict(model.columns.activities)}
-    for table, pairs in _parse_mapping(args.map).items():
-        mapping[table].update(pairs)
-    return mapping
-
-
 def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
-    mapping = _mapping_for(model, args)
     if args.dataset:
         leads, activities = DATASETS[args.dataset].load(args.data_dir)
     else:
         leads = data.load_leads(args.leads)
         activities = data.read_table(args.activities) if args.activities else None
-    return Scorer(leads, activities, args.as_of, mapping=mapping)
+    return Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map))
 
 
 def _check_data_source(args: argparse.Namespace) -> None:

@@ -118,7 +118,9 @@ class Scorer:
         *,
         mapping: Mapping[str, Mapping[str, str]] | None = None,
     ):
-        mapping = mapping or {}
+        self.mapping = {table: {f: c for f, c in (mapping or {}).get(table, {}).items() if f != c}
+                        for table in ("leads", "activities")}
+        mapping = self.mapping
         leads = d.apply_mapping(_with_lead_id_column(leads), mapping.get("leads"), "leads")
         self.leads = leads
         self._ids = d.check_lead_ids(leads)
@@ -224,8 +226,25 @@ class Scorer:
         """Per lead: the value one category gives and which rule gave it."""
         return self._rule_outcome(category.field, category.rules, category.default)
 
+    def _check_mapping(self, model: LeadModel) -> None:
+        """A model that maps columns must be scored on data prepared with a mapping for those
+        fields: the model's own, or one that overrides it (the CLI's --map)."""
+        for table, pairs in model.column_mapping().items():
+            differing = {f: c for f, c in pairs.items() if f not in self.mapping[table]}
+            if differing:
+                shown = ", ".join(f"{f} = {c!r}" for f, c in differing.items())
+                raise DataError(f"the model maps {table} columns ({shown}) but these {table} were prepared "
+                                f"without that mapping; use Scorer.for_model(model, ...) or score(model, ...)")
+
+    @classmethod
+    def for_model(cls, model: LeadModel, leads: pd.DataFrame, activities: pd.DataFrame | None = None,
+                  as_of: object = None, *, mapping: Mapping[str, Mapping[str, str]] | None = None) -> Scorer:
+        """A Scorer prepared with the model's ``columns`` mapping (``mapping`` overrides it)."""
+        return cls(leads, activities, as_of, mapping=model.column_mapping(mapping))
+
     def evaluate(self, model: LeadModel) -> Evaluation:
         """Every intermediate result of ``model`` on these leads (what ``explain`` reads)."""
+        self._check_mapping(model)
         d.require_columns(self.leads, model.lead_fields())
         categories = {c.id: self.evaluate_category(c) for c in model.profile.categories}
         profile_raw = sum(
@@ -300,5 +319,6 @@ def score(
     *,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
 ) -> pd.DataFrame:
-    """Score ``leads`` with ``model``: one row per lead, indexed by ``lead_id``."""
-    return Scorer(leads, activities, as_of, mapping=mapping).score(model)
+    """Score ``leads`` with ``model``: one row per lead, indexed by ``lead_id``. The model's
+    ``columns`` section renames the file's columns; ``mapping`` overrides it."""
+    return Scorer.for_model(model, leads, activities, as_of, mapping=mapping).score(model)

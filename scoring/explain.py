@@ -198,4 +198,4 @@ def explain(
     mapping: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Explanation:
     """Explain one lead's rating (the one-off form of :func:`explain_lead`)."""
-    return explain_lead(Scorer(leads, activities, as_of, mapping=mapping), model, lead_id)
+    return explain_lead(Scorer.for_model(model, leads, activities, as_of, mapping=mapping), model, lead_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -386,6 +387,16 @@ class LeadModel(_Strict):
         fields = [category.field for category in self.profile.categories]
         fields += [entry.field for entry in self.field_entries if entry.field]
         return list(dict.fromkeys(fields))
+
+    def column_mapping(self, overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, dict[str, str]]:
+        """Model field -> file column for leads and activities: the ``columns`` section,
+        with ``overrides`` on top; entries that map a field to itself are left out."""
+        mapping: dict[str, dict[str, str]] = {"leads": {}, "activities": {}}
+        if self.columns is not None:
+            mapping = {"leads": dict(self.columns.leads), "activities": dict(self.columns.activities)}
+        for table, pairs in (overrides or {}).items():
+            mapping.setdefault(table, {}).update(pairs)
+        return {table: {f: c for f, c in pairs.items() if f != c} for table, pairs in mapping.items()}
 
     def sales_ratings(self) -> list[str]:
         return [rating for rating in RATINGS if self.routing.route_for(rating).action == SALES_ACTION]

@@ -36,3 +36,31 @@ def test_preview_counts_every_sample_lead_once():
     result = scoring.preview(model, scoring.Scorer(leads, activities))
     assert int(result.matrix["leads"].sum()) == len(leads) == 6000
     assert result.sales.leads == int((result.scored["action"] == "sales").sum())
+
+
+def _renamed_sample():
+    model, leads, activities = _sample()
+    data = model.model_dump(by_alias=True, exclude_none=True)
+    data["columns"] = {"leads": {"job_title": "Title"}}
+    return scoring.validate_model(data), leads.rename(columns={"job_title": "Title"}), activities
+
+
+def test_score_and_explain_apply_the_models_column_mapping():
+    model, leads, activities = _sample()
+    mapped_model, renamed, _ = _renamed_sample()
+    expected = scoring.score(model, leads, activities)
+    assert scoring.score(mapped_model, renamed, activities).equals(expected)
+    lead_id = expected.index[7]
+    assert scoring.explain(mapped_model, renamed, activities, lead_id).rating == expected.loc[lead_id, "rating"]
+    assert scoring.Scorer.for_model(mapped_model, renamed, activities).score(mapped_model).equals(expected)
+
+
+def test_a_scorer_prepared_without_the_models_mapping_refuses_it():
+    mapped_model, renamed, activities = _renamed_sample()
+    scorer = scoring.Scorer(renamed, activities)
+    try:
+        scorer.score(mapped_model)
+    except scoring.DataError as error:
+        assert "job_title = 'Title'" in str(error) and "for_model" in str(error)
+    else:
+        raise AssertionError("a model that maps columns scored data prepared without the mapping")
