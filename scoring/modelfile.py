@@ -157,8 +157,14 @@ def _represent_flow(dumper: yaml.SafeDumper, data: _FlowDict) -> yaml.Node:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
 
 
+def _reads_back_as_text(text: str) -> bool:
+    return scalar_value(yaml.ScalarNode("tag:yaml.org,2002:str", text)) == text
+
+
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
+    # PyYAML quotes what YAML 1.1 would read as another type; our reader is YAML 1.2,
+    # so text such as 1e3 or 0o17 must be quoted too or it would come back as a number.
+    style = "|" if "\n" in data else (None if _reads_back_as_text(data) else '"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

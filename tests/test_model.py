@@ -875,3 +875,20 @@ def test_property_a_grade_not_above_the_next_is_refused_at_the_next(data, letter
     grades[letter] = grades[following]
     error = refuse_data(data)
     assert f"profile.grades.{following}" in [p.path for p in error.problems]
+
+
+@pytest.mark.parametrize("item", ["1e3", "0o17", "12e4", "1E10", "1.5e3", "0x1F", "012", ".inf", "~", "null",
+                                  "true", "False", "-3", "+7", "2.50"])
+def test_text_items_that_look_like_numbers_stay_text_through_yaml(item):
+    model = validate_model(with_change("profile.categories[0].rules[0].match.in", ["Software", item]))
+    back = parse_model(dump_model(model))
+    assert back == model
+    assert back.profile.categories[0].rules[0].match.in_ == ["Software", item]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_categories=("Cc", "Cs", "Cn", "Co")), min_size=1,
+                        max_size=12), min_size=1, max_size=4))
+def test_any_text_items_round_trip_through_yaml(items):
+    model = validate_model(with_change("profile.categories[0].rules[0].match.in", items))
+    assert parse_model(dump_model(model)).profile.categories[0].rules[0].match.in_ == items
