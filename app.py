@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 import app_state
-from scoring import DataError
+from scoring import LeadGridError
 
 
 def sidebar() -> None:
@@ -28,7 +28,7 @@ def sidebar() -> None:
             else:
                 st.metric("Converted", f"{sales.conversion_rate:.0%}",
                           help="This data records no sales decisions: share of to-sales leads that converted.")
-        except DataError as error:
+        except LeadGridError as error:  # shown on the page too; the sidebar must still render
             st.warning(f"The model cannot score this data: {error}")
         undo_col, redo_col = st.columns(2)
         undo_col.button("↶ Undo", key="undo", on_click=app_state.undo, width="stretch",

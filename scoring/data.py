@@ -8,6 +8,7 @@ are detected. Parquet files keep their own types.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -92,6 +93,8 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
     text = decode_text(raw)
     if not text.strip():
         raise DataError("the file is empty", source=label)
+    if "\r" in text and "\n" not in text:  # classic Mac line endings
+        text = text.replace("\r", "\n")
     delimiter = detect_delimiter(text)
     try:
         frame = pd.read_csv(
@@ -104,9 +107,19 @@ def _read_csv(raw: bytes, label: str) -> pd.DataFrame:
         raise DataError(f"not a readable CSV file: {reason}", source=label,
                         row=int(found.group(1)) if found else None) from None
     frame.columns = [str(column).strip() for column in frame.columns]
+    _refuse_repeated_columns(frame.columns, label)
     if len(frame) != _physical_data_lines(text):
-        frame.attrs["line_numbers"] = LineNumbers(_record_start_lines(text, delimiter))
+        with contextlib.suppress(csv.Error):  # without the map, messages count rows instead of lines
+            frame.attrs["line_numbers"] = LineNumbers(_record_start_lines(text, delimiter))
     return frame
+
+
+def _refuse_repeated_columns(columns: Iterable[str], source: str | None) -> None:
+    seen: dict[str, int] = {}
+    for position, name in enumerate(columns, start=1):
+        if name in seen:
+            raise DataError(f"column {name!r} appears twice (columns {seen[name]} and {position})", source=source)
+        seen[name] = position
 
 
 class LineNumbers:
@@ -164,6 +177,11 @@ def _missing_message(absent: Iterable[str], present: Iterable[str], what: str) -
     absent = list(absent)
     noun = f"{what}s" if len(absent) > 1 else what
     return f"missing {noun}: {'; '.join(hints)}"
+
+
+def refuse_repeated_columns(frame: pd.DataFrame) -> None:
+    """A table (after mapping) must name each column once."""
+    _refuse_repeated_columns([str(c) for c in frame.columns], frame.attrs.get("source"))
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], table: str = "leads") -> None:
@@ -249,8 +267,17 @@ def to_utc_ns(values: pd.Series, column: str, frame: pd.DataFrame | None = None)
                 f"({_row_label(frame, first)}; {int(bad.sum())} such value{'s' if bad.sum() > 1 else ''})",
                 source=frame.attrs.get("source"), column=column,
             )
-    naive = parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
-    return naive.to_numpy().view(np.int64).copy()
+    naive = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    out_of_range = naive.notna() & ((naive < pd.Timestamp.min) | (naive > pd.Timestamp.max))
+    if out_of_range.any():  # e.g. a 9999-12-31 placeholder: beyond what nanoseconds can hold
+        first = int(np.flatnonzero(out_of_range.to_numpy())[0])
+        raise DataError(
+            f"column {column}: {naive.iloc[first]} is outside the dates LeadGrid can handle "
+            f"({pd.Timestamp.min:%Y-%m-%d} to {pd.Timestamp.max:%Y-%m-%d}; {_row_label(frame, first)}, "
+            f"{int(out_of_range.sum())} such value{'s' if out_of_range.sum() > 1 else ''})",
+            source=frame.attrs.get("source"), column=column,
+        )
+    return naive.astype("datetime64[ns]").to_numpy().view(np.int64).copy()
 
 
 def _parse_dates(text: pd.Series) -> pd.Series:

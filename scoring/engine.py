@@ -122,6 +122,7 @@ class Scorer:
                         for table in ("leads", "activities")}
         mapping = self.mapping
         leads = d.apply_mapping(_with_lead_id_column(leads), mapping.get("leads"), "leads")
+        d.refuse_repeated_columns(leads)
         self.leads = leads
         self._ids = d.check_lead_ids(leads)
         self.index = pd.Index(leads[d.LEAD_ID].to_numpy(), name=d.LEAD_ID)
@@ -130,6 +131,7 @@ class Scorer:
         self._type_counts: dict[str, int] | None = None
         if activities is not None:
             activities = d.apply_mapping(activities, mapping.get("activities"), "activities")
+            d.refuse_repeated_columns(activities)
             d.require_columns(activities, d.ACTIVITY_COLUMNS, "activities")
         self.activities = activities
         occurred = None if activities is None else d.to_utc_ns(activities[d.OCCURRED_AT], d.OCCURRED_AT, activities)

@@ -7,6 +7,7 @@ The ``Scorer`` keeps one per field, so moving a weight re-parses nothing.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
@@ -149,7 +150,7 @@ def _numbers_as_text(numbers: np.ndarray) -> np.ndarray:
 def _object_text(value: object) -> str | None:
     if isinstance(value, bool | np.bool_):
         return str(bool(value)).lower()
-    if isinstance(value, int | float | np.integer | np.floating):
+    if isinstance(value, int | float | np.integer | np.floating | Decimal):  # Decimal: Parquet decimals
         number = float(value)
         return None if np.isnan(number) else _number_text(number)
     return str(value)

@@ -360,3 +360,27 @@ def test_to_utc_ns_dates_timestamps_zones_and_missing():
 def test_to_utc_ns_converts_aware_datetime_column():
     values = pd.Series(pd.to_datetime(["2024-03-01T06:00:00"]).tz_localize("Asia/Dhaka"))
     assert to_utc_ns(values, "x").tolist() == [pd.Timestamp("2024-03-01").value]
+
+
+def test_classic_mac_line_endings_are_read(tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"lead_id,industry\r1,Software\r2,Retail\r")
+    frame = read_table(path)
+    assert frame["lead_id"].tolist() == ["1", "2"]
+    assert frame["industry"].tolist() == ["Software", "Retail"]
+
+
+def test_a_column_named_twice_after_trimming_is_refused(tmp_path):
+    path = tmp_path / "twice.csv"
+    path.write_text("lead_id,industry, industry \n1,Software,Retail\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"column 'industry' appears twice \(columns 2 and 3\)"):
+        read_table(path)
+
+
+def test_dates_beyond_what_nanoseconds_hold_are_a_data_error():
+    frame = pd.DataFrame({"occurred_at": ["2024-01-01", "9999-12-31"]})
+    with pytest.raises(DataError, match=r"column occurred_at: 9999-12-31 .* outside the dates .*row 1"):
+        to_utc_ns(frame["occurred_at"], "occurred_at", frame)
+    stamps = pd.Series(pd.to_datetime(["2024-01-01", "2300-01-01"]).as_unit("us"))
+    with pytest.raises(DataError, match="2300-01-01"):
+        to_utc_ns(stamps, "occurred_at")

@@ -264,3 +264,12 @@ def test_missing_and_in_are_consistent_with_text_form(values):
         if not is_missing:
             item = value.strip(TRIM_CHARS).upper() if isinstance(value, str) else value
             assert column.matches(Match.model_validate({"in": [item]}))[position]
+
+
+def test_decimal_values_compare_like_numbers():
+    from decimal import Decimal
+
+    column = ValueColumn(pd.Series([Decimal("104.00"), Decimal("2.50"), None], dtype=object))
+    assert column.matches(Match.model_validate({"in": [104]})).tolist() == [True, False, False]
+    assert column.matches(Match.model_validate({"in": [2.5]})).tolist() == [False, True, False]
+    assert column.matches(Match.model_validate({"gte": 100})).tolist() == [True, False, False]
