@@ -55,10 +55,15 @@ def read_yaml(text: str, source: str | None = None) -> tuple[Any, dict[str, int]
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         raise ModelError([_yaml_problem(error)], source) from None
+    except RecursionError:
+        raise ModelError([Problem("", "the YAML is nested too deeply to be a model")], source) from None
     if node is None:
         raise ModelError([Problem("", "the file is empty; a model is a mapping of keys", 1)], source)
     lines: dict[str, int] = {}
-    data = _build(node, "", lines, source)
+    try:
+        data = _build(node, "", lines, source)
+    except RecursionError:
+        raise ModelError([Problem("", "the YAML is nested too deeply to be a model")], source) from None
     if data is None:
         raise ModelError([Problem("", "the file is empty; a model is a mapping of keys", 1)], source)
     return data, lines
@@ -103,12 +108,15 @@ def scalar_value(node: yaml.ScalarNode, as_text: bool = False) -> Any:
         return None
     if text in _TRUE_WORDS or text in _FALSE_WORDS:
         return text in _TRUE_WORDS
-    if _INT.fullmatch(text):
-        return int(text)
-    if _HEX.fullmatch(text):
-        return int(text, 16)
-    if _OCTAL.fullmatch(text):
-        return int(text[2:], 8)
+    try:
+        if _INT.fullmatch(text):
+            return int(text)
+        if _HEX.fullmatch(text):
+            return int(text, 16)
+        if _OCTAL.fullmatch(text):
+            return int(text[2:], 8)
+    except ValueError:  # more digits than Python converts: left as text, refused where a number is due
+        return text
     if _FLOAT.fullmatch(text):
         return float(text)
     if _INFINITY.fullmatch(text):

@@ -892,3 +892,14 @@ def test_text_items_that_look_like_numbers_stay_text_through_yaml(item):
 def test_any_text_items_round_trip_through_yaml(items):
     model = validate_model(with_change("profile.categories[0].rules[0].match.in", items))
     assert parse_model(dump_model(model)).profile.categories[0].rules[0].match.in_ == items
+
+
+def test_yaml_nested_too_deeply_is_refused(tmp_path):
+    error, _source = refuse_file(tmp_path, "profile: " + "[" * 1500 + "]" * 1500 + "\n")
+    assert "nested too deeply" in error.problems[0].message
+
+
+def test_a_number_with_thousands_of_digits_is_refused_at_its_field(tmp_path):
+    text = SPEC_TEXT.replace("weight: 30 ", "weight: " + "9" * 5000 + " ", 1)
+    error, _source = refuse_file(tmp_path, text)
+    assert error.problems[0].path == "profile.categories[0].weight"
