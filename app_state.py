@@ -179,8 +179,7 @@ def use_built_in(key: str) -> None:
     """Switch to a dataset that ships with (or is known to) LeadGrid, with the model written for it.
     Undo brings the previous model back."""
     _built_in_frames(key, _stamp(key))  # read first: a missing file must not switch anything
-    st.session_state[DATASET] = DatasetChoice(key=key)
-    load(scoring.load_model(BUILT_IN[key].model), f"Opened {BUILT_IN[key].title}")
+    load(scoring.load_model(BUILT_IN[key].model), f"Opened {BUILT_IN[key].title}", DatasetChoice(key=key))
 
 
 def set_as_of(as_of: str | None) -> None:
@@ -208,31 +207,53 @@ def _record(text: str, kind: str) -> None:
     st.session_state[HISTORY].append(HistoryEntry(time.time(), text, kind))
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What undo returns to: the model, the loaded version, and, for a step that switched
+    the data set, the data set before it."""
+
+    model: scoring.LeadModel
+    baseline: scoring.LeadModel
+    dataset: DatasetChoice | None
+    text: str
+
+
+def _push_undo(text: str, with_dataset: bool = False) -> None:
+    snapshot = Snapshot(model(), baseline(), dataset_choice() if with_dataset else None, text)
+    st.session_state[UNDO] = (st.session_state[UNDO] + [snapshot])[-MAX_UNDO:]
+    st.session_state[REDO] = []
+
+
+def _changed(text: str, kind: str) -> None:
+    _record(text, kind)
+    reset_widgets()
+    save_draft()
+
+
 def apply(new_model: scoring.LeadModel, text: str | None = None) -> bool:
     """Make ``new_model`` current, keeping the old one for undo. False when nothing changed."""
     current = model()
     if new_model == current:
         return False
     text = text or summarize_changes(current, new_model)
-    st.session_state[UNDO] = (st.session_state[UNDO] + [(current, text)])[-MAX_UNDO:]
-    st.session_state[REDO] = []
+    _push_undo(text)
     st.session_state[MODEL] = new_model
-    _record(text, "edit")
-    reset_widgets()
-    save_draft()
+    _changed(text, "edit")
     return True
 
 
 def _step(source: str, target: str, verb: str) -> None:
-    """Move one model from the ``source`` stack to current, the current one onto ``target``."""
+    """Return to the newest snapshot on ``source``, keeping the present on ``target``."""
     if not st.session_state[source]:
         return
-    restored, text = st.session_state[source].pop()
-    st.session_state[target].append((model(), text))
-    st.session_state[MODEL] = restored
-    _record(f"{verb}: {text}", verb.lower())
-    reset_widgets()
-    save_draft()
+    snapshot = st.session_state[source].pop()
+    present = dataset_choice() if snapshot.dataset is not None else None
+    st.session_state[target].append(Snapshot(model(), baseline(), present, snapshot.text))
+    st.session_state[MODEL] = snapshot.model
+    st.session_state[BASELINE] = snapshot.baseline
+    if snapshot.dataset is not None:
+        st.session_state[DATASET] = snapshot.dataset
+    _changed(f"{verb}: {snapshot.text}", verb.lower())
 
 
 def undo() -> None:
@@ -243,17 +264,15 @@ def redo() -> None:
     _step(REDO, UNDO, "Redo")
 
 
-def load(new_model: scoring.LeadModel, text: str) -> None:
-    """Start from another model (an upload, a dataset's model); undo can still go back."""
-    current = model()
-    if new_model != current:
-        st.session_state[UNDO] = (st.session_state[UNDO] + [(current, text)])[-MAX_UNDO:]
-        st.session_state[REDO] = []
+def load(new_model: scoring.LeadModel, text: str, dataset: DatasetChoice | None = None) -> None:
+    """Start from another model (an upload, a dataset's model), on ``dataset`` when given;
+    undo goes back to the model, and the data set, before it."""
+    _push_undo(text, with_dataset=dataset is not None)
+    if dataset is not None:
+        st.session_state[DATASET] = dataset
     st.session_state[MODEL] = new_model
     st.session_state[BASELINE] = new_model
-    _record(text, "load")
-    reset_widgets()
-    save_draft()
+    _changed(text, "load")
 
 
 def current_preview(outcomes: Outcomes | None = None) -> Preview:

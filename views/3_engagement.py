@@ -30,15 +30,16 @@ with settings_column:
                            key=app_state.seed(app_state.widget_key("recency", "form"), form),
                            help="Half-life: an activity counts half after that many days. "
                                 "Windows: full count this week, less after, in steps.")
-    max_age = st.number_input("Ignore activities older than (days; 0 = never)", 0.0, 3650.0, step=15.0,
+    max_age = st.number_input("Ignore activities older than (days; 0 = never)", 0.0, None, step=15.0,
                               key=app_state.seed(app_state.widget_key("recency", "max_age"),
                                                  float(recency.max_age_days or 0) if recency else 0.0),
                               help="Older activities add nothing at all.")
     new_recency: dict = {"max_age_days": max_age or None}
     if chosen_form == "half-life":
-        half_life = st.slider("Half-life (days)", 1.0, 180.0, step=1.0,
-                              key=app_state.seed(app_state.widget_key("recency", "half_life"),
-                                                 float(recency.half_life_days or 30) if recency else 30.0),
+        current = float(recency.half_life_days or 30) if recency else 30.0
+        # the range always holds the model's value: a widget clamps what lies outside it
+        half_life = st.slider("Half-life (days)", min(1.0, current), max(180.0, current), step=0.5,
+                              key=app_state.seed(app_state.widget_key("recency", "half_life"), current),
                               help="After this many days an activity counts half; after twice as long, a quarter.")
         new_recency["half_life_days"] = half_life
     else:
@@ -88,7 +89,9 @@ if table_records(edited) != table_records(rows):
     entries = [r for r in table_records(edited) if r.get("id")]
     entries += [e.model_dump(by_alias=True, exclude_none=True) for e in field_entries]
     try:
-        if app_state.apply(with_activities(model, entries)):
+        # a model that had no activity entries has no recency yet: the one set above comes with them
+        base = model if engagement.recency is not None else with_recency(model, new_recency)
+        if app_state.apply(with_activities(base, entries)):
             st.rerun()
     except scoring.ModelError as error:
         st.error("; ".join(error.lines))

@@ -224,7 +224,7 @@ def test_good_model_upload_replaces_the_model_and_resets_changed_since_loaded(op
     assert at.session_state[app_state.MODEL] == loaded
     assert at.session_state[app_state.BASELINE] == loaded
     assert _history(at)[-1] == "Loaded windows.yaml"
-    assert at.session_state[app_state.UNDO][-1][0] == DEFAULT_MODEL  # undo goes back to the default
+    assert at.session_state[app_state.UNDO][-1].model == DEFAULT_MODEL  # undo goes back to the default
     assert "Nothing yet: this is the model as it was loaded." in [c.value for c in at.caption]
 
     _page(at, "views/2_profile.py")
@@ -387,14 +387,14 @@ def test_undo_stack_grows_with_each_edit_in_workshop_words(open_app):
     at.run()
     assert not at.exception and not _errors(at)
     stack = at.session_state[app_state.UNDO]
-    assert [text for _, text in stack] == [
+    assert [snapshot.text for snapshot in stack] == [
         "Loaded windows.yaml",
         "Industry weight 25 → 40; Company size (employees) weight 20 → 16; "
         "Annual revenue (USD) weight 15 → 12 (+2 more)",
         "C1: nurture:fast-track → sales",
     ]
-    assert stack[0][0] == DEFAULT_MODEL
-    assert _history(at)[1:] == [text for _, text in stack]
+    assert stack[0].model == DEFAULT_MODEL
+    assert _history(at)[1:] == [snapshot.text for snapshot in stack]
 
 
 # ----- 8. routing -------------------------------------------------------------------------------
@@ -463,3 +463,55 @@ def test_switching_to_recency_windows_applies_them(open_app):
     recency = at.session_state[app_state.MODEL].engagement.recency
     assert recency.half_life_days is None and recency.windows
     assert _history(at)[-1].startswith("Recency half-life 30 days → windows")
+
+
+# ----- review findings: visiting a page never edits; undo of a data-set switch ----------------
+
+def _model_with(changes: dict) -> scoring.LeadModel:
+    data = DEFAULT_MODEL.model_dump(by_alias=True, exclude_none=True)
+    for section, values in changes.items():
+        data[section[0]][section[1]] = {**data[section[0]][section[1]], **values}
+    return scoring.validate_model(data)
+
+
+def test_visiting_pages_leaves_an_unusual_but_valid_model_alone(open_app):
+    unusual = _model_with({("engagement", "recency"): {"max_age_days": 5000, "half_life_days": 365},
+                           ("profile", "grades"): {"A": 120}})
+    at = open_app()
+    at.session_state[app_state.MODEL] = unusual
+    at.session_state[app_state.BASELINE] = unusual
+    for path in ("views/2_profile.py", "views/3_engagement.py", "views/4_matrix.py"):
+        _page(at, path)
+        assert not at.exception and not _errors(at), path
+    assert at.session_state[app_state.MODEL] == unusual
+    assert not at.session_state[app_state.UNDO]
+
+
+def test_undo_after_opening_a_dataset_returns_to_the_previous_data_and_model(open_app):
+    at = open_app()
+    at.radio(key="w:data:source").set_value("bank_marketing").run()
+    assert at.session_state[app_state.DATASET].key == "bank_marketing"
+    at = _carry_over(at, open_app)
+    at.sidebar.button(key="undo").click().run()
+    assert not at.exception and not _errors(at)
+    assert at.session_state[app_state.DATASET].key == "sample"
+    assert at.session_state[app_state.MODEL] == DEFAULT_MODEL
+    assert at.session_state[app_state.BASELINE] == DEFAULT_MODEL
+    at = _carry_over(at, open_app)
+    at.sidebar.button(key="redo").click().run()
+    assert at.session_state[app_state.DATASET].key == "bank_marketing"
+    assert at.session_state[app_state.MODEL].name != DEFAULT_MODEL.name
+
+
+def test_a_model_without_recency_can_get_its_first_activity(open_app):
+    at = open_app()
+    at.radio(key="w:data:source").set_value("bank_marketing").run()
+    assert at.session_state[app_state.MODEL].engagement.recency is None
+    _page(at, "views/3_engagement.py")
+    at.session_state["w:activities"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"id": "call", "activity": "call", "points": 10}]}
+    at.run()
+    assert not at.exception and not _errors(at)
+    engagement = at.session_state[app_state.MODEL].engagement
+    assert any(entry.activity == "call" for entry in engagement.activities)
+    assert engagement.recency is not None and engagement.recency.half_life_days == 30
