@@ -287,6 +287,22 @@ def _parse_dates(text: pd.Series) -> pd.Series:
         return pd.to_datetime(text, utc=True, format="mixed", errors="coerce")
 
 
+def date_span(frame: pd.DataFrame, columns: Iterable[str]) -> tuple[pd.Timestamp, pd.Timestamp, str] | None:
+    """First and last moment (UTC) of the first of ``columns`` that the frame has, can read,
+    and that holds a date; None when none does. For describing history, never for scoring."""
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        try:
+            stamps = to_utc_ns(frame[column].reset_index(drop=True), column, frame)
+        except DataError:
+            continue  # a date column that scoring does not need should not stop a summary
+        stamps = stamps[stamps != NAT]
+        if len(stamps):
+            return pd.Timestamp(stamps.min(), tz="UTC"), pd.Timestamp(stamps.max(), tz="UTC"), column
+    return None
+
+
 def parse_instant(value: object, name: str = "as_of") -> int:
     """One date or timestamp (text, date, datetime, Timestamp) as UTC nanoseconds."""
     try:

@@ -7,8 +7,9 @@ model is then array arithmetic. ``score`` is the one-off form.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from .errors import DataError
 from .model import LETTERS, NUMBERS, Category, EngagementEntry, LeadModel, Recency, Rule
 from .values import ValueColumn, canonical_item
 
+T = TypeVar("T")
 TOLERANCE = 1e-9
 OUTPUT_COLUMNS = (
     "profile_score", "profile_grade", "engagement_score", "engagement_grade", "rating", "action", "sla_hours",
@@ -129,6 +131,7 @@ class Scorer:
         self._columns: dict[str, ValueColumn] = {}
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._type_counts: dict[str, int] | None = None
+        self._memo: dict[Hashable, object] = {}
         if activities is not None:
             activities = d.apply_mapping(activities, mapping.get("activities"), "activities")
             d.refuse_repeated_columns(activities)
@@ -185,6 +188,12 @@ class Scorer:
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
         by_type = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names) if name}
         return _Activities(position, age_days, rows, by_type)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A result about these leads that does not depend on the model, computed once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def activity_type_counts(self) -> dict[str, int]:
         """How often each activity type (trimmed, lower-case) occurs in the activities table."""

@@ -13,9 +13,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .data import NS_PER_DAY, to_utc_ns
+from .data import SCORED_AT, date_span
 from .engine import Scorer
-from .errors import DataError
 from .model import RATINGS, SALES_ACTION, LeadModel
 from .values import TRIM_CHARS
 
@@ -95,19 +94,38 @@ def _column(leads: pd.DataFrame, name: str) -> pd.Series | None:
     return leads[name].reset_index(drop=True) if name in leads.columns else None
 
 
-def matrix_metrics(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes()) -> pd.DataFrame:
+@dataclass(frozen=True)
+class History:
+    """The outcome columns of a leads table, read once: they do not depend on the model."""
+
+    accepted: Flags | None
+    converted: Flags | None
+    amounts: np.ndarray | None
+    months: float | None  # how many months the leads' dates span (at least 1)
+
+    @classmethod
+    def read(cls, leads: pd.DataFrame, outcomes: Outcomes = Outcomes()) -> History:
+        accepted = _column(leads, outcomes.accepted)
+        converted = _column(leads, outcomes.converted)
+        won = _column(leads, outcomes.won_amount)
+        span = date_span(leads, (outcomes.created_at, SCORED_AT))
+        months = None if span is None else max((span[1] - span[0]) / pd.Timedelta(days=DAYS_PER_MONTH), 1.0)
+        return cls(read_flags(accepted) if accepted is not None else None,
+                   read_flags(converted) if converted is not None else None,
+                   _amounts(won) if won is not None else None, months)
+
+
+def matrix_metrics(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes(),
+                   history: History | None = None) -> pd.DataFrame:
     """One row per rating A1..D4: leads, share, decisions, acceptance and conversion with
     intervals, won amount, and whether the cell has too few decisions to trust.
 
-    ``scored`` is the output of ``score``; ``leads`` the same leads in the same order.
+    ``scored`` is the output of ``score``; ``leads`` the same leads in the same order;
+    ``history`` their outcomes when already read.
     """
     rating = scored["rating"].to_numpy(dtype=object)
-    accepted = _column(leads, outcomes.accepted)
-    converted = _column(leads, outcomes.converted)
-    won = _column(leads, outcomes.won_amount)
-    accepted_flags = read_flags(accepted) if accepted is not None else None
-    converted_flags = read_flags(converted) if converted is not None else None
-    amounts = _amounts(won) if won is not None else None
+    history = history or History.read(leads, outcomes)
+    accepted_flags, converted_flags, amounts = history.accepted, history.converted, history.amounts
     total = len(rating)
     rows = []
     for cell in RATINGS:
@@ -159,30 +177,17 @@ class SalesSummary:
         return asdict(self)
 
 
-def _months_spanned(leads: pd.DataFrame, outcomes: Outcomes) -> float | None:
-    for column in (outcomes.created_at, "scored_at"):
-        if column in leads.columns:
-            try:
-                stamps = to_utc_ns(leads[column].reset_index(drop=True), column, leads)
-            except DataError:
-                continue  # a date column that scoring does not need should not stop a preview
-            stamps = stamps[stamps != np.iinfo(np.int64).min]
-            if len(stamps):
-                days = (stamps.max() - stamps.min()) / NS_PER_DAY
-                return max(days / DAYS_PER_MONTH, 1.0)
-    return None
-
-
-def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes()) -> SalesSummary:
+def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes(),
+                  history: History | None = None) -> SalesSummary:
     """Leads per month, acceptance and share of past conversions caught by the to-sales set."""
     to_sales = (scored["action"] == SALES_ACTION).to_numpy()
     total = len(to_sales)
     count = int(to_sales.sum())
-    months = _months_spanned(leads, outcomes)
-    accepted = _column(leads, outcomes.accepted)
-    converted = _column(leads, outcomes.converted)
-    accepted_flags = read_flags(accepted) if accepted is not None else Flags(np.full(total, np.nan), 0)
-    converted_flags = read_flags(converted) if converted is not None else Flags(np.full(total, np.nan), 0)
+    history = history or History.read(leads, outcomes)
+    months = history.months
+    unknown = Flags(np.full(total, np.nan), 0)
+    accepted_flags = history.accepted or unknown
+    converted_flags = history.converted or unknown
     sales_decided = accepted_flags.known & to_sales
     rest_decided = accepted_flags.known & ~to_sales
     acceptance = _rate(float(np.nansum(accepted_flags.values[sales_decided])), int(sales_decided.sum()))
@@ -222,11 +227,12 @@ class Preview:
 def preview(model: LeadModel, scorer: Scorer, outcomes: Outcomes = Outcomes()) -> Preview:
     """Score the scorer's leads with ``model`` and measure the result against history."""
     scored = scorer.score(model)
-    matrix = matrix_metrics(scored, scorer.leads, outcomes)
+    history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+    matrix = matrix_metrics(scored, scorer.leads, outcomes, history)
     routes = {rating: model.routing.route_for(rating) for rating in RATINGS}
     matrix["action"] = [routes[r].action for r in matrix.index]
     matrix["sla_hours"] = [routes[r].sla_hours if routes[r].sla_hours is not None else math.nan for r in matrix.index]
-    return Preview(scored, matrix, sales_summary(scored, scorer.leads, outcomes))
+    return Preview(scored, matrix, sales_summary(scored, scorer.leads, outcomes, history))
 
 
 def cell_leads(result: Preview, leads: pd.DataFrame, rating: str, fields: list[str],

@@ -9,8 +9,8 @@ import pandas as pd
 
 from . import data as d
 from .engine import ActivityCounts, Scorer
-from .errors import DataError, ModelError, Problem
-from .model import LeadModel
+from .errors import ModelError, Problem
+from .model import Category, LeadModel
 from .values import canonical_item
 
 
@@ -38,19 +38,6 @@ class DataQuality:
         return pd.DataFrame([c.__dict__ for c in self.columns])
 
 
-def _date_span(leads: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestamp | None, str | None]:
-    for column in ("created_at", d.SCORED_AT):
-        if column in leads.columns:
-            try:
-                stamps = d.to_utc_ns(leads[column], column, leads)
-            except DataError:
-                continue
-            stamps = stamps[stamps != d.NAT]
-            if len(stamps):
-                return pd.Timestamp(stamps.min(), tz="UTC"), pd.Timestamp(stamps.max(), tz="UTC"), column
-    return None, None, None
-
-
 def _readers(model: LeadModel) -> dict[str, list[str]]:
     readers: dict[str, list[str]] = {}
     for category in model.profile.categories:
@@ -63,7 +50,7 @@ def _readers(model: LeadModel) -> dict[str, list[str]]:
 
 def data_quality(scorer: Scorer, model: LeadModel) -> DataQuality:
     """Rows, date span, missing share per column the model reads, and what happened to activities."""
-    first, last, date_column = _date_span(scorer.leads)
+    first, last, date_column = d.date_span(scorer.leads, ("created_at", d.SCORED_AT)) or (None, None, None)
     columns, absent = [], []
     for field, readers in _readers(model).items():
         if field not in scorer.leads.columns:
@@ -90,6 +77,11 @@ def value_coverage(scorer: Scorer, model: LeadModel, category_id: str, limit: in
     category = next((c for c in model.profile.categories if c.id == category_id), None)
     if category is None:
         raise ModelError([Problem("profile.categories", f"no category with id '{category_id}'")])
+    key = ("value_coverage", category.model_dump_json(exclude={"id", "label", "weight"}), limit)
+    return scorer.memo(key, lambda: _coverage(scorer, category, limit)).copy()
+
+
+def _coverage(scorer: Scorer, category: Category, limit: int) -> pd.DataFrame:
     outcome = scorer.evaluate_category(category)
     view = scorer.column(category.field)
     key = pd.Series(np.where(view.missing, "", view.key), dtype=object)
