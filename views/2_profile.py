@@ -19,9 +19,9 @@ from scoring.edit import (
     with_category,
     with_weights,
 )
+from scoring.model import WEIGHT_TOLERANCE, WEIGHT_TOTAL
 from scoring.quality import value_coverage
 
-WEIGHT_TOLERANCE = 0.01
 LAST_MOVED = "last_weight_moved"
 
 st.title("2 · Profile: who is a good fit")
@@ -40,7 +40,7 @@ def _weight_moved(category_id: str) -> None:
     """Apply the weights at once when they make 100 %; otherwise wait for the rescale button."""
     st.session_state[LAST_MOVED] = category_id
     staged = _staged_weights()
-    if math.isclose(sum(staged.values()), 100, abs_tol=WEIGHT_TOLERANCE):
+    if math.isclose(sum(staged.values()), WEIGHT_TOTAL, abs_tol=WEIGHT_TOLERANCE):
         app_state.apply(with_weights(model, staged))
 
 
@@ -61,7 +61,7 @@ for column, category in zip(weight_columns, categories, strict=True):
                   on_change=_weight_moved, args=(category.id,),
                   help=f"Weight of {category.label or category.id} (column `{category.field}`).")
 total = sum(_staged_weights().values())
-if not math.isclose(total, 100, abs_tol=WEIGHT_TOLERANCE):
+if not math.isclose(total, WEIGHT_TOTAL, abs_tol=WEIGHT_TOLERANCE):
     left, right = st.columns([3, 1])
     left.error(f"The weights add up to {total:g} %. They must make exactly 100 % before the model changes.")
     right.button("Rescale the others to 100 %", key="rescale_weights", on_click=_rescale, type="primary",
