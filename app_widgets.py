@@ -24,7 +24,7 @@ def thresholds_with_histogram(axis: str, names: tuple[str, ...], scores: np.ndar
         wanted = {}
         for name in names[:-1]:
             key = app_state.seed(app_state.widget_key(key_prefix, name), float(grades[name]))
-            wanted[name] = st.number_input(f"{name} from", 0.0, None, key=key, step=1.0,
+            wanted[name] = st.number_input(f"{name} from", 0.0, None, key=key, step=1.0, format="%.1f",
                                            help=f"Leads scoring at least this (and below the grade above) get {name}.")
         st.caption(f"{names[-1]} is everything below {names[-2]}.")
         if any(wanted[name] != grades[name] for name in wanted):

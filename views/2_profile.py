@@ -82,20 +82,23 @@ st.caption("First matching rule wins. A value no rule matches gets the default. 
 for category in categories:
     with st.expander(f"{category.label or category.id} — column `{category.field}`, weight {category.weight:g} %"):
         coverage = value_coverage(scorer, model, category.id, limit=40)
-        rules_column, values_column = st.columns([3, 2])
+        rules_column, values_column = st.columns([2, 1])
         with rules_column:
             rows = pd.DataFrame(rules_to_rows(category.rules), columns=list(RULE_COLUMNS))
             edited = st.data_editor(
                 rows, key=app_state.widget_key("rules", category.id), num_rows="dynamic", hide_index=True,
                 column_config={
-                    "condition": st.column_config.SelectboxColumn("Condition", options=list(CONDITIONS), required=True),
+                    "condition": st.column_config.SelectboxColumn("Condition", options=list(CONDITIONS),
+                                                                  required=True, width="medium"),
                     "items": st.column_config.MultiselectColumn(
                         "Values", options=[v for v in coverage["value"] if v != "(missing)"],
-                        accept_new_options=True, help="For 'is one of' and 'contains any of'."),
-                    "from": st.column_config.NumberColumn("From", help="'at least' and 'between' (included)"),
-                    "to": st.column_config.NumberColumn("To", help="'below' and 'between' (not included)"),
+                        accept_new_options=True, help="For 'is one of' and 'contains any of'.", width="medium"),
+                    "from": st.column_config.NumberColumn("From", help="'at least' and 'between' (included)",
+                                                          width="small"),
+                    "to": st.column_config.NumberColumn("To", help="'below' and 'between' (not included)",
+                                                        width="small"),
                     "value": st.column_config.NumberColumn("Share", min_value=-100, max_value=100, step=5,
-                                                           required=True),
+                                                           required=True, width="small", pinned=True),
                 },
             )
             default_key = app_state.seed(app_state.widget_key("default", category.id), float(category.default))
