@@ -65,6 +65,7 @@ class _Activities:
     position: np.ndarray
     age_days: np.ndarray
     row: np.ndarray
+    type_key: np.ndarray  # the activity type, trimmed and lower-case, as models are matched to it
     by_type: dict[str, np.ndarray] = field(default_factory=dict)
 
     def of_type(self, activity: str) -> np.ndarray:
@@ -187,7 +188,7 @@ class Scorer:
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
         by_type = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names) if name}
-        return _Activities(position, age_days, rows, by_type)
+        return _Activities(position, age_days, rows, types, by_type)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A result about these leads that does not depend on the model, computed once."""
@@ -298,13 +299,15 @@ class Scorer:
         )
 
     def activities_of(self, position: int) -> pd.DataFrame:
-        """The activities of the lead at ``position`` that count (age >= 0), with their age in days."""
+        """The activities of the lead at ``position`` that count (age >= 0), with their age in days
+        and their type as models are matched to it."""
         rows = self._activity_rows
         if rows is None or self.activities is None:
-            return pd.DataFrame(columns=[d.ACTIVITY, d.OCCURRED_AT, "age_days"])
+            return pd.DataFrame(columns=[d.ACTIVITY, d.OCCURRED_AT, "age_days", "type"])
         picked = np.flatnonzero(rows.position == position)
         frame = self.activities.iloc[rows.row[picked]][[d.ACTIVITY, d.OCCURRED_AT]].copy()
         frame["age_days"] = rows.age_days[picked]
+        frame["type"] = rows.type_key[picked]
         return frame.reset_index(drop=True)
 
     def position_of(self, lead_id: object) -> int:

@@ -131,7 +131,8 @@ def explain_lead(scorer: Scorer, model: LeadModel, lead_id: object) -> Explanati
             entry.id, entry.label or entry.id, entry.field or "", row[entry.field],
             _rule_text(entry.rules or [], int(outcome.rule_index[position])), share, 100.0, share,
         ))
-    activities = [_activity_reason(scorer, model, result.activity_entries[entry.id], entry, position)
+    events = scorer.activities_of(position)
+    activities = [_activity_reason(events, model, result.activity_entries[entry.id], entry, position)
                   for entry in model.activity_entries if entry.id in result.activity_entries]
     rating = result.profile_grade[position] + result.engagement_grade[position]
     route = model.routing.route_for(rating)
@@ -150,18 +151,16 @@ def explain_lead(scorer: Scorer, model: LeadModel, lead_id: object) -> Explanati
         categories=categories,
         fields=fields,
         activities=activities,
-        events=_events(scorer, model, position),
+        events=_events(events, model),
     )
 
 
-def _activity_reason(scorer: Scorer, model: LeadModel, outcome, entry, position: int) -> ActivityReason:
-    events = scorer.activities_of(position)
-    wanted = canonical_item(entry.activity)
+def _activity_reason(events: pd.DataFrame, model: LeadModel, outcome, entry, position: int) -> ActivityReason:
+    counts = events["type"] == canonical_item(entry.activity)
     max_age = model.engagement.recency.max_age_days if model.engagement.recency else None
-    counts = events[ACTIVITY].map(lambda v: canonical_item(str(v))) == wanted if len(events) else []
-    if len(events) and max_age is not None:
+    if max_age is not None:
         counts &= events["age_days"] <= max_age  # older activities add nothing, so they are not counted
-    occurrences = int(sum(counts))
+    occurrences = int(counts.sum())
     return ActivityReason(
         entry.id, entry.label or entry.id, entry.activity, float(entry.points), entry.max_count, occurrences,
         float(outcome.decayed_count[position]), float(outcome.counted[position]), float(outcome.points[position]),
@@ -173,12 +172,12 @@ def _lead_as_of(scorer: Scorer, position: int) -> pd.Timestamp | None:
     return None if stamp == np.iinfo(np.int64).min else pd.Timestamp(stamp, tz="UTC")
 
 
-def _events(scorer: Scorer, model: LeadModel, position: int) -> pd.DataFrame:
+def _events(events: pd.DataFrame, model: LeadModel) -> pd.DataFrame:
     """The lead's activities (newest first) with their age, decay factor and the entry that counts them."""
-    events = scorer.activities_of(position)
+    events = events.copy()
     recency = model.engagement.recency
     entry_of = {canonical_item(e.activity): e.id for e in reversed(model.activity_entries) if e.activity}
-    events["entry"] = events[ACTIVITY].map(lambda v: entry_of.get(canonical_item(str(v)))) if len(events) else []
+    events["entry"] = events["type"].map(entry_of) if len(events) else []
     if recency is not None and len(events):
         events["factor"] = decay_factors(events["age_days"].to_numpy(dtype=float), recency)
     else:
