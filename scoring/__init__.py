@@ -8,8 +8,9 @@ from .engine import Scorer, score
 from .errors import DataError, LeadGridError, ModelError, Problem
 from .explain import Explanation, explain, explain_lead
 from .metrics import Outcomes, Preview, matrix_metrics, preview, sales_summary
-from .model import RATINGS, LeadModel, validate_model
+from .model import RATINGS, LeadModel
 from .modelfile import dump_model, dump_model_json, load_model, model_json_schema, parse_model
+from .validation import validate_model
 
 __all__ = [
     "RATINGS",

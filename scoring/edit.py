@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import ModelError, Problem
-from .model import RATINGS, WEIGHT_TOTAL, LeadModel, Rule, validate_model
+from .model import RATINGS, WEIGHT_TOTAL, LeadModel, Rule
+from .validation import validate_model
 from .values import canonical_item
 
 # The rule table's "condition" column, in plain words, and back.

@@ -90,3 +90,15 @@ class DataError(LeadGridError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class PathError(ValueError):
+    """A validation failure located below the class that found it.
+
+    ``problems`` is a list of ``(sub_path, message)``; the sub-path is appended
+    to the location pydantic reports for the class.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))

@@ -31,7 +31,7 @@ def write_atomic_with(path: str | Path, write: Callable[[object], object]) -> No
     ``write`` has returned and the bytes are on disk. On any error the temporary file is
     removed and ``path`` keeps its old content; the error propagates."""
     target = Path(path)
-    handle = tempfile.NamedTemporaryFile(
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 -- closed below, before the rename
         "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False)
     try:
         with handle:

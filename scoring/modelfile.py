@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from .errors import ModelError, Problem
-from .model import LeadModel, validate_model
+from .model import LeadModel
+from .validation import validate_model
 
 MAX_MODEL_BYTES = 1024 * 1024
 
