@@ -255,12 +255,3 @@ def model_dicts(draw) -> dict[str, Any]:
 
 SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(model_json_schema())
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@PROPERTY_SETTINGS
-@given(model_dicts())
-def test_property_generated_models_are_valid(data):
-    model = validate_model(data)
-    assert len(model.profile.categories) == len(data["profile"]["categories"])
-
-

@@ -391,6 +391,13 @@ def test_all_sixteen_routing_cells_are_accepted():
 
 
 @PROPERTY_SETTINGS
+@given(model_dicts())
+def test_property_generated_models_are_valid(data):
+    model = validate_model(data)
+    assert len(model.profile.categories) == len(data["profile"]["categories"])
+
+
+@PROPERTY_SETTINGS
 @given(model_dicts(), st.integers(0, 5), st.sampled_from([-0.5, 0.02, 1, 50]))
 def test_property_breaking_the_weights_is_refused_at_the_category_or_the_list(data, which, delta):
     categories = data["profile"]["categories"]
