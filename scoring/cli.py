@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +20,8 @@ from .engine import Scorer
 from .errors import DataError, LeadGridError, ModelError
 from .explain import explain_lead
 from .metrics import Outcomes, preview
-from .model import LeadModel
+from .missing import json_value
+from .model import SALES_ACTION, LeadModel
 from .modelfile import load_model, model_json_schema
 from .report import explanation_text, matrix_table
 
@@ -97,7 +97,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     except OSError as error:
         raise DataError(f"cannot write the scores: {error.strerror or error}", source=args.out) from None
     ratings = scored["rating"].value_counts()
-    to_sales = int((scored["action"] == "sales").sum())
+    to_sales = int((scored["action"] == SALES_ACTION).sum())
     print(f"scored {len(scored):,} leads -> {args.out} ({to_sales:,} to sales; "
           f"most common: {', '.join(f'{r} {n:,}' for r, n in ratings.head(3).items())})", file=sys.stderr)
     return 0
@@ -108,12 +108,6 @@ def _outcomes(args: argparse.Namespace) -> Outcomes:
                     created_at=args.created_at)
 
 
-def _json_safe(value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def cmd_matrix(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     result = preview(model, _scorer(model, args), _outcomes(args))
@@ -122,9 +116,9 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(result.matrix.to_csv())
     else:
-        cells = {rating: {k: _json_safe(v) for k, v in row.items()}
+        cells = {rating: {k: json_value(v) for k, v in row.items()}
                  for rating, row in result.matrix.to_dict(orient="index").items()}
-        sales = {k: _json_safe(v) for k, v in result.sales.as_dict().items()}
+        sales = {k: json_value(v) for k, v in result.sales.as_dict().items()}
         print(json.dumps({"model": model.name, "version": model.version, "cells": cells, "to_sales": sales},
                          indent=2, default=str))
     return 0

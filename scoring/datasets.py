@@ -47,6 +47,7 @@ class PublicDataset:
     redistributable: bool  # may LeadGrid ship a copy in sample_data/?
     files: tuple[str, ...]  # the files the loader reads, relative to the dataset folder
     reader: Callable[[Path], Tables]
+    home: str | None = None  # a folder of the repository that always holds the files
 
     @property
     def model_path(self) -> Path:
@@ -54,6 +55,8 @@ class PublicDataset:
 
     def candidate_dirs(self) -> list[Path]:
         """Where the files are looked for, in order."""
+        if self.home is not None:
+            return [ROOT / self.home]
         dirs = []
         if self.redistributable:
             dirs.append(SAMPLE_DATA / self.key)
@@ -239,9 +242,21 @@ DATASETS: dict[str, PublicDataset] = {
 }
 
 
-def get_dataset(key: str) -> PublicDataset:
-    """The dataset called ``key``; ``KeyError`` naming the known keys otherwise."""
-    try:
-        return DATASETS[key]
-    except KeyError:
-        raise KeyError(f"unknown dataset {key!r}; known: {', '.join(DATASETS)}") from None
+def _load_sample(folder: Path) -> Tables:
+    return read_table(folder / "leads.csv"), read_table(folder / "activities.csv")
+
+
+SAMPLE = PublicDataset(
+    key="sample",
+    title="Sample B2B leads (ships with LeadGrid)",
+    licence="Synthetic, made by scoring.synth; free to use",
+    attribution="6,000 leads with activities and outcomes, generated from hidden fit and intent.",
+    model="configs/default.yaml",
+    redistributable=True,
+    files=("leads.csv", "activities.csv"),
+    reader=_load_sample,
+    home="sample_data",
+)
+
+# Everything the designer can open by name: the sample first, then the public datasets.
+CATALOGUE: dict[str, PublicDataset] = {SAMPLE.key: SAMPLE, **DATASETS}

@@ -7,6 +7,7 @@ page's "changed since loaded" summary are both built from it.
 
 from __future__ import annotations
 
+from .formatting import format_number
 from .model import (
     LETTERS,
     NUMBERS,
@@ -23,7 +24,7 @@ from .model import (
 def _num(value: float | None) -> str:
     if value is None:
         return "none"
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return format_number(value)
 
 
 def _rule_text(rule: Rule) -> str:
@@ -141,7 +142,7 @@ def describe_changes(old: LeadModel, new: LeadModel) -> list[str]:
         owners = ", ".join(f"{role}: {person}" for role, person in (new.owners or {}).items()) or "none"
         changes.append(f"Owners → {owners}")
     changes += _list_changes("Category", old.profile.categories, new.profile.categories, _category_changes)
-    changes += _threshold_changes("Profile", old.profile.grades.model_dump(), new.profile.grades.model_dump(), LETTERS)
+    changes += _threshold_changes("Profile", old.profile.grades.as_dict(), new.profile.grades.as_dict(), LETTERS)
     changes += _recency_changes(old.engagement.recency, new.engagement.recency)
     changes += _list_changes("Activity", old.engagement.activities, new.engagement.activities, _entry_changes)
     changes += _threshold_changes("Engagement", old.engagement.grades.as_dict(), new.engagement.grades.as_dict(), NUMBERS)

@@ -11,40 +11,19 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import ModelError, Problem
+from .missing import is_blank
 from .model import RATINGS, WEIGHT_TOTAL, LeadModel, Rule
+from .tables import cell_number, routing_rows
 from .validation import validate_model
-from .values import canonical_item
 
-# The rule table's "condition" column, in plain words, and back.
-CONDITIONS = {
-    "is one of": "in",
-    "contains any of": "contains_any",
-    "at least": "gte",
-    "below": "lt",
-    "between": "range",
-    "is missing": "missing",
-}
-CONDITION_OF = {operator: words for words, operator in CONDITIONS.items()}
-RULE_COLUMNS = ("condition", "items", "from", "to", "value")
+# Where a model switches from a half-life to step windows, it starts from these.
+DEFAULT_WINDOWS = ({"within_days": 7.0, "factor": 1.0}, {"within_days": 30.0, "factor": 0.5},
+                   {"within_days": 90.0, "factor": 0.25})
+DEFAULT_RECENCY = {"half_life_days": 30.0}
 
 
 def _data(model: LeadModel) -> dict[str, Any]:
     return model.model_dump(by_alias=True, exclude_none=True)
-
-
-def _category_index(model: LeadModel, category_id: str) -> int:
-    for index, category in enumerate(model.profile.categories):
-        if category.id == category_id:
-            return index
-    raise ModelError([Problem("profile.categories", f"no category with id '{category_id}'")])
-
-
-def _entry_index(model: LeadModel, entry_id: str) -> int:
-    for index, entry in enumerate(model.engagement.activities):
-        if entry.id == entry_id:
-            return index
-    raise ModelError([Problem("engagement.activities", f"no engagement entry with id '{entry_id}'")])
 
 
 def with_weights(model: LeadModel, weights: Mapping[str, float]) -> LeadModel:
@@ -75,8 +54,12 @@ def rescale_weights(weights: Mapping[str, float], keep: str) -> dict[str, float]
     units = math.floor(room - sum(result.values()) + 1e-9)
     for key in by_remainder[:units]:
         result[key] += 1.0
-    leftover = room - sum(result.values())  # the fraction left when the kept weight is fractional
-    result[by_remainder[units % len(by_remainder)]] += leftover
+    # What is left when the kept weight is fractional. It is below one unit either way; when
+    # rounding overshot (a kept weight a hair above a whole number) it is negative and comes
+    # off the largest weight, which is at least a whole unit, so no weight goes below 0.
+    leftover = room - sum(result.values())
+    target = by_remainder[units % len(by_remainder)] if leftover >= 0 else max(result, key=result.get)
+    result[target] = max(result[target] + leftover, 0.0)
     return {keep: kept, **result}
 
 
@@ -88,35 +71,22 @@ def with_grades(model: LeadModel, axis: str, thresholds: Mapping[str, float]) ->
 
 
 def with_route(model: LeadModel, rating: str, action: str, sla_hours: float | None) -> LeadModel:
-    """Route one cell; a route equal to the default is stored as no entry at all."""
-    data = _data(model)
-    route = {"action": action.strip()} | ({"sla_hours": float(sla_hours)} if sla_hours else {})
-    cells = dict(data["routing"].get("cells", {}))
-    if route == data["routing"].get("default", {"action": "nurture"}):
-        cells.pop(rating, None)
-    else:
-        cells[rating] = route
-    data["routing"]["cells"] = cells
-    return validate_model(data)
+    """Route one cell (a calibration proposal sends single cells to sales); a route equal to
+    the default is stored as no entry at all."""
+    rows = routing_rows(model)
+    if rating not in RATINGS:
+        rows.append({"rating": rating})
+    for row in rows:
+        if row["rating"] == rating:
+            row.update(action=action, sla_hours=sla_hours)
+    return with_routing(model, rows)
 
 
 def with_category(model: LeadModel, category_id: str, **changes: Any) -> LeadModel:
     """The model with some fields of one category replaced (``rules`` as plain dicts or Rules)."""
     data = _data(model)
-    category = data["profile"]["categories"][_category_index(model, category_id)]
+    category = data["profile"]["categories"][model.category_index(category_id)]
     category.update({key: _plain(value) for key, value in changes.items()})
-    return validate_model(data)
-
-
-def with_entry(model: LeadModel, entry_id: str, **changes: Any) -> LeadModel:
-    """The model with some fields of one engagement entry replaced; None removes a field."""
-    data = _data(model)
-    entry = data["engagement"]["activities"][_entry_index(model, entry_id)]
-    for key, value in changes.items():
-        if value is None:
-            entry.pop(key, None)
-        else:
-            entry[key] = _plain(value)
     return validate_model(data)
 
 
@@ -124,9 +94,22 @@ def with_activities(model: LeadModel, entries: Sequence[Mapping[str, Any]]) -> L
     """The model with its whole list of engagement entries replaced."""
     data = _data(model)
     data["engagement"]["activities"] = [
-        {key: value for key, value in entry.items() if not _is_blank(value)} for entry in entries
+        {key: value for key, value in entry.items() if not is_blank(value)} for entry in entries
     ]
     return validate_model(data)
+
+
+def with_activity_entries(model: LeadModel, rows: Sequence[Mapping[str, Any]],
+                          recency: Mapping[str, Any] | None = None) -> LeadModel:
+    """The model with its activity entries replaced by the rows of the activity table; the
+    field entries stay as they are. A model that had no activity entries has no recency
+    yet: the first activity comes with ``recency`` (the page's setting), else a 30-day
+    half-life."""
+    entries = [dict(row) for row in rows if not is_blank(row.get("id"))]
+    entries += [entry.model_dump(by_alias=True, exclude_none=True) for entry in model.field_entries]
+    if model.engagement.recency is None and any(not is_blank(row.get("activity")) for row in entries):
+        model = with_recency(model, recency or DEFAULT_RECENCY)
+    return with_activities(model, entries)
 
 
 def with_recency(model: LeadModel, recency: Mapping[str, Any]) -> LeadModel:
@@ -141,130 +124,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(item) for item in value]
     return value
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
-
-
-def table_records(table: Any) -> list[dict[str, Any]]:
-    """Rows of an edited table (a DataFrame) as plain comparable dicts: NaN -> None, arrays -> lists."""
-    records = []
-    for row in table.to_dict(orient="records"):
-        records.append({key: _plain_cell(value) for key, value in row.items()})
-    return records
-
-
-def _plain_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    if hasattr(value, "__iter__"):
-        return [str(item) for item in value]
-    if _is_blank(value):
-        return None
-    try:
-        if value is not None and value != value:  # pd.NA and other NaN-likes
-            return None
-    except TypeError:
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _item_text(item: str | int | float) -> str:
-    """An ``in`` item as the table shows it; a number compares the same as this text."""
-    return item if isinstance(item, str) else canonical_item(item)
-
-
-def rules_to_rows(rules: Sequence[Rule]) -> list[dict[str, Any]]:
-    """Rules as rows of the rule table: condition, items, from, to, value."""
-    rows = []
-    for rule in rules:
-        match = rule.match
-        row: dict[str, Any] = {"condition": "", "items": [], "from": None, "to": None, "value": rule.value}
-        if match.in_ is not None:
-            row.update(condition="is one of", items=[_item_text(item) for item in match.in_])
-        elif match.contains_any is not None:
-            row.update(condition="contains any of", items=list(match.contains_any))
-        elif match.missing:
-            row.update(condition="is missing")
-        elif match.range is not None:
-            row.update({"condition": "between", "from": match.range[0], "to": match.range[1]})
-        elif match.gte is not None and match.lt is not None:
-            row.update({"condition": "between", "from": match.gte, "to": match.lt})
-        elif match.gte is not None:
-            row.update({"condition": "at least", "from": match.gte})
-        else:
-            row.update({"condition": "below", "to": match.lt})
-        rows.append(row)
-    return rows
-
-
-def _items(value: Any) -> list[str]:
-    """Items from a table cell: a list (or array) of values as written, or comma-separated text."""
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    if value is None or not hasattr(value, "__iter__"):
-        return []
-    return [str(item) for item in value if not _is_blank(item) and str(item).strip()]
-
-
-def _row_key(row: Mapping[str, Any]) -> str:
-    return repr([_plain_cell(row.get(column)) for column in RULE_COLUMNS])
-
-
-def _number(value: Any) -> float | None:
-    return None if _is_blank(value) else float(value)
-
-
-def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
-                  keep: Sequence[Rule] = ()) -> list[dict[str, Any]]:
-    """Rows of the rule table back to rule dicts; a row without a condition is skipped.
-
-    A row identical to the row of a rule in ``keep`` gives back that rule as it was
-    (a ``gte``+``lt`` rule stays one rather than becoming a ``range``). Raises
-    ``ModelError`` naming the row for a condition that lacks what it needs.
-    """
-    unchanged = {_row_key(row): rule for rule, row in zip(keep, rules_to_rows(keep), strict=True)}
-    rules, problems = [], []
-    position = 0
-    for index, row in enumerate(rows):
-        condition = row.get("condition")
-        if _is_blank(condition):
-            continue
-        if _row_key(row) in unchanged:
-            rules.append(unchanged[_row_key(row)].model_dump(by_alias=True, exclude_none=True))
-            position += 1
-            continue
-        where = f"{path}[{position}]"
-        position += 1
-        operator = CONDITIONS.get(str(condition))
-        low, high, items = _number(row.get("from")), _number(row.get("to")), _items(row.get("items"))
-        if operator is None:
-            problems.append(Problem(where, f"unknown condition {condition!r}; use one of {', '.join(CONDITIONS)}"))
-            continue
-        match: dict[str, Any]
-        if operator in ("in", "contains_any"):
-            if not items:
-                problems.append(Problem(where, f"'{condition}' needs at least one item (row {index + 1})"))
-                continue
-            match = {operator: items}
-        elif operator == "gte":
-            match = {"gte": low}
-        elif operator == "lt":
-            match = {"lt": high}
-        elif operator == "range":
-            match = {"range": [low, high]}
-        else:
-            match = {"missing": True}
-        if None in match.values():
-            problems.append(Problem(where, f"'{condition}' needs a number in "
-                                           f"{'from' if operator == 'gte' else 'to'} (row {index + 1})"))
-            continue
-        value = _number(row.get("value"))
-        rules.append({"match": match, "value": 0.0 if value is None else value})
-    if problems:
-        raise ModelError(problems)
-    return rules
 
 
 def with_columns(model: LeadModel, leads: Mapping[str, str], activities: Mapping[str, str]) -> LeadModel:
@@ -286,8 +145,8 @@ def with_routing(model: LeadModel, rows: Sequence[Mapping[str, Any]]) -> LeadMod
     default = data["routing"].get("default", {"action": "nurture"})
     cells = {}
     for row in rows:
-        action = "" if _is_blank(row.get("action")) else str(row["action"]).strip()
-        sla = _number(row.get("sla_hours"))
+        action = "" if is_blank(row.get("action")) else str(row["action"]).strip()
+        sla = cell_number(row.get("sla_hours"))
         route = {"action": action} | ({"sla_hours": sla} if sla else {})
         if route != default:
             cells[str(row["rating"])] = route
@@ -295,10 +154,3 @@ def with_routing(model: LeadModel, rows: Sequence[Mapping[str, Any]]) -> LeadMod
     return validate_model(data)
 
 
-def routing_rows(model: LeadModel) -> list[dict[str, Any]]:
-    """Every cell A1..D4 with its action and SLA, for the routing table."""
-    rows = []
-    for rating in RATINGS:
-        route = model.routing.route_for(rating)
-        rows.append({"rating": rating, "action": route.action, "sla_hours": route.sla_hours})
-    return rows

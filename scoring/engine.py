@@ -273,7 +273,7 @@ class Scorer:
         engagement_score = np.clip(engagement_raw, 0.0, 100.0)
         return Evaluation(
             model, categories, field_entries, activity_entries, profile_score, engagement_score,
-            grade(profile_score, model.profile.grades.model_dump(), LETTERS),
+            grade(profile_score, model.profile.grades.as_dict(), LETTERS),
             grade(engagement_score, model.engagement.grades.as_dict(), NUMBERS),
         )
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .data import ACTIVITY, OCCURRED_AT
 from .engine import NO_RULE, Scorer, decay_factors
+from .missing import NAT
 from .model import LeadModel, Rule
 from .values import canonical_item
 
@@ -169,7 +170,7 @@ def _activity_reason(events: pd.DataFrame, model: LeadModel, outcome, entry, pos
 
 def _lead_as_of(scorer: Scorer, position: int) -> pd.Timestamp | None:
     stamp = int(scorer.lead_as_of_ns[position])
-    return None if stamp == np.iinfo(np.int64).min else pd.Timestamp(stamp, tz="UTC")
+    return None if stamp == NAT else pd.Timestamp(stamp, tz="UTC")
 
 
 def _events(events: pd.DataFrame, model: LeadModel) -> pd.DataFrame:

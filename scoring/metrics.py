@@ -244,3 +244,30 @@ def cell_leads(result: Preview, leads: pd.DataFrame, rating: str, fields: list[s
     table = pd.concat([scored.loc[in_cell, ["lead_id", "profile_score", "engagement_score"]].reset_index(drop=True),
                        leads.iloc[np.flatnonzero(in_cell)][columns].reset_index(drop=True)], axis=1)
     return table.sort_values(["profile_score", "engagement_score"], ascending=False).head(limit)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The one rate that judges the to-sales set: acceptance by sales where the history
+    records sales decisions, else conversion (public datasets record no decisions)."""
+
+    outcome: str  # "acceptance" or "conversion"
+    label: str
+    rate_column: str  # the matrix column of that rate, per cell
+    rate: float  # of the to-sales set
+    rest_rate: float  # of every other lead
+    counted: str  # what a cell needs enough of to trust its rate
+    help: str
+
+
+def headline(result: Preview) -> Headline:
+    """Acceptance when any lead of the history has a sales decision, or when the history
+    records no conversions either; conversion otherwise."""
+    sales, matrix = result.sales, result.matrix
+    if int(matrix["decided"].sum()) > 0 or int(matrix["conversion_known"].sum()) == 0:
+        return Headline("acceptance", "Accepted by sales", "acceptance_rate", sales.acceptance_rate,
+                        sales.rest_acceptance_rate, "decisions",
+                        "Of the to-sales leads that sales decided on, the share they accepted.")
+    return Headline("conversion", "Converted", "conversion_rate", sales.conversion_rate,
+                    sales.rest_conversion_rate, "known outcomes",
+                    "This data records no sales decisions: the share of to-sales leads that converted.")

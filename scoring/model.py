@@ -23,7 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import PathError
+from .errors import ModelError, PathError, Problem
+from .formatting import format_number
 
 LETTERS = ("A", "B", "C", "D")
 NUMBERS = ("1", "2", "3", "4")
@@ -75,12 +76,6 @@ class _Strict(BaseModel):
         return data
 
 
-def _fmt(number: float) -> str:
-    if float(number).is_integer() and abs(number) < 1e15:
-        return str(int(number))
-    return f"{number:g}"
-
-
 class Match(_Strict):
     """A condition on one value. Exactly one operator, except ``gte`` with ``lt``."""
 
@@ -124,12 +119,12 @@ class Match(_Strict):
         if self.contains_any is not None:
             parts.append("contains any of [" + ", ".join(self.contains_any) + "]")
         if self.gte is not None:
-            parts.append(f">= {_fmt(self.gte)}")
+            parts.append(f">= {format_number(self.gte)}")
         if self.lt is not None:
-            parts.append(f"< {_fmt(self.lt)}")
+            parts.append(f"< {format_number(self.lt)}")
         if self.range is not None:
             lo, hi = self.range
-            parts.append(f"in range [{'' if lo is None else _fmt(lo)}, {'' if hi is None else _fmt(hi)})")
+            parts.append(f"in range [{'' if lo is None else format_number(lo)}, {'' if hi is None else format_number(hi)})")
         if self.missing:
             parts.append("is missing")
         return " and ".join(parts)
@@ -158,11 +153,11 @@ def _check_thresholds(values: dict[str, float], names: tuple[str, ...]) -> None:
     for higher, lower in itertools.pairwise(names):
         if not values[higher] > values[lower]:
             problems.append(
-                (lower, f"thresholds must be strictly decreasing: {higher} is {_fmt(values[higher])}, "
-                        f"{lower} is {_fmt(values[lower])}")
+                (lower, f"thresholds must be strictly decreasing: {higher} is {format_number(values[higher])}, "
+                        f"{lower} is {format_number(values[lower])}")
             )
     if values[names[-1]] != 0:
-        problems.append((names[-1], f"the lowest threshold must be 0; got {_fmt(values[names[-1]])}"))
+        problems.append((names[-1], f"the lowest threshold must be 0; got {format_number(values[names[-1]])}"))
     if problems:
         raise PathError(problems)
 
@@ -179,6 +174,10 @@ class LetterGrades(_Strict):
     def _decreasing(self) -> LetterGrades:
         _check_thresholds(self.model_dump(), LETTERS)
         return self
+
+    def as_dict(self) -> dict[str, float]:
+        """Grade name -> lowest score, ``{"A": 75, ...}``; the same form as ``NumberGrades``."""
+        return self.model_dump()
 
 
 class NumberGrades(_Strict):
@@ -289,8 +288,8 @@ class Profile(_Strict):
         problems = _duplicate_ids(self.categories, "categories", "profile.categories")
         total = sum(category.weight for category in self.categories)
         if not math.isclose(total, WEIGHT_TOTAL, abs_tol=WEIGHT_TOLERANCE):
-            weights = ", ".join(f"{c.id} {_fmt(c.weight)}" for c in self.categories)
-            problems.append(("categories", f"weights must sum to 100; got {_fmt(total)} ({weights})"))
+            weights = ", ".join(f"{c.id} {format_number(c.weight)}" for c in self.categories)
+            problems.append(("categories", f"weights must sum to 100; got {format_number(total)} ({weights})"))
         if problems:
             raise PathError(problems)
         return self
@@ -384,6 +383,16 @@ class LeadModel(_Strict):
         for table, pairs in (overrides or {}).items():
             mapping.setdefault(table, {}).update(pairs)
         return {table: {f: c for f, c in pairs.items() if f != c} for table, pairs in mapping.items()}
+
+    def category_index(self, category_id: str) -> int:
+        """Where the category with ``category_id`` is in ``profile.categories``."""
+        for index, category in enumerate(self.profile.categories):
+            if category.id == category_id:
+                return index
+        raise ModelError([Problem("profile.categories", f"no category with id '{category_id}'")])
+
+    def category(self, category_id: str) -> Category:
+        return self.profile.categories[self.category_index(category_id)]
 
     def sales_ratings(self) -> list[str]:
         return [rating for rating in RATINGS if self.routing.route_for(rating).action == SALES_ACTION]

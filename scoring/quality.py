@@ -9,7 +9,6 @@ import pandas as pd
 
 from . import data as d
 from .engine import ActivityCounts, Scorer
-from .errors import ModelError, Problem
 from .model import Category, LeadModel
 from .values import canonical_item
 
@@ -74,9 +73,7 @@ def data_quality(scorer: Scorer, model: LeadModel) -> DataQuality:
 def value_coverage(scorer: Scorer, model: LeadModel, category_id: str, limit: int = 25) -> pd.DataFrame:
     """The most common values of a category's column, how many leads have each, and the rule
     each one meets ("default" when none): what a workshop checks before trusting a rule."""
-    category = next((c for c in model.profile.categories if c.id == category_id), None)
-    if category is None:
-        raise ModelError([Problem("profile.categories", f"no category with id '{category_id}'")])
+    category = model.category(category_id)
     key = ("value_coverage", category.model_dump_json(exclude={"id", "label", "weight"}), limit)
     return scorer.memo(key, lambda: _coverage(scorer, category, limit)).copy()
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from .explain import Explanation
-from .metrics import MIN_DECISIONS, Preview
-from .model import LETTERS, NUMBERS
+from .metrics import MIN_DECISIONS, Preview, headline
+from .missing import is_missing, shown
+from .model import LETTERS, NUMBERS, SALES_ACTION
 
 
 def _pct(value: float | None) -> str:
-    return "   –  " if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:6.1%}"
+    return "   –  " if is_missing(value) else f"{value:6.1%}"
 
 
 def _cell_text(row: pd.Series, rate: str) -> str:
     shown = _pct(row[rate])
     few = row["too_few_decisions"] if rate == "acceptance_rate" else row["conversion_known"] < MIN_DECISIONS
     mark = "*" if few and row["leads"] else " "
-    route = "S" if row["action"] == "sales" else " "
+    route = "S" if row["action"] == SALES_ACTION else " "
     return f"{route}{int(row['leads']):>7,} {shown}{mark}"  # always 16 characters
 
 
@@ -27,11 +26,11 @@ def matrix_table(preview: Preview) -> str:
     """The A1..D4 grid: leads and acceptance per cell (conversion when the data records no
     sales decisions), S for to-sales cells, then the headline."""
     matrix = preview.matrix
-    by_acceptance = bool(matrix["decided"].sum()) or not matrix["conversion_known"].sum()
-    rate, noun = ("acceptance_rate", "acceptance by sales") if by_acceptance else ("conversion_rate", "conversion")
-    counted = "decisions" if by_acceptance else "known outcomes"
+    head = headline(preview)
+    rate = head.rate_column
+    noun = "acceptance by sales" if head.outcome == "acceptance" else "conversion"
     width = 16
-    lines = [f"Leads per cell and {noun} (S = routed to sales, * = fewer than {MIN_DECISIONS} {counted})",
+    lines = [f"Leads per cell and {noun} (S = routed to sales, * = fewer than {MIN_DECISIONS} {head.counted})",
              "", "    " + "".join(f"{n:^{width}}" for n in NUMBERS)]
     for letter in LETTERS:
         cells = "".join(f"{_cell_text(matrix.loc[letter + number], rate):>{width}}" for number in NUMBERS)
@@ -43,17 +42,14 @@ def matrix_table(preview: Preview) -> str:
 def sales_lines(preview: Preview) -> list[str]:
     sales = preview.sales
     per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.1f}"
-    caught = "–" if math.isnan(sales.conversions_caught_share) else (
+    caught = "–" if is_missing(sales.conversions_caught_share) else (
         f"{sales.conversions_caught_share:.1%} ({sales.conversions_caught:,} of {sales.conversions_total:,})")
-    interval = "" if math.isnan(sales.acceptance_low) else (
+    interval = "" if is_missing(sales.acceptance_low) else (
         f" (95% CI {sales.acceptance_low:.1%}–{sales.acceptance_high:.1%}, {sales.decided:,} decisions)")
     lines = [f"To sales: {sales.leads:,} leads ({_pct(sales.share).strip()}), {per_month} per month"]
-    if sales.decided or not sales.conversions_total:
-        lines.append(f"Accepted by sales: {_pct(sales.acceptance_rate).strip()}{interval}; "
-                     f"the rest: {_pct(sales.rest_acceptance_rate).strip()}")
-    else:
-        lines.append(f"Converted: {_pct(sales.conversion_rate).strip()}; "
-                     f"the rest: {_pct(sales.rest_conversion_rate).strip()}")
+    head = headline(preview)
+    detail = interval if head.outcome == "acceptance" else ""
+    lines.append(f"{head.label}: {_pct(head.rate).strip()}{detail}; the rest: {_pct(head.rest_rate).strip()}")
     lines.append(f"Past conversions caught: {caught}")
     if sales.unrecognised_outcomes:
         lines.append(f"Note: {sales.unrecognised_outcomes:,} outcome values were not yes/no and were ignored")
@@ -84,9 +80,7 @@ def explanation_text(explanation: Explanation) -> str:
 
 
 def _shown(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "(missing)"
-    return str(value)[:24]
+    return shown(value)[:24]
 
 
 def _clip_note(raw: float, clipped: float) -> str:
