@@ -1,0 +1,147 @@
+"""Activities in SQL: the as-of moment, ages in fractional days, decay, and per-lead sums.
+
+Mirrors ``Scorer._join_activities`` and ``decay_factors``: an activity counts for a lead
+when its lead is known, it has a date, and its age (the lead's as-of moment minus the
+activity's moment) is at least 0 and at most ``max_age_days``. A lead's as-of moment is
+its ``scored_at`` when the leads table has that column and the value is set, else the
+run's as-of: a fixed moment given at export, or the latest ``occurred_at`` of the whole
+activities table (every row, known lead or not, as the engine does).
+
+Three CTEs: ``activity_values`` reads the table (text, number, microseconds),
+``activity_rows`` derives the join key and the activity type as the engine compares them,
+and ``activity_counts`` sums the decay factors per lead and entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from ..model import EngagementEntry, LeadModel, Recency
+from ..values import TRIM_CHARS, canonical_item
+from .dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
+from .fields import RawValue, slug, text_of
+
+MICROS_PER_DAY = 86_400_000_000
+# 0.5 ** x is below the smallest double past this; Postgres raises an underflow error instead
+LARGEST_HALVINGS = 1074
+ACTIVITY_ID = RawValue("activity_lead_id")
+ACTIVITY_TYPE = RawValue("activity")
+OCCURRED = "occurred_us"
+
+
+def quoted(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+def epoch_micros(target: Target, value: exp.Expression) -> exp.Expression:
+    """A date or timestamp column (typed, or ISO text) as microseconds since the epoch; NULL when blank."""
+    text = exp.Nullif(this=trim(target, text_of(value), TRIM_CHARS), expression=string(""))
+    return target.epoch_micros(exp.cast(text, TIMESTAMPTZ))
+
+
+@dataclass(frozen=True)
+class ActivityEntryColumn:
+    """The alias of one activity entry's decayed count D, and the type it counts."""
+
+    entry: EngagementEntry
+    alias: str
+    type_key: str
+
+
+def entry_columns(model: LeadModel) -> list[ActivityEntryColumn]:
+    """Activity entries that can count something (an activity type that is blank after trimming
+    never matches, as in the engine)."""
+    columns = []
+    for index, entry in enumerate(model.engagement.activities, start=1):
+        if entry.activity is not None and canonical_item(entry.activity):
+            columns.append(ActivityEntryColumn(entry, f"a{index}_{slug(entry.id)}", canonical_item(entry.activity)))
+    return columns
+
+
+def decay_factor(age: exp.Expression, recency: Recency) -> exp.Expression:
+    """The weight of an activity of age ``age`` (already known to be inside 0..max_age_days)."""
+    if recency.half_life_days is not None:
+        halvings = exp.Div(this=age, expression=number(recency.half_life_days))
+        power = exp.Pow(this=number(0.5), expression=halvings.copy())
+        return (exp.Case()
+                .when(exp.GT(this=halvings, expression=number(LARGEST_HALVINGS)), exp.cast(number(0), DOUBLE))
+                .else_(power))
+    case = exp.Case()
+    for window in recency.windows or []:
+        case = case.when(exp.LTE(this=age.copy(), expression=number(window.within_days)),
+                         exp.cast(number(window.factor), DOUBLE))
+    return case.else_(exp.cast(number(0), DOUBLE))
+
+
+def activity_values(target: Target, activities: exp.Table, columns: dict[str, str]) -> exp.Select:
+    """The activities table read once: lead id and type as text/number, the moment in microseconds.
+    ``columns`` maps the fields lead_id, activity, occurred_at to the table's columns."""
+    return exp.select(
+        *ACTIVITY_ID.raw_projections(target, col(columns["lead_id"])),
+        *ACTIVITY_TYPE.raw_projections(target, col(columns["activity"])),
+        exp.alias_(epoch_micros(target, col(columns["occurred_at"])), OCCURRED, quoted=True),
+    ).from_(activities.copy())
+
+
+def activity_rows(target: Target) -> exp.Select:
+    return exp.select(
+        exp.alias_(ACTIVITY_ID.id_key(target), "lead_key", quoted=True),
+        exp.alias_(ACTIVITY_TYPE.key(target), "activity_type", quoted=True),
+        col(OCCURRED),
+    ).from_(exp.to_table("activity_values", quoted=True))
+
+
+def run_as_of(fixed_micros: int | None) -> exp.Expression:
+    """The run's as-of moment in microseconds: fixed, or the latest occurred_at of all activities."""
+    if fixed_micros is not None:
+        return number(fixed_micros)
+    return exp.select(exp.Max(this=col(OCCURRED))).from_(exp.to_table("activity_rows", quoted=True)).subquery()
+
+
+def activity_counts(model: LeadModel, lead_key: str, as_of: str) -> exp.Select:
+    """Per lead key: the decayed count D of each activity entry (leads without activities are absent)."""
+    entries = entry_columns(model)
+    recency = model.engagement.recency
+    assert recency is not None and entries
+    age_days = exp.Div(
+        this=exp.cast(exp.Sub(this=col(as_of, "l"), expression=col(OCCURRED, "r")), DOUBLE),
+        expression=number(MICROS_PER_DAY))
+    types = sorted({column.type_key for column in entries})
+    aged = (
+        exp.select(col(lead_key, "l"), col("activity_type", "r"), exp.alias_(age_days, "age_days", quoted=True))
+        .from_(exp.to_table("activity_rows", quoted=True).as_(quoted("r")))
+        .join(exp.to_table("lead_rows", quoted=True).as_(quoted("l")),
+              on=exp.EQ(this=col("lead_key", "r"), expression=col(lead_key, "l")))
+        .where(exp.In(this=col("activity_type", "r"), expressions=[string(t) for t in types]))
+    )
+    age = col("age_days")
+    kept = [exp.GTE(this=age.copy(), expression=number(0))]
+    if recency.max_age_days is not None:
+        kept.append(exp.LTE(this=age.copy(), expression=number(recency.max_age_days)))
+    factor = decay_factor(age.copy(), recency)
+    sums = [
+        exp.alias_(exp.Sum(this=exp.Case()
+                           .when(exp.EQ(this=col("activity_type"), expression=string(c.type_key)), factor.copy())
+                           .else_(exp.cast(number(0), DOUBLE))), c.alias, quoted=True)
+        for c in entries
+    ]
+    return (exp.select(col(lead_key), *sums)
+            .from_(aged.subquery(quoted("aged")))
+            .where(exp.and_(*kept))
+            .group_by(col(lead_key)))
+
+
+def entry_points(column: ActivityEntryColumn, counts: str) -> exp.Expression:
+    """points * min(D, max_count), D being 0 for a lead without such activities."""
+    decayed = exp.Coalesce(this=col(column.alias, counts), expressions=[exp.cast(number(0), DOUBLE)])
+    if column.entry.max_count is not None:
+        cap = number(column.entry.max_count)
+        decayed = exp.Case().when(exp.GT(this=decayed, expression=cap), exp.cast(cap.copy(), DOUBLE)) \
+            .else_(decayed.copy())
+    return exp.Mul(this=number(column.entry.points or 0.0), expression=decayed)
