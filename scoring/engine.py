@@ -1,14 +1,19 @@
 """Scoring: rules, weights and recency decay applied to whole columns at once.
 
 ``Scorer`` holds one set of leads and activities with everything that does not
-depend on the model worked out once (parsed values, activity ages); scoring a
-model is then array arithmetic. ``score`` is the one-off form.
+depend on the model worked out once: each text column factorised, activities joined
+to their leads, grouped by type and sorted by age. Scoring a model is then array
+arithmetic on cached parts (see ``scoring.parts``): the rule each lead matched, per
+rule list; each activity type's decayed count, per recency setting; the profile and
+engagement scores, per section of the model. Grades and ratings are integer codes
+(``scoring.ratings``) until the scored table is built. ``score`` is the one-off form.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 import numpy as np
@@ -16,15 +21,17 @@ import pandas as pd
 
 from . import data as d
 from .errors import DataError
-from .model import LETTERS, NUMBERS, Category, EngagementEntry, LeadModel, Recency, Rule
-from .values import ValueColumn, canonical_item
+from .matching import NO_RULE, FieldRules
+from .model import LETTERS, NUMBERS, Category, LeadModel
+from .parts import Parts
+from .ratings import OUTPUT_COLUMNS, TOLERANCE, Rated, grade, scored_frame
+from .recency import ActivityIndex, decay_factors
+from .values import ValueColumn
+
+__all__ = ["NO_RULE", "OUTPUT_COLUMNS", "TOLERANCE", "ActivityCounts", "ActivityOutcome", "Evaluation", "Rated",
+           "RuleOutcome", "Scorer", "decay_factors", "grade", "score"]
 
 T = TypeVar("T")
-TOLERANCE = 1e-9
-OUTPUT_COLUMNS = (
-    "profile_score", "profile_grade", "engagement_score", "engagement_grade", "rating", "action", "sla_hours",
-)
-NO_RULE = -1  # rule index when a category fell through to its default
 
 
 @dataclass
@@ -56,40 +63,6 @@ class Evaluation:
     engagement_score: np.ndarray
     profile_grade: np.ndarray
     engagement_grade: np.ndarray
-
-
-@dataclass
-class _Activities:
-    """Activities joined to leads: lead position, age in days and original row, grouped by type."""
-
-    position: np.ndarray
-    age_days: np.ndarray
-    row: np.ndarray
-    type_key: np.ndarray  # the activity type, trimmed and lower-case, as models are matched to it
-    by_type: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def of_type(self, activity: str) -> np.ndarray:
-        return self.by_type.get(canonical_item(activity), np.empty(0, dtype=np.int64))
-
-
-def grade(scores: np.ndarray, thresholds: Mapping[str, float], names: tuple[str, ...]) -> np.ndarray:
-    """The first name whose threshold is <= score (within TOLERANCE); the last name otherwise."""
-    conditions = [scores >= thresholds[name] - TOLERANCE for name in names[:-1]]
-    return np.select(conditions, list(names[:-1]), default=names[-1]).astype(object)
-
-
-def decay_factors(age_days: np.ndarray, recency: Recency) -> np.ndarray:
-    """The weight of activities of the given ages; 0 past ``max_age_days`` or before scoring."""
-    if recency.half_life_days is not None:
-        factors = np.power(0.5, age_days / recency.half_life_days)
-    else:
-        windows = recency.windows or []
-        conditions = [age_days <= window.within_days for window in windows]
-        factors = np.select(conditions, [window.factor for window in windows], default=0.0)
-    inside = age_days >= 0
-    if recency.max_age_days is not None:
-        inside &= age_days <= recency.max_age_days
-    return np.where(inside, factors, 0.0)
 
 
 @dataclass(frozen=True)
@@ -127,10 +100,12 @@ class Scorer:
         leads = d.apply_mapping(_with_lead_id_column(leads), mapping.get("leads"), "leads")
         d.refuse_repeated_columns(leads)
         self.leads = leads
-        self._ids = d.check_lead_ids(leads)
+        d.require_columns(leads, [d.LEAD_ID])
+        if not _unique_integers(leads[d.LEAD_ID]):
+            self._ids = d.check_lead_ids(leads)  # text ids; refuses missing or repeated ones
         self.index = pd.Index(leads[d.LEAD_ID].to_numpy(), name=d.LEAD_ID)
         self._columns: dict[str, ValueColumn] = {}
-        self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._fields: dict[str, FieldRules] = {}
         self._type_counts: dict[str, int] | None = None
         self._memo: dict[Hashable, object] = {}
         if activities is not None:
@@ -138,14 +113,20 @@ class Scorer:
             d.refuse_repeated_columns(activities)
             d.require_columns(activities, d.ACTIVITY_COLUMNS, "activities")
         self.activities = activities
-        occurred = None if activities is None else d.to_utc_ns(activities[d.OCCURRED_AT], d.OCCURRED_AT, activities)
+        occurred = None if activities is None else _utc_ns(activities, d.OCCURRED_AT)
         self.as_of_ns = self._run_as_of(as_of, occurred)
         self.lead_as_of_ns = self._lead_as_of()
         self.activity_counts = ActivityCounts()
-        self._activity_rows = None if activities is None else self._join_activities(activities, occurred)
+        self._activity_index = None if activities is None else self._join_activities(activities, occurred)
+        self.parts = Parts(len(self.index), self.field_rules, self._activity_index)
 
     def __len__(self) -> int:
         return len(self.index)
+
+    @cached_property
+    def _ids(self) -> pd.Series:
+        """The lead ids as text, as activities are joined to them."""
+        return d.id_text(self.leads[d.LEAD_ID])
 
     @property
     def as_of(self) -> pd.Timestamp | None:
@@ -163,12 +144,25 @@ class Scorer:
         run = d.NAT if self.as_of_ns is None else self.as_of_ns
         lead_as_of = np.full(len(self.leads), run, dtype=np.int64)
         if d.SCORED_AT in self.leads.columns:
-            scored = d.to_utc_ns(self.leads[d.SCORED_AT], d.SCORED_AT, self.leads)
+            scored = _utc_ns(self.leads, d.SCORED_AT)
             lead_as_of = np.where(scored != d.NAT, scored, lead_as_of)
         return lead_as_of
 
-    def _join_activities(self, activities: pd.DataFrame, occurred: np.ndarray) -> _Activities:
-        all_positions = pd.Index(self._ids.to_numpy()).get_indexer(d.id_text(activities[d.LEAD_ID]).to_numpy())
+    def _lead_positions(self, ids: pd.Series) -> np.ndarray:
+        """Each activity's lead position, -1 for an unknown lead; ids compare as trimmed text."""
+        lead_ids = self.leads[d.LEAD_ID]
+        if _integers(lead_ids) and _integers(ids):  # the same as comparing their text, much faster
+            absent = ids.isna().to_numpy()
+            positions = pd.Index(lead_ids.to_numpy(dtype=np.int64)).get_indexer(
+                ids.to_numpy(dtype=np.int64, na_value=0))
+            positions[absent] = -1
+            return positions
+        return pd.Index(self._ids.to_numpy()).get_indexer(d.id_text(ids).to_numpy())
+
+    def _join_activities(self, activities: pd.DataFrame, occurred: np.ndarray) -> ActivityIndex:
+        all_positions = self._lead_positions(activities[d.LEAD_ID])
+        codes, names = _type_codes(activities[d.ACTIVITY])
+        self._type_counts = _type_counts(codes, names)
         known = (all_positions >= 0) & (occurred != d.NAT)
         known[known] &= self.lead_as_of_ns[all_positions[known]] != d.NAT
         rows = np.flatnonzero(known)
@@ -183,12 +177,7 @@ class Scorer:
             usable=int(keep.sum()),
         )
         rows, position, age_days = rows[keep], position[keep], age_days[keep]
-        types = ValueColumn(activities[d.ACTIVITY].iloc[rows]).key
-        codes, names = pd.factorize(types)
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
-        by_type = {name: order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names) if name}
-        return _Activities(position, age_days, rows, types, by_type)
+        return ActivityIndex.build(position, age_days, rows, codes[rows], names, len(self.leads))
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A result about these leads that does not depend on the model, computed once."""
@@ -198,13 +187,7 @@ class Scorer:
 
     def activity_type_counts(self) -> dict[str, int]:
         """How often each activity type (trimmed, lower-case) occurs in the activities table."""
-        if self._type_counts is None:
-            if self.activities is None:
-                self._type_counts = {}
-            else:
-                keys = pd.Series(ValueColumn(self.activities[d.ACTIVITY]).key)
-                self._type_counts = keys[keys != ""].value_counts().to_dict()
-        return self._type_counts
+        return dict(self._type_counts or {})
 
     def column(self, name: str) -> ValueColumn:
         """The prepared view of one leads column (cached)."""
@@ -213,30 +196,21 @@ class Scorer:
             self._columns[name] = ValueColumn(self.leads[name])
         return self._columns[name]
 
-    def _match_mask(self, column_name: str, rule: Rule) -> np.ndarray:
-        key = (column_name, rule.match.model_dump_json())
-        if key not in self._masks:
-            self._masks[key] = self.column(column_name).matches(rule.match)
-        return self._masks[key]
-
-    def _rule_outcome(self, column_name: str, rules: list[Rule], default: float) -> RuleOutcome:
-        masks = [self._match_mask(column_name, rule) for rule in rules]
-        rule_index = np.select(masks, list(range(len(rules))), default=NO_RULE) if rules else np.full(len(self), NO_RULE)
-        values = np.array([rule.value for rule in rules] + [default], dtype=float)
-        return RuleOutcome(values[rule_index], rule_index)  # NO_RULE (-1) picks the default
-
-    def _activity_outcome(self, entry: EngagementEntry, recency: Recency) -> ActivityOutcome:
-        decayed = np.zeros(len(self))
-        if self._activity_rows is not None and entry.activity is not None:
-            picked = self._activity_rows.of_type(entry.activity)
-            factors = decay_factors(self._activity_rows.age_days[picked], recency)
-            decayed = np.bincount(self._activity_rows.position[picked], weights=factors, minlength=len(self))
-        counted = decayed if entry.max_count is None else np.minimum(decayed, entry.max_count)
-        return ActivityOutcome(decayed, counted, (entry.points or 0.0) * counted)
+    def field_rules(self, name: str) -> FieldRules:
+        """One leads column prepared for rule matching (cached)."""
+        if name not in self._fields:
+            d.require_columns(self.leads, [name])
+            self._fields[name] = FieldRules(self.leads[name])
+        return self._fields[name]
 
     def evaluate_category(self, category: Category) -> RuleOutcome:
         """Per lead: the value one category gives and which rule gave it."""
         return self._rule_outcome(category.field, category.rules, category.default)
+
+    def _rule_outcome(self, field: str, rules: list, default: float) -> RuleOutcome:
+        index = self.field_rules(field).rule_index(rules)
+        values = np.array([rule.value for rule in rules] + [default], dtype=float)
+        return RuleOutcome(values[index], index.astype(np.int64))  # NO_RULE (-1) picks the default
 
     def _check_mapping(self, model: LeadModel) -> None:
         """A model that maps columns must be scored on data prepared with a mapping for those
@@ -254,60 +228,44 @@ class Scorer:
         """A Scorer prepared with the model's ``columns`` mapping (``mapping`` overrides it)."""
         return cls(leads, activities, as_of, mapping=model.column_mapping(mapping))
 
-    def evaluate(self, model: LeadModel) -> Evaluation:
-        """Every intermediate result of ``model`` on these leads (what ``explain`` reads)."""
+    def rate(self, model: LeadModel) -> Rated:
+        """Scores and grade codes of every lead (the fast form of ``score``, no text)."""
         self._check_mapping(model)
         d.require_columns(self.leads, model.lead_fields())
+        return self.parts.rate(model)
+
+    def evaluate(self, model: LeadModel) -> Evaluation:
+        """Every intermediate result of ``model`` on these leads (what ``explain`` reads)."""
+        rated = self.rate(model)
         categories = {c.id: self.evaluate_category(c) for c in model.profile.categories}
-        profile_raw = sum(
-            (c.weight * categories[c.id].value / 100.0 for c in model.profile.categories), np.zeros(len(self))
-        )
         field_entries = {
             e.id: self._rule_outcome(e.field, e.rules or [], 0.0) for e in model.field_entries if e.field
         }
         recency = model.engagement.recency
-        activity_entries = {e.id: self._activity_outcome(e, recency) for e in model.activity_entries if recency}
-        engagement_raw = sum((o.value for o in field_entries.values()), np.zeros(len(self)))
-        engagement_raw = engagement_raw + sum((o.points for o in activity_entries.values()), np.zeros(len(self)))
-        profile_score = np.clip(profile_raw, 0.0, 100.0)
-        engagement_score = np.clip(engagement_raw, 0.0, 100.0)
-        return Evaluation(
-            model, categories, field_entries, activity_entries, profile_score, engagement_score,
-            grade(profile_score, model.profile.grades.as_dict(), LETTERS),
-            grade(engagement_score, model.engagement.grades.as_dict(), NUMBERS),
-        )
+        activity_entries = {}
+        for entry in model.activity_entries if recency else []:
+            decayed = self.parts.decayed(entry.activity, recency)
+            counted = decayed if entry.max_count is None else np.minimum(decayed, entry.max_count)
+            activity_entries[entry.id] = ActivityOutcome(decayed, counted, (entry.points or 0.0) * counted)
+        return Evaluation(model, categories, field_entries, activity_entries, rated.profile_score,
+                          rated.engagement_score, np.asarray(LETTERS, dtype=object)[rated.letter],
+                          np.asarray(NUMBERS, dtype=object)[rated.number])
 
     def score(self, model: LeadModel) -> pd.DataFrame:
         """One row per lead, indexed by ``lead_id``: scores, grades, rating, action, SLA."""
-        result = self.evaluate(model)
-        rating = result.profile_grade + result.engagement_grade
-        routes = {r: model.routing.route_for(r) for r in pd.unique(rating)}
-        action = np.array([routes[r].action for r in routes], dtype=object)
-        sla = np.array([np.nan if routes[r].sla_hours is None else routes[r].sla_hours for r in routes])
-        codes = pd.Index(list(routes)).get_indexer(rating) if len(rating) else np.empty(0, dtype=int)
-        return pd.DataFrame(
-            {
-                "profile_score": result.profile_score,
-                "profile_grade": result.profile_grade,
-                "engagement_score": result.engagement_score,
-                "engagement_grade": result.engagement_grade,
-                "rating": rating,
-                "action": action[codes] if len(codes) else np.empty(0, dtype=object),
-                "sla_hours": sla[codes] if len(codes) else np.empty(0),
-            },
-            index=self.index,
-        )
+        return scored_frame(self.rate(model), model, self.index)
 
     def activities_of(self, position: int) -> pd.DataFrame:
         """The activities of the lead at ``position`` that count (age >= 0), with their age in days
         and their type as models are matched to it."""
-        rows = self._activity_rows
-        if rows is None or self.activities is None:
+        index = self._activity_index
+        if index is None or self.activities is None:
             return pd.DataFrame(columns=[d.ACTIVITY, d.OCCURRED_AT, "age_days", "type"])
-        picked = np.flatnonzero(rows.position == position)
-        frame = self.activities.iloc[rows.row[picked]][[d.ACTIVITY, d.OCCURRED_AT]].copy()
-        frame["age_days"] = rows.age_days[picked]
-        frame["type"] = rows.type_key[picked]
+        picked = np.flatnonzero(index.position == position)
+        picked = picked[np.argsort(index.row[picked], kind="stable")]  # in table order
+        frame = self.activities.iloc[index.row[picked]][[d.ACTIVITY, d.OCCURRED_AT]].copy()
+        frame["age_days"] = index.age_days[picked]
+        frame["type"] = index.type_of_rows()[picked] if len(picked) else np.empty(0, dtype=object)
         return frame.reset_index(drop=True)
 
     def position_of(self, lead_id: object) -> int:
@@ -323,6 +281,46 @@ def _with_lead_id_column(leads: pd.DataFrame) -> pd.DataFrame:
     if d.LEAD_ID not in leads.columns and leads.index.name == d.LEAD_ID:
         return leads.reset_index()
     return leads
+
+
+def _integers(values: pd.Series) -> bool:
+    return pd.api.types.is_signed_integer_dtype(values.dtype)
+
+
+def _unique_integers(ids: pd.Series) -> bool:
+    """Integer ids with none missing and none repeated: nothing for ``check_lead_ids`` to refuse."""
+    return _integers(ids) and not ids.isna().any() and pd.Index(ids.to_numpy(dtype=np.int64)).is_unique
+
+
+def _utc_ns(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """``data.to_utc_ns`` of a column; a naive datetime64 column within range is converted directly."""
+    values = frame[column]
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "M":
+        stamps = values.to_numpy()
+        present = stamps[~np.isnat(stamps)]
+        low, high = np.datetime64(pd.Timestamp.min), np.datetime64(pd.Timestamp.max)
+        if not len(present) or (present.min() >= low and present.max() <= high):
+            return stamps.astype("datetime64[ns]").view(np.int64).copy()  # NaT is int64 min, as NAT
+    return d.to_utc_ns(values, column, frame)
+
+
+def _type_codes(types: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Per activity row, a code into the list of distinct type keys (trimmed, lower-case)."""
+    if isinstance(types.dtype, pd.CategoricalDtype) or (
+            pd.api.types.is_string_dtype(types.dtype) and not pd.api.types.is_object_dtype(types.dtype)):
+        codes, uniques = pd.factorize(types, use_na_sentinel=True)
+        keys = ValueColumn(pd.Series([*np.asarray(uniques, dtype=object).tolist(), None], dtype=object)).key
+    else:
+        keys = ValueColumn(types).key
+        codes = np.arange(len(keys))
+    names, key_codes = np.unique(keys.astype(str), return_inverse=True)
+    return key_codes.reshape(-1)[codes].astype(np.int32), names.tolist()
+
+
+def _type_counts(codes: np.ndarray, names: list[str]) -> dict[str, int]:
+    counts = np.bincount(codes, minlength=len(names))
+    order = np.argsort(-counts, kind="stable")
+    return {names[i]: int(counts[i]) for i in order if names[i] and counts[i]}
 
 
 def score(
