@@ -1,0 +1,145 @@
+"""The exported SQL, run in DuckDB, scores exactly as ``scoring.score``: on the sample data,
+on data made for every shipped config (text and number columns), and on Hypothesis-made
+messy models and data full of hostile text."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+
+from scoring import load_model, load_leads, read_table, validate_model
+from scoring.engine import Scorer
+from scoring.sql import ExportError, SqlOptions, export_sql
+from sql_cases import (
+    CONFIGS,
+    SAMPLE_ACTIVITIES,
+    SAMPLE_LEADS,
+    assert_same_scores,
+    expected_scores,
+    frames_for,
+    load_duckdb,
+    model_and_frames,
+)
+
+
+def run(model, leads: pd.DataFrame, activities: pd.DataFrame | None, options: SqlOptions | None = None,
+        tables: tuple[str, str] = ("leads", "activities")) -> pd.DataFrame:
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    load_duckdb(con, tables[0], leads)
+    if activities is not None:
+        load_duckdb(con, tables[1], activities)
+    return con.execute(export_sql(model, "duckdb", options)).df()
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_leads(SAMPLE_LEADS), read_table(SAMPLE_ACTIVITIES)
+
+
+@pytest.mark.parametrize("config", ["default.yaml", "windows.yaml"])
+def test_sample_data_scores_as_the_engine(sample, config):
+    leads, activities = sample
+    model = load_model(CONFIGS[0].parent / config)
+    assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
+
+
+@pytest.mark.parametrize("numeric", [False, True], ids=["text columns", "number columns"])
+@pytest.mark.parametrize("config", CONFIGS, ids=[c.stem for c in CONFIGS])
+def test_every_config_scores_as_the_engine(config, numeric):
+    model = load_model(config)
+    leads, activities = frames_for(model, 400, seed=len(config.stem), numeric=numeric)
+    assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
+
+
+def test_fixed_as_of_and_no_scored_at_column(sample):
+    leads, activities = sample
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    leads = leads.drop(columns=["scored_at"])
+    options = SqlOptions(scored_at=False, as_of="2025-10-01")
+    assert_same_scores(expected_scores(model, leads, activities, as_of="2025-10-01"),
+                       run(model, leads, activities, options))
+
+
+def test_null_scored_at_falls_back_to_the_latest_activity_of_the_whole_table(sample):
+    leads, activities = sample
+    leads = leads.copy()
+    leads.loc[leads.index % 3 == 0, "scored_at"] = None
+    extra = pd.DataFrame({"lead_id": ["not-a-lead"], "activity": ["email_open"], "occurred_at": ["2026-12-31 23:00"]})
+    activities = pd.concat([activities, extra], ignore_index=True)  # the as-of comes from an unknown lead
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
+
+
+def test_without_an_activities_table_activity_entries_count_nothing(sample):
+    leads, _ = sample
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    got = run(model, leads, None, SqlOptions(activities_table=None))
+    assert_same_scores(expected_scores(model, leads, None), got)
+
+
+def test_table_names_are_overridable_and_quoted(sample):
+    leads, activities = sample
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    options = SqlOptions(leads_table="crm leads", activities_table='web"events')
+    got = run(model, leads, activities, options, tables=("crm leads", 'web"events'))
+    assert_same_scores(expected_scores(model, leads, activities), got)
+
+
+def test_mapping_overrides_apply_to_the_query():
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    leads, activities = frames_for(model, 100, seed=3)
+    leads = leads.rename(columns={"industry": "Branche", "lead_id": "Id"})
+    activities = activities.rename(columns={"occurred_at": "ts"})
+    mapping = {"leads": {"industry": "Branche", "lead_id": "Id"}, "activities": {"occurred_at": "ts"}}
+    scored = Scorer.for_model(model, leads, activities, mapping=mapping).score(model)
+    expected = scored.set_axis(scored.index.astype(str).str.strip(), axis=0)
+    got = run(model, leads, activities, SqlOptions(mapping=mapping))
+    assert_same_scores(expected, got)
+
+
+def test_bad_table_name_and_dialect_are_refused():
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    with pytest.raises(ExportError, match="dialect"):
+        export_sql(model, "oracle")
+    with pytest.raises(ExportError, match="table name"):
+        export_sql(model, "duckdb", SqlOptions(leads_table="a..b"))
+
+
+HOSTILE_MODEL = {
+    "name": "x'); DROP TABLE leads; --",
+    "profile": {"categories": [
+        {"id": "select", "field": "select", "weight": 60,
+         "rules": [{"match": {"in": ["x'); DROP TABLE leads; --", "NO", 1]}, "value": 100},
+                   {"match": {"contains_any": ["'", '"', "%", "_", "\\"]}, "value": 50}], "default": 10},
+        {"id": 'we"ird', "field": 'col"umn', "weight": 40,
+         "rules": [{"match": {"gte": 1000}, "value": 100}, {"match": {"range": [None, 10]}, "value": -100}]},
+    ], "grades": {"A": 70, "B": 50, "C": 30, "D": 0}},
+    "engagement": {"recency": {"half_life_days": 0.001}, "activities": [
+        {"id": "from", "activity": "x'); DROP TABLE activities; --", "points": 60, "max_count": 1}],
+        "grades": {"1": 55, "2": 30, "3": 12, "4": 0}},
+    "routing": {"default": {"action": "it's \"quoted\""}, "cells": {"A1": {"action": "sales", "sla_hours": 24}}},
+}
+
+
+def test_hostile_names_and_values_are_data_not_sql():
+    model = validate_model(HOSTILE_MODEL)
+    leads = pd.DataFrame({"lead_id": ["x'); DROP TABLE leads; --", "2", "3", "4"],
+                          "select": ["x'); drop table leads; --", "no", "1.0", "50%"],
+                          'col"umn': ["1e3", "inf", "1,000", "-inf"],
+                          "scored_at": ["2025-01-01", None, "2025-01-02 10:00", None]}, dtype="str")
+    activities = pd.DataFrame({"lead_id": ["x'); DROP TABLE leads; --", "2", "3"],
+                               "activity": [" X'); DROP TABLE ACTIVITIES; -- "] * 3,
+                               "occurred_at": ["2024-12-31 23:59:59", "2025-01-02", "2025-01-02 10:00"]}, dtype="str")
+    got = run(model, leads, activities)
+    assert_same_scores(expected_scores(model, leads, activities), got)
+    assert set(got["action"]) <= {"sales", "it's \"quoted\""}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(case=model_and_frames())
+def test_generated_models_and_messy_data_score_as_the_engine(case):
+    model, leads, activities = case
+    assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
