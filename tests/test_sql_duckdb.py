@@ -7,11 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-
-from scoring import load_model, load_leads, read_table, validate_model
-from scoring.engine import Scorer
-from scoring.sql import ExportError, SqlOptions, export_sql
+from hypothesis import HealthCheck, given, settings
 from sql_cases import (
     CONFIGS,
     SAMPLE_ACTIVITIES,
@@ -22,6 +18,10 @@ from sql_cases import (
     load_duckdb,
     model_and_frames,
 )
+
+from scoring import load_leads, load_model, read_table, validate_model
+from scoring.engine import Scorer
+from scoring.sql import ExportError, SqlOptions, export_sql
 
 
 def run(model, leads: pd.DataFrame, activities: pd.DataFrame | None, options: SqlOptions | None = None,
