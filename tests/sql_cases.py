@@ -215,7 +215,7 @@ def matches(draw) -> dict:
     if kind == "in":
         return {"in": draw(st.lists(items, min_size=1, max_size=3))}
     if kind == "contains_any":
-        return {"contains_any": draw(st.lists(texts.filter(bool), min_size=1, max_size=2))}
+        return {"contains_any": draw(st.lists(texts.filter(str.strip), min_size=1, max_size=2))}
     if kind == "gte_lt":
         return {"gte": draw(number), "lt": draw(number)}
     if kind == "range":
