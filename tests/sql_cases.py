@@ -39,6 +39,22 @@ def require(component: str, available: bool, reason: str) -> None:
     print(f"SKIP {message}")
     pytest.skip(message)
 
+# A model whose every name and value is SQL-, quote- or keyword-shaped.
+HOSTILE_MODEL = {
+    "name": "x'); DROP TABLE leads; --",
+    "profile": {"categories": [
+        {"id": "select", "field": "select", "weight": 60,
+         "rules": [{"match": {"in": ["x'); DROP TABLE leads; --", "NO", 1]}, "value": 100},
+                   {"match": {"contains_any": ["'", '"', "%", "_", "\\"]}, "value": 50}], "default": 10},
+        {"id": 'we"ird', "field": 'col"umn', "weight": 40,
+         "rules": [{"match": {"gte": 1000}, "value": 100}, {"match": {"range": [None, 10]}, "value": -100}]},
+    ], "grades": {"A": 70, "B": 50, "C": 30, "D": 0}},
+    "engagement": {"recency": {"half_life_days": 0.001}, "activities": [
+        {"id": "from", "activity": "x'); DROP TABLE activities; --", "points": 60, "max_count": 1}],
+        "grades": {"1": 55, "2": 30, "3": 12, "4": 0}},
+    "routing": {"default": {"action": "it's \"quoted\""}, "cells": {"A1": {"action": "sales", "sla_hours": 24}}},
+}
+
 
 # ---------------------------------------------------------------- comparing
 

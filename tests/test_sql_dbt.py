@@ -12,12 +12,19 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from sql_cases import (
+    CONFIGS,
+    HOSTILE_MODEL,
+    SAMPLE_ACTIVITIES,
+    SAMPLE_LEADS,
+    assert_same_scores,
+    expected_scores,
+    require,
+)
 
 from scoring import load_leads, load_model, read_table, validate_model
 from scoring.sql import ExportError
 from scoring.sql.dbt import dbt_model
-from sql_cases import CONFIGS, SAMPLE_ACTIVITIES, SAMPLE_LEADS, assert_same_scores, expected_scores, require
-from test_sql_duckdb import HOSTILE_MODEL
 
 JINJA_MODEL = {**HOSTILE_MODEL, "routing": {"default": {"action": "{{ ref('leads') }}"},
                                             "cells": {"A1": {"action": "{% raw %}", "sla_hours": 24}}}}

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sql_cases import (
     CONFIGS,
+    HOSTILE_MODEL,
     SAMPLE_ACTIVITIES,
     SAMPLE_LEADS,
     assert_same_scores,
@@ -106,22 +107,6 @@ def test_bad_table_name_and_dialect_are_refused():
         export_sql(model, "oracle")
     with pytest.raises(ExportError, match="table name"):
         export_sql(model, "duckdb", SqlOptions(leads_table="a..b"))
-
-
-HOSTILE_MODEL = {
-    "name": "x'); DROP TABLE leads; --",
-    "profile": {"categories": [
-        {"id": "select", "field": "select", "weight": 60,
-         "rules": [{"match": {"in": ["x'); DROP TABLE leads; --", "NO", 1]}, "value": 100},
-                   {"match": {"contains_any": ["'", '"', "%", "_", "\\"]}, "value": 50}], "default": 10},
-        {"id": 'we"ird', "field": 'col"umn', "weight": 40,
-         "rules": [{"match": {"gte": 1000}, "value": 100}, {"match": {"range": [None, 10]}, "value": -100}]},
-    ], "grades": {"A": 70, "B": 50, "C": 30, "D": 0}},
-    "engagement": {"recency": {"half_life_days": 0.001}, "activities": [
-        {"id": "from", "activity": "x'); DROP TABLE activities; --", "points": 60, "max_count": 1}],
-        "grades": {"1": 55, "2": 30, "3": 12, "4": 0}},
-    "routing": {"default": {"action": "it's \"quoted\""}, "cells": {"A1": {"action": "sales", "sla_hours": 24}}},
-}
 
 
 def test_hostile_names_and_values_are_data_not_sql():
