@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import data
+from .cli_export import add_export_command
+from .cli_matrix import add_engine_arguments, sql_matrix_preview
 from .datasets import DATASETS
 from .engine import Scorer
 from .errors import DataError, LeadGridError, ModelError
@@ -110,7 +112,10 @@ def _outcomes(args: argparse.Namespace) -> Outcomes:
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    result = preview(model, _scorer(model, args), _outcomes(args))
+    if args.engine != "pandas":
+        result = sql_matrix_preview(model, args, _outcomes(args), _parse_mapping(args.map))
+    else:
+        result = preview(model, _scorer(model, args), _outcomes(args))
     if args.format == "table":
         print(matrix_table(result))
     elif args.format == "csv":
@@ -183,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_argument("--won-amount", dest="won_amount", default="won_amount", help="column: won amount")
     matrix.add_argument("--created-at", dest="created_at", default="created_at",
                         help="column: lead creation date, for leads per month")
+    add_engine_arguments(matrix)
     matrix.set_defaults(run=cmd_matrix)
     explain = commands.add_parser("explain", help="why one lead got its rating")
     _add_data_arguments(explain)
@@ -194,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of the model format")
     schema.add_argument("--out", help="write to this file instead of stdout")
     schema.set_defaults(run=cmd_schema)
+    add_export_command(commands)
     return parser
 
 

@@ -3,32 +3,28 @@
 ``export_sql(model, dialect)`` returns the query text; ``build_query`` the sqlglot tree.
 The query reproduces ``scoring.score`` (see docs/sql-export.md for how each rule of the
 format maps to SQL, and for the few places where an engine can differ).
+
+The names below the constants are loaded on first use, so that the CLI starts (and every
+other command works) without sqlglot, which comes with the ``sql`` extra.
 """
 
 from __future__ import annotations
 
-import re
+import importlib
+from typing import Any
 
-from ..model import LeadModel
-from .dialects import DEFAULT_DIALECT, DIALECTS, TESTED_DIALECTS
-from .query import OUTPUT_COLUMNS, ExportError, SqlOptions, build_query
+DIALECTS = ("duckdb", "postgres", "spark", "snowflake", "bigquery", "tsql")
+DEFAULT_DIALECT = "duckdb"
+TESTED_DIALECTS = ("duckdb", "postgres", "spark")  # run against a real engine by the test suite
 
-__all__ = ["DEFAULT_DIALECT", "DIALECTS", "OUTPUT_COLUMNS", "TESTED_DIALECTS", "ExportError", "SqlOptions",
-           "build_query", "export_sql", "header"]
-
-_SAFE_COMMENT = re.compile(r"[^A-Za-z0-9 ._:()/+-]")
-
-
-def header(model: LeadModel, dialect: str) -> str:
-    """Two comment lines naming the model (only letters, digits and plain punctuation kept)."""
-    name = _SAFE_COMMENT.sub("", model.name)[:80]
-    version = _SAFE_COMMENT.sub("", model.version or "")[:40]
-    return (f"-- LeadGrid scoring query for model: {name}{f' (version {version})' if version else ''}\n"
-            f"-- dialect: {dialect}; one row per lead: {', '.join(OUTPUT_COLUMNS)}\n")
+_LAZY = {
+    "OUTPUT_COLUMNS": "query", "ExportError": "query", "SqlOptions": "query", "build_query": "query",
+    "export_sql": "export", "header": "export",
+}
+__all__ = ["DEFAULT_DIALECT", "DIALECTS", "TESTED_DIALECTS", *_LAZY]
 
 
-def export_sql(model: LeadModel, dialect: str = DEFAULT_DIALECT, options: SqlOptions | None = None,
-               *, pretty: bool = True, with_header: bool = True) -> str:
-    """The scoring query for ``model`` as text in ``dialect``."""
-    text = build_query(model, dialect, options or SqlOptions()).sql(dialect=dialect, pretty=pretty)
-    return (header(model, dialect) if with_header else "") + text + "\n"
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

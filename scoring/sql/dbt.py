@@ -17,7 +17,7 @@ import yaml
 from sqlglot import exp
 
 from ..model import LETTERS, NUMBERS, RATINGS, LeadModel
-from .dialects import DEFAULT_DIALECT
+from . import DEFAULT_DIALECT
 from .query import OUTPUT_COLUMNS, ExportError, SqlOptions, build_query
 
 DBT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

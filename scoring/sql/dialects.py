@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-DIALECTS = ("duckdb", "postgres", "spark", "snowflake", "bigquery", "tsql")
-DEFAULT_DIALECT = "duckdb"
-TESTED_DIALECTS = ("duckdb", "postgres", "spark")  # run against a real engine by the test suite
+from . import DEFAULT_DIALECT, DIALECTS, TESTED_DIALECTS
+
+__all__ = ["DEFAULT_DIALECT", "DIALECTS", "TESTED_DIALECTS", "Target"]
 
 DOUBLE = exp.DataType.build("DOUBLE")
 TEXT = exp.DataType.build("TEXT")

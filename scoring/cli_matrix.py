@@ -1,0 +1,43 @@
+"""``leadgrid matrix --engine duckdb|spark``: the matrix computed by the exported SQL in
+DuckDB or Spark, reading the same --leads/--activities files as the pandas engine."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+
+from .metrics import Outcomes, Preview
+from .model import LeadModel
+
+ENGINES = ("pandas", "duckdb", "spark")
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and ``--spark-master`` on the matrix command."""
+    parser.add_argument("--engine", choices=ENGINES, default="pandas",
+                        help="where to compute: pandas (default), or the exported SQL in duckdb or spark")
+    parser.add_argument("--spark-master", dest="spark_master", metavar="URL",
+                        help="Spark master for --engine spark (default: local[*])")
+
+
+def sql_matrix_preview(model: LeadModel, args: argparse.Namespace, outcomes: Outcomes,
+                       mapping: Mapping[str, Mapping[str, str]]) -> Preview:
+    """The matrix from the SQL engine named by ``args.engine``."""
+    from .cli import UsageError
+
+    if args.dataset:
+        raise UsageError(f"--engine {args.engine} reads --leads/--activities files; --dataset is for --engine pandas")
+    if args.spark_master and args.engine != "spark":
+        raise UsageError("--spark-master goes with --engine spark")
+    try:
+        from .sql import runners
+    except ImportError as error:
+        raise UsageError(f"--engine {args.engine} needs the sql extra (pip install 'leadgrid[sql]'): {error}") from None
+    if args.engine == "duckdb":
+        return runners.duckdb_preview(model, args.leads, args.activities, outcomes, args.as_of, mapping)
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise UsageError("--engine spark needs pyspark (pip install 'leadgrid[sql]') and Java 17+") from None
+    return runners.spark_preview(model, args.leads, args.activities, outcomes, args.as_of, mapping,
+                                 master=args.spark_master)
