@@ -12,10 +12,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 from .data import SCORED_AT, date_span
 from .engine import Scorer
 from .model import RATINGS, SALES_ACTION, LeadModel
+from .ratings import scored_frame
 from .values import TRIM_CHARS
 
 Z_95 = 1.959963984540054
@@ -114,6 +118,14 @@ class History:
                    read_flags(converted) if converted is not None else None,
                    _amounts(won) if won is not None else None, months)
 
+    def weights(self, flags: Flags) -> tuple[np.ndarray, np.ndarray]:
+        """``flags`` as bincount weights, made once: 1.0 where known, and the value (0 where unknown)."""
+        cache = self.__dict__.setdefault("_weights", {})
+        if id(flags) not in cache:
+            known = flags.known.astype(float)
+            cache[id(flags)] = (known, np.where(flags.known, flags.values, 0.0))
+        return cache[id(flags)]
+
 
 def matrix_metrics(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes(),
                    history: History | None = None) -> pd.DataFrame:
@@ -123,33 +135,78 @@ def matrix_metrics(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes
     ``scored`` is the output of ``score``; ``leads`` the same leads in the same order;
     ``history`` their outcomes when already read.
     """
-    rating = scored["rating"].to_numpy(dtype=object)
     history = history or History.read(leads, outcomes)
-    accepted_flags, converted_flags, amounts = history.accepted, history.converted, history.amounts
-    total = len(rating)
+    return _matrix(CellTotals.count(rating_codes(scored["rating"]), history))
+
+
+def rating_codes(ratings: pd.Series) -> np.ndarray:
+    """Per lead: the index of its rating in RATINGS (A1 = 0 .. D4 = 15), -1 for anything else."""
+    values = ratings.array
+    if isinstance(values, ArrowStringArray):
+        found = pc.index_in(pa.array(values), value_set=pa.array(RATINGS))
+        return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.intp)
+    return pd.Index(RATINGS).get_indexer(ratings.to_numpy(dtype=object)).astype(np.intp)
+
+
+@dataclass(frozen=True)
+class CellTotals:
+    """Per rating A1..D4 (arrays of 16): leads and the outcome counts and sums of its leads."""
+
+    leads: np.ndarray
+    decided: np.ndarray | None  # None: no acceptance column
+    accepted: np.ndarray | None
+    conversion_known: np.ndarray | None  # None: no conversion column
+    converted: np.ndarray | None
+    won_amount: np.ndarray | None  # None: no amount column
+    total: int  # every lead, a rating outside A1..D4 included
+
+    @classmethod
+    def count(cls, codes: np.ndarray, history: History) -> CellTotals:
+        """One pass per figure over integer rating codes (``np.bincount``); -1 counts in no cell."""
+        cells = len(RATINGS)
+        inside = codes >= 0
+        codes = codes if inside.all() else codes[inside]
+
+        def per_cell(weights: np.ndarray | None) -> np.ndarray:
+            if weights is not None and not inside.all():
+                weights = weights[inside]
+            return np.bincount(codes, weights=weights, minlength=cells)[:cells]
+
+        def counts(flags: Flags | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+            if flags is None:
+                return None, None
+            known, hits = history.weights(flags)
+            return np.rint(per_cell(known)).astype(np.int64), np.rint(per_cell(hits)).astype(np.int64)
+
+        decided, accepted = counts(history.accepted)
+        conversion_known, converted = counts(history.converted)
+        won = None if history.amounts is None else per_cell(np.where(np.isnan(history.amounts), 0.0,
+                                                                     history.amounts))
+        return cls(per_cell(None).astype(np.int64), decided, accepted, conversion_known, converted, won, len(inside))
+
+
+def _matrix(totals: CellTotals) -> pd.DataFrame:
     rows = []
-    for cell in RATINGS:
-        in_cell = rating == cell
-        row: dict[str, float | str | bool] = {"rating": cell, "leads": int(in_cell.sum())}
-        row["share"] = row["leads"] / total if total else math.nan
-        row.update(_flag_figures("decided", "accepted", "acceptance", accepted_flags, in_cell))
-        row.update(_flag_figures("conversion_known", "converted", "conversion", converted_flags, in_cell))
-        row["won_amount"] = float(np.nansum(amounts[in_cell])) if amounts is not None else math.nan
-        row["too_few_decisions"] = accepted_flags is None or row["decided"] < MIN_DECISIONS
+    for code, cell in enumerate(RATINGS):
+        row: dict[str, float | str | bool] = {"rating": cell, "leads": int(totals.leads[code])}
+        row["share"] = row["leads"] / totals.total if totals.total else math.nan
+        row.update(_flag_figures("decided", "accepted", "acceptance", totals.decided, totals.accepted, code))
+        row.update(_flag_figures("conversion_known", "converted", "conversion", totals.conversion_known,
+                                 totals.converted, code))
+        row["won_amount"] = float(totals.won_amount[code]) if totals.won_amount is not None else math.nan
+        row["too_few_decisions"] = totals.decided is None or row["decided"] < MIN_DECISIONS
         rows.append(row)
     return pd.DataFrame(rows).set_index("rating")
 
 
-def _flag_figures(known_name: str, hits_name: str, rate_name: str, flags: Flags | None,
-                  selected: np.ndarray) -> dict[str, float]:
-    if flags is None:
+def _flag_figures(known_name: str, hits_name: str, rate_name: str, known: np.ndarray | None,
+                  hits: np.ndarray | None, code: int) -> dict[str, float]:
+    if known is None or hits is None:
         nan = math.nan
         return {known_name: 0, hits_name: 0, f"{rate_name}_rate": nan, f"{rate_name}_low": nan,
                 f"{rate_name}_high": nan}
-    known = flags.known & selected
-    hits = float(np.nansum(flags.values[known]))
-    rate, low, high = _rate(hits, int(known.sum()))
-    return {known_name: int(known.sum()), hits_name: int(hits), f"{rate_name}_rate": rate,
+    rate, low, high = _rate(float(hits[code]), int(known[code]))
+    return {known_name: int(known[code]), hits_name: int(hits[code]), f"{rate_name}_rate": rate,
             f"{rate_name}_low": low, f"{rate_name}_high": high}
 
 
@@ -225,14 +282,53 @@ class Preview:
 
 
 def preview(model: LeadModel, scorer: Scorer, outcomes: Outcomes = Outcomes()) -> Preview:
-    """Score the scorer's leads with ``model`` and measure the result against history."""
-    scored = scorer.score(model)
+    """Score the scorer's leads with ``model`` and measure the result against history.
+
+    The figures come from the leads' integer rating codes: a ``bincount`` per figure gives
+    the 16 cells, and the to-sales summary adds up the cells routed to sales."""
+    rated = scorer.rate(model)
+    scored = scored_frame(rated, model, scorer.index)
     history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
-    matrix = matrix_metrics(scored, scorer.leads, outcomes, history)
+    totals = CellTotals.count(rated.rating, history)
+    matrix = _matrix(totals)
     routes = {rating: model.routing.route_for(rating) for rating in RATINGS}
     matrix["action"] = [routes[r].action for r in matrix.index]
     matrix["sla_hours"] = [routes[r].sla_hours if routes[r].sla_hours is not None else math.nan for r in matrix.index]
-    return Preview(scored, matrix, sales_summary(scored, scorer.leads, outcomes, history))
+    to_sales = np.array([routes[r].action == SALES_ACTION for r in RATINGS])
+    return Preview(scored, matrix, _sales_of_cells(totals, to_sales, history))
+
+
+def _sales_of_cells(totals: CellTotals, to_sales: np.ndarray, history: History) -> SalesSummary:
+    """``sales_summary`` for leads whose action follows from their rating: sums over cells."""
+    rest = ~to_sales
+    zeros = np.zeros(len(RATINGS), dtype=np.int64)
+    decided, accepted = _or(totals.decided, zeros), _or(totals.accepted, zeros)
+    known, converted = _or(totals.conversion_known, zeros), _or(totals.converted, zeros)
+    count = int(totals.leads[to_sales].sum())
+    acceptance = _rate(float(accepted[to_sales].sum()), int(decided[to_sales].sum()))
+    caught, won_total = int(converted[to_sales].sum()), int(converted.sum())
+    months = history.months
+    return SalesSummary(
+        leads=count,
+        share=count / totals.total if totals.total else math.nan,
+        leads_per_month=count / months if months else None,
+        months=months,
+        decided=int(decided[to_sales].sum()),
+        acceptance_rate=acceptance[0],
+        acceptance_low=acceptance[1],
+        acceptance_high=acceptance[2],
+        rest_acceptance_rate=_rate(float(accepted[rest].sum()), int(decided[rest].sum()))[0],
+        conversion_rate=_rate(float(caught), int(known[to_sales].sum()))[0],
+        rest_conversion_rate=_rate(float(converted[rest].sum()), int(known[rest].sum()))[0],
+        conversions_caught=caught,
+        conversions_total=won_total,
+        conversions_caught_share=caught / won_total if won_total else math.nan,
+        unrecognised_outcomes=sum(f.unrecognised for f in (history.accepted, history.converted) if f is not None),
+    )
+
+
+def _or(values: np.ndarray | None, default: np.ndarray) -> np.ndarray:
+    return default if values is None else values
 
 
 def cell_leads(result: Preview, leads: pd.DataFrame, rating: str, fields: list[str],
