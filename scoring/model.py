@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -53,6 +54,17 @@ RuleValue = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False, strict=
 Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(f"needs text other than spaces; got {value!r}")
+    return value
+
+
+# Ids, names, fields and actions: text that is not only spaces (an id of spaces cannot be
+# told apart in a table; a contains_any item '' would match every value).
+NonBlank = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": r"\S"}), AfterValidator(_not_blank)]
+
+
 def _text_problems(key: str, value: Any) -> list[tuple[str, str]]:
     if isinstance(value, str):
         found = _FORBIDDEN_TEXT.search(value)
@@ -83,7 +95,7 @@ class Match(_Strict):
         None, alias="in", min_length=1,
         description="Matches when the trimmed text equals one of the items, ignoring case.",
     )
-    contains_any: list[str] | None = Field(
+    contains_any: list[NonBlank] | None = Field(
         None, min_length=1, description="Matches when the text contains one of the items, ignoring case."
     )
     gte: Finite | None = Field(None, description="Matches a number >= this.")
@@ -140,9 +152,9 @@ class Rule(_Strict):
 class Category(_Strict):
     """One profile category: a column of the leads table, a weight and rules."""
 
-    id: str = Field(min_length=1)
+    id: NonBlank
     label: str | None = None
-    field: str = Field(min_length=1, description="Column of the leads table.")
+    field: NonBlank = Field(description="Column of the leads table.")
     weight: Finite = Field(ge=0, description="Percent; the weights of all categories sum to 100.")
     rules: list[Rule] = Field(default_factory=list, description="First matching rule wins.")
     default: RuleValue = Field(0, description="Value when no rule matches.")
@@ -234,12 +246,12 @@ class Recency(_Strict):
 class EngagementEntry(_Strict):
     """Either an activity type counted in the activities table, or a field of the leads table."""
 
-    id: str = Field(min_length=1)
+    id: NonBlank
     label: str | None = None
-    activity: str | None = Field(None, min_length=1, description="A value of the activity column.")
+    activity: NonBlank | None = Field(None, description="A value of the activity column.")
     points: Finite | None = Field(None, description="Points per (decayed) activity; may be negative.")
     max_count: Finite | None = Field(None, ge=0, description="Cap on the decayed count.")
-    field: str | None = Field(None, min_length=1, description="A pre-aggregated column of the leads table.")
+    field: NonBlank | None = Field(None, description="A pre-aggregated column of the leads table.")
     rules: list[Rule] | None = None
 
     @model_validator(mode="after")
@@ -313,7 +325,7 @@ class Engagement(_Strict):
 
 
 class Route(_Strict):
-    action: str = Field(min_length=1, description="'sales' hands the lead to sales; anything else is free text.")
+    action: NonBlank = Field(description="'sales' hands the lead to sales; anything else is free text.")
     sla_hours: Finite | None = Field(None, gt=0, description="How soon sales must act, in hours.")
 
 
@@ -344,7 +356,7 @@ class LeadModel(_Strict):
     """A whole lead scoring model (format version 1)."""
 
     schema_version: Literal[1] = 1
-    name: str = Field(min_length=1)
+    name: NonBlank
     version: str | None = Field(None, description="Free text, shown in exports and diffs.")
     description: str | None = None
     owners: dict[str, str] | None = None
@@ -352,6 +364,13 @@ class LeadModel(_Strict):
     profile: Profile
     engagement: Engagement
     routing: Routing = Field(default_factory=Routing)
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, value: Any) -> Any:
+        if isinstance(value, bool):  # True == 1 in Python; a boolean is refused where a number is due
+            raise ValueError(f"must be the number 1; got {str(value).lower()}")
+        return value
 
     @field_validator("version", mode="before")
     @classmethod

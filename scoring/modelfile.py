@@ -16,9 +16,14 @@ import yaml
 
 from .errors import ModelError, Problem
 from .model import LeadModel
-from .validation import validate_model
+from .nesting import MAX_NESTING, too_deep
+from .validation import line_of, validate_model
 
 MAX_MODEL_BYTES = 1024 * 1024
+# A model read from text this short always dumps within MAX_MODEL_BYTES (writing expands
+# hand-written YAML at most about four times: ``1e15,`` becomes ``1000000000000000, ``), so
+# only longer texts pay for the check that the model can be written and read back.
+_ALWAYS_WRITABLE_BYTES = MAX_MODEL_BYTES // 8
 
 
 def load_model(path: str | Path) -> LeadModel:
@@ -46,11 +51,18 @@ def parse_model(text: str | bytes, source: str | None = "<model>") -> LeadModel:
     elif len(text.encode("utf-8")) > MAX_MODEL_BYTES:
         raise ModelError([Problem("", "text is over 1 MiB; a model file is at most 1 MiB")], source)
     data, lines = read_yaml(text, source)
-    return validate_model(data, source, lines)
+    model = validate_model(data, source, lines)
+    if len(text.encode("utf-8")) > _ALWAYS_WRITABLE_BYTES:
+        _refuse_unwritable(model, source, lines)
+    return model
 
 
 def read_yaml(text: str, source: str | None = None) -> tuple[Any, dict[str, int]]:
     """Safe-load YAML text; return the data and a map of field path -> 1-based line."""
+    deep = too_deep(text)  # before the parser, which takes minutes on 100,000 nested [
+    if deep is not None:
+        raise ModelError([Problem("", f"the YAML is nested too deeply to be a model (more than {MAX_NESTING} "
+                                      "levels; a model needs about a dozen)", deep)], source)
     try:
         _refuse_aliases_and_tags(text, source)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -215,14 +227,60 @@ def _flow_style(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def dump_model(model: LeadModel) -> str:
-    """The model as YAML text that :func:`parse_model` reads back to an equal model."""
+    """The model as YAML text that :func:`parse_model` reads back to an equal model.
+
+    Raises ``ModelError`` when that text would be over the 1 MiB a model file may hold:
+    what LeadGrid writes, it must be able to read."""
     data = _flow_style(model_to_data(model))
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    _refuse_oversized(text, "YAML", model)
+    return text
 
 
 def dump_model_json(model: LeadModel) -> str:
-    """The model as JSON text, valid against :func:`model_json_schema`."""
-    return json.dumps(model_to_data(model), indent=2, ensure_ascii=False) + "\n"
+    """The model as JSON text, valid against :func:`model_json_schema`: indented, or compact
+    when indented it would be over 1 MiB. Raises ``ModelError`` when even compact it is."""
+    data = model_to_data(model)
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if len(text) > MAX_MODEL_BYTES // 4 and _size(text) > MAX_MODEL_BYTES:  # len: characters, at most 4 bytes
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
+    _refuse_oversized(text, "JSON", model)
+    return text
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _refuse_oversized(text: str, form: str, model: LeadModel) -> None:
+    size = _size(text)
+    if size <= MAX_MODEL_BYTES:
+        return
+    path, items = _longest_list(model_to_data(model))
+    hint = f"; its longest list, here, has {items:,} items" if path else ""
+    raise ModelError([Problem(path, f"the model is {size:,} bytes as {form}, over the 1 MiB (1,048,576 bytes) "
+                                    f"a model file may hold, so it could not be read back{hint}")])
+
+
+def _refuse_unwritable(model: LeadModel, source: str | None, lines: dict[str, int]) -> None:
+    """A model read from a file must also be writable (and so readable again) as YAML and JSON."""
+    try:
+        dump_model(model)
+        dump_model_json(model)
+    except ModelError as error:
+        problems = [Problem(p.path, p.message, line_of(p.path, lines)) for p in error.problems]
+        raise ModelError(problems, source) from None
+
+
+def _longest_list(data: Any, path: str = "") -> tuple[str, int]:
+    best = (path, len(data)) if isinstance(data, list) else ("", 0)
+    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in children:
+        if isinstance(value, dict | list):
+            found = _longest_list(value, _child(path, key))
+            if found[1] > best[1]:
+                best = found
+    return best
 
 
 def model_json_schema() -> dict[str, Any]:

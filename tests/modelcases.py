@@ -139,6 +139,8 @@ _text = st.text(
     min_size=1,
     max_size=12,
 )
+# Names, ids, fields, actions and contains_any items need text other than spaces.
+_word = _text.filter(lambda text: text.strip())
 _plain_text = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_0123456789", min_size=1, max_size=10)
 _value = st.one_of(st.integers(-100, 100), st.floats(-100, 100, allow_nan=False, allow_infinity=False))
 _number = st.one_of(st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
@@ -153,7 +155,7 @@ def _matches(draw) -> dict[str, Any]:
     if kind == "in":
         return {"in": draw(st.lists(st.one_of(_text, st.integers(-1000, 1000), _in_number), min_size=1, max_size=4))}
     if kind == "contains_any":
-        return {"contains_any": draw(st.lists(_text, min_size=1, max_size=4))}
+        return {"contains_any": draw(st.lists(_word, min_size=1, max_size=4))}
     if kind == "gte+lt":
         return {"gte": draw(_number), "lt": draw(_number)}
     if kind == "range":
@@ -196,7 +198,7 @@ def model_dicts(draw) -> dict[str, Any]:
     weights = draw(_weights())
     categories = []
     for index, weight in enumerate(weights):
-        category = {"id": f"c{index}", "field": draw(_text), "weight": weight, "rules": draw(_rules)}
+        category = {"id": f"c{index}", "field": draw(_word), "weight": weight, "rules": draw(_rules)}
         if draw(st.booleans()):
             category["default"] = draw(_value)
         if draw(st.booleans()):
@@ -209,12 +211,12 @@ def model_dicts(draw) -> dict[str, Any]:
         if draw(st.booleans()):
             entry["label"] = draw(_text)
         if draw(st.booleans()):
-            entry["activity"] = draw(_text)
+            entry["activity"] = draw(_word)
             entry["points"] = draw(st.one_of(st.integers(-50, 50), st.floats(-50, 50)))
             if draw(st.booleans()):
                 entry["max_count"] = draw(st.one_of(st.integers(0, 10), st.floats(0, 10)))
         else:
-            entry["field"] = draw(_text)
+            entry["field"] = draw(_word)
             entry["rules"] = draw(_rules)
         entries.append(entry)
 
@@ -230,11 +232,11 @@ def model_dicts(draw) -> dict[str, Any]:
         recency["max_age_days"] = draw(_positive)
 
     route = st.fixed_dictionaries(
-        {"action": st.one_of(st.just("sales"), _text)}, optional={"sla_hours": _positive}
+        {"action": st.one_of(st.just("sales"), _word)}, optional={"sla_hours": _positive}
     )
     data: dict[str, Any] = {
         "schema_version": 1,
-        "name": draw(_text),
+        "name": draw(_word),
         "profile": {"categories": categories, "grades": draw(_thresholds(("A", "B", "C", "D")))},
         "engagement": {"recency": recency, "activities": entries, "grades": draw(_thresholds(("1", "2", "3", "4")))},
         "routing": {

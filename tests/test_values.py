@@ -56,8 +56,7 @@ def test_missing_in_nullable_integer_column():
     [
         {"in": [""]},
         {"in": ["nan", "None", " "]},
-        {"contains_any": [""]},
-        {"contains_any": [" "]},
+        {"contains_any": ["n"]},  # contains_any [""] or [" "] is refused by the model (issue 10)
         {"gte": -1e300},
         {"lt": 1e300},
         {"gte": -1e300, "lt": 1e300},

@@ -1,0 +1,171 @@
+"""Hostile model files (issue 10): nesting refused before parsing and in linear time; what
+LeadGrid writes it can read; booleans, blank ids, actions and contains_any items refused
+with their field path and line."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from modelcases import (
+    SPEC_EXAMPLE,
+    SPEC_TEXT,
+    assert_one_problem,
+    line_with,
+    refuse_file,
+    spec_variant,
+)
+
+from scoring import (
+    ModelError,
+    dump_model,
+    dump_model_json,
+    load_model,
+    modelfile,
+    parse_model,
+    validate_model,
+)
+from scoring.modelfile import MAX_MODEL_BYTES, model_to_data, read_yaml
+from scoring.nesting import MAX_NESTING, too_deep
+
+# ------------------------------------------------ nesting: refused before parsing, in linear time
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("flow lists", "profile: " + "[" * 100_000 + "]" * 100_000 + "\n", 1),
+    ("flow mappings", "profile: " + "{a: " * 100_000 + "1" + "}" * 100_000 + "\n", 1),
+    ("compact sequences", "name: x\nprofile:\n" + "- " * 300_000 + "x\n", 3),
+    ("indentation", "name: x\n" + "".join(" " * i + "k:\n" for i in range(1, 200)), 2 + MAX_NESTING - 1),
+    ("lists across lines", "name: x\nprofile:\n" + "[\n" * 100_000 + "]\n" * 100_000, 2 + MAX_NESTING),
+])
+def test_deep_nesting_is_refused_within_a_second_naming_the_line(tmp_path, name, text, line):
+    started = time.perf_counter()
+    error, path = refuse_file(tmp_path, text)
+    assert time.perf_counter() - started < 1.0, name
+    assert "nested too deeply" in error.problems[0].message
+    assert error.problems[0].line == line, name
+    assert str(error).startswith(f"{path}:{line}: ")
+
+
+def test_nesting_check_is_linear_on_a_full_size_file_that_nests_shallowly():
+    text = "a: [" + "[1, 'b', \"c\"], " * (MAX_MODEL_BYTES // 16) + "]\n"
+    started = time.perf_counter()
+    assert too_deep(text) is None
+    assert time.perf_counter() - started < 2.0  # about 0.3 s; the margin is for a busy test machine
+
+
+def test_closing_brackets_in_plain_text_do_not_hide_deep_nesting_after_them():
+    text = "a: x" + "]" * 1000 + "\nb: " + "[" * 1000 + "]" * 1000 + "\n"
+    assert too_deep(text) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "a: '" + "[" * 200 + "'\n",
+    'a: "' + "[" * 200 + '\\" x"\n',
+    "# " + "[" * 200 + "\na: 1\n",
+    "a: |\n  " + "[" * 200 + "\n  more\nb: 1\n",
+])
+def test_brackets_in_quoted_text_comments_and_block_text_do_not_count(text):
+    assert too_deep(text) is None
+
+
+def test_an_apostrophe_does_not_open_a_quote_that_would_hide_brackets():
+    assert too_deep("a: it's " + "[" * 100 + "]" * 100 + "\n") == 1
+
+
+def test_every_shipped_model_nests_far_below_the_limit():
+    for path in [SPEC_EXAMPLE, *SPEC_EXAMPLE.parent.parent.parent.joinpath("configs").glob("*.yaml")]:
+        assert too_deep(path.read_text(encoding="utf-8"), limit=16) is None, path
+
+
+def test_a_model_with_brackets_in_its_texts_still_loads(tmp_path):
+    text = spec_variant("description: Agreed in the Q1 workshop",
+                        "description: '" + "[" * 100 + "'")
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_model(path).description == "[" * 100
+
+
+# ------------------------------------------------ what LeadGrid writes, it must read
+
+
+def _with_items(items: list) -> dict:
+    data, _ = read_yaml(SPEC_TEXT)
+    data["profile"]["categories"][3]["rules"][0]["match"]["in"] = items
+    return data
+
+
+def test_a_model_too_large_to_write_is_refused_by_dump_naming_its_longest_list():
+    model = validate_model(_with_items([f"item{i}" for i in range(120_000)]))
+    for dump in (dump_model, dump_model_json):
+        with pytest.raises(ModelError) as caught:
+            dump(model)
+        problem = caught.value.problems[0]
+        assert problem.path == "profile.categories[3].rules[0].match.in"
+        assert "1 MiB" in problem.message and "120,000 items" in problem.message
+
+
+@pytest.fixture
+def small_limit(monkeypatch) -> int:
+    """A 64 KiB model limit, so that the size tests need not parse megabytes with PyYAML."""
+    limit = 64 * 1024
+    monkeypatch.setattr(modelfile, "MAX_MODEL_BYTES", limit)
+    monkeypatch.setattr(modelfile, "_ALWAYS_WRITABLE_BYTES", limit // 8)
+    return limit
+
+
+def test_a_file_that_loads_but_would_be_written_over_the_limit_is_refused_when_read(tmp_path, small_limit):
+    # 1e15 is 4 characters in the file and 16 when written: read 0.4 of the limit, written 1.2.
+    text = SPEC_TEXT.replace("{match: {in: [US, CA, GB, DE]}, value: 100}",
+                             "{match: {in: [" + ",".join(["1e15"] * (small_limit // 15)) + "]}, value: 100}")
+    assert len(text.encode()) < small_limit / 2
+    error, path = refuse_file(tmp_path, text)
+    line = line_with(text, "1e15")
+    assert_one_problem(error, path, "profile.categories[3].rules[0].match.in", line)
+    assert "could not be read back" in error.problems[0].message
+
+
+def test_json_of_a_large_model_is_compact_and_reads_back(small_limit):
+    model = validate_model(_with_items([f"i{i}" for i in range(small_limit // 18)]))
+    indented = json.dumps(model_to_data(model), indent=2, ensure_ascii=False)
+    assert len(indented.encode()) > small_limit
+    text = dump_model_json(model)
+    assert len(text.encode()) <= small_limit
+    assert parse_model(text) == model
+
+
+def test_a_large_model_under_the_limit_round_trips_through_yaml(small_limit):
+    model = validate_model(_with_items([f"i{i}" for i in range(small_limit // 28)]))
+    text = dump_model(model)
+    assert small_limit / 4 < len(text.encode()) <= small_limit
+    assert parse_model(text) == model
+
+
+# ------------------------------------------------ values refused with their field path and line
+
+
+@pytest.mark.parametrize(("old", "new", "path", "marker"), [
+    ("schema_version: 1", "schema_version: true", "schema_version", "schema_version"),
+    ("{contains_any: [manager, head]}", "{contains_any: [manager, '']}",
+     "profile.categories[2].rules[1].match.contains_any[1]", "manager"),
+    ("{contains_any: [manager, head]}", "{contains_any: ['  ']}",
+     "profile.categories[2].rules[1].match.contains_any[0]", "contains_any: ['  ']"),
+    ("A1: {action: sales, sla_hours: 24}", "A1: {action: '   ', sla_hours: 24}", "routing.cells.A1.action", "A1:"),
+    ("    - id: demo", "    - id: '  '", "engagement.activities[0].id", "id: '  '"),
+    ("    - id: industry", "    - id: ' '", "profile.categories[0].id", "id: ' '"),
+])
+def test_blank_text_and_booleans_are_refused_with_path_and_line(tmp_path, old, new, path, marker):
+    text = spec_variant(old, new)
+    error, source = refuse_file(tmp_path, text)
+    assert_one_problem(error, source, path, line_with(text, marker))
+    assert "true" in error.problems[0].message or "spaces" in error.problems[0].message \
+        or "at least 1 character" in error.problems[0].message
+
+
+def test_contains_any_empty_item_is_refused_in_code_too():
+    data, _ = read_yaml(SPEC_TEXT)
+    data["profile"]["categories"][2]["rules"][0]["match"]["contains_any"] = [""]
+    with pytest.raises(ModelError) as caught:
+        validate_model(data)
+    assert caught.value.path == "profile.categories[2].rules[0].match.contains_any[0]"
