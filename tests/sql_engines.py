@@ -108,12 +108,15 @@ def spark_session():
     """One local SparkSession in UTC (the export's timestamps assume a UTC session)."""
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master("local[2]").appName("leadgrid-tests")
+    session = (SparkSession.builder.master("local[2]").appName("leadgrid-tests")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.driver.memory", "1g")
             .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def load_spark(spark, name: str, frame: pd.DataFrame) -> None:
