@@ -7,6 +7,7 @@ one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -21,10 +22,12 @@ from .datasets import DATASETS
 from .engine import Scorer
 from .errors import DataError, LeadGridError, ModelError
 from .explain import explain_lead
+from .fileio import refuse_overwriting_inputs, write_atomic, write_atomic_with
 from .metrics import Outcomes, preview
 from .missing import json_value
 from .model import SALES_ACTION, LeadModel
 from .modelfile import load_model, model_json_schema
+from .quality import non_finite_counts
 from .report import explanation_text, matrix_table
 
 PROG = "leadgrid"
@@ -51,6 +54,10 @@ def _parse_mapping(pairs: Sequence[str] | None) -> dict[str, dict[str, str]]:
         table, dot, name = field.strip().partition(".")
         if dot and table in mapping:
             mapping[table][name] = column
+        elif dot:
+            raise UsageError(f"--map {pair}: {table!r} is not leads or activities; write {name}=COLUMN for a leads "
+                             f"field, activities.{name}=COLUMN for activities (leads.FIELD=COLUMN when FIELD "
+                             "has a dot)")
         else:
             mapping["leads"][field.strip()] = column
     return mapping
@@ -85,17 +92,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _input_files(args: argparse.Namespace) -> list[str | Path | None]:
+    """Every file the command reads: the model, the leads and activities, a dataset's files."""
+    files: list[str | Path | None] = [args.model, args.leads, args.activities]
+    if args.dataset:
+        dataset = DATASETS[args.dataset]
+        with contextlib.suppress(LeadGridError):
+            folder = dataset.resolve(args.data_dir)
+            files += [folder / name for name in dataset.files]
+    return files
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix not in OUTPUT_FORMATS:
         raise UsageError(f"--out must end in .csv or .parquet; got {args.out!r}")
+    refuse_overwriting_inputs(args.out, _input_files(args))
     model = load_model(args.model)
     scored = _scorer(model, args).score(model)
-    try:
+    try:  # to a temporary file renamed into place: a full disk leaves the previous file as it was
         if OUTPUT_FORMATS[suffix] == "csv":
-            scored.to_csv(args.out)
+            write_atomic_with(args.out, lambda handle: scored.to_csv(handle, encoding="utf-8"))
         else:
-            scored.to_parquet(args.out)
+            write_atomic_with(args.out, lambda handle: scored.to_parquet(handle))
     except OSError as error:
         raise DataError(f"cannot write the scores: {error.strerror or error}", source=args.out) from None
     ratings = scored["rating"].value_counts()
@@ -105,27 +124,65 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _outcomes(args: argparse.Namespace) -> Outcomes:
-    return Outcomes(accepted=args.accepted, converted=args.converted, won_amount=args.won_amount,
-                    created_at=args.created_at)
+OUTCOME_FLAGS = {"accepted": "--accepted", "converted": "--converted", "won_amount": "--won-amount",
+                 "created_at": "--created-at"}
+
+
+def _outcomes(args: argparse.Namespace, leads_mapping: dict[str, str], leads: pd.DataFrame | None = None) -> Outcomes:
+    """The outcome columns as the leads table names them after the column mapping. A flag may
+    name the file's own column for a field the mapping renames; a column a flag names must
+    exist (the defaults may be absent: the matrix then goes without that outcome)."""
+    renamed = {column: field for field, column in leads_mapping.items()}
+    names = {}
+    for key, flag in OUTCOME_FLAGS.items():
+        given = getattr(args, key)
+        name = key if given is None else given
+        if given is not None and name in renamed and (leads is None or name not in leads.columns):
+            name = renamed[name]  # the file's column, which the mapping renamed to a model field
+        if given is not None and leads is not None and name not in leads.columns:
+            try:
+                data.require_columns(leads, [name])
+            except DataError as error:
+                raise DataError(f"{flag} {given}: {error.reason}", source=error.source) from None
+        names[key] = name
+    return Outcomes(**names)
+
+
+def _strict_json(value: object) -> object:
+    """Plain data for strict JSON: missing and non-finite numbers as null, keys as text."""
+    if isinstance(value, dict):
+        return {str(key): _strict_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict_json(item) for item in value]
+    return json_value(value)
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(_strict_json(value), indent=2, default=str, allow_nan=False))
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     model = load_model(args.model)
+    non_finite = None
     if args.engine != "pandas":
-        result = sql_matrix_preview(model, args, _outcomes(args), _parse_mapping(args.map))
+        mapping = _parse_mapping(args.map)
+        outcomes = _outcomes(args, model.column_mapping(mapping)["leads"])
+        result = sql_matrix_preview(model, args, outcomes, mapping)
     else:
-        result = preview(model, _scorer(model, args), _outcomes(args))
+        scorer = _scorer(model, args)
+        outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
+        result = preview(model, scorer, outcomes)
+        non_finite = non_finite_counts(scorer.leads, [*model.lead_fields(), outcomes.won_amount])
     if args.format == "table":
         print(matrix_table(result))
     elif args.format == "csv":
         sys.stdout.write(result.matrix.to_csv())
     else:
-        cells = {rating: {k: json_value(v) for k, v in row.items()}
-                 for rating, row in result.matrix.to_dict(orient="index").items()}
-        sales = {k: json_value(v) for k, v in result.sales.as_dict().items()}
-        print(json.dumps({"model": model.name, "version": model.version, "cells": cells, "to_sales": sales},
-                         indent=2, default=str))
+        cells = result.matrix.to_dict(orient="index")
+        output = {"model": model.name, "version": model.version, "cells": cells, "to_sales": result.sales.as_dict()}
+        if non_finite is not None:  # infinite numbers ("inf", "1e400") per column: written as null
+            output["non_finite_values"] = non_finite
+        _print_json(output)
     return 0
 
 
@@ -133,7 +190,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     explanation = explain_lead(_scorer(model, args), model, args.lead)
     if args.format == "json":
-        print(json.dumps(explanation.as_dict(), indent=2, default=str))
+        _print_json(explanation.as_dict())
     else:
         print(explanation_text(explanation))
     return 0
@@ -151,7 +208,7 @@ def cmd_datasets(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     text = json.dumps(model_json_schema(), indent=2) + "\n"
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        write_atomic(args.out, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -183,11 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     matrix = commands.add_parser("matrix", help="leads and outcomes per A1..D4 cell")
     _add_data_arguments(matrix)
     matrix.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    matrix.add_argument("--accepted", default="accepted", help="column: accepted by sales (yes/no)")
-    matrix.add_argument("--converted", default="converted", help="column: converted (yes/no)")
-    matrix.add_argument("--won-amount", dest="won_amount", default="won_amount", help="column: won amount")
-    matrix.add_argument("--created-at", dest="created_at", default="created_at",
-                        help="column: lead creation date, for leads per month")
+    matrix.add_argument("--accepted", help="column: accepted by sales (yes/no); default accepted, if present")
+    matrix.add_argument("--converted", help="column: converted (yes/no); default converted, if present")
+    matrix.add_argument("--won-amount", dest="won_amount", help="column: won amount; default won_amount, if present")
+    matrix.add_argument("--created-at", dest="created_at",
+                        help="column: lead creation date, for leads per month; default created_at, if present")
     add_engine_arguments(matrix)
     matrix.set_defaults(run=cmd_matrix)
     explain = commands.add_parser("explain", help="why one lead got its rating")

@@ -425,7 +425,11 @@ def parse_instant(value: object, name: str = "as_of") -> int:
     if stamp is pd.NaT:
         raise DataError(f"{name}: cannot read {value!r} as a date or timestamp")
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return int(stamp.as_unit("ns").value)
+    try:
+        return int(stamp.as_unit("ns").value)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise DataError(f"{name}: {value!r} is outside the dates LeadGrid can handle "
+                        f"({pd.Timestamp.min:%Y-%m-%d} to {pd.Timestamp.max:%Y-%m-%d})") from None
 
 
 def load_leads(source: Source, mapping: Mapping[str, str] | None = None, name: str | None = None) -> pd.DataFrame:

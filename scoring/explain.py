@@ -6,7 +6,6 @@ up to the scores the lead was given.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
@@ -15,7 +14,7 @@ import pandas as pd
 
 from .data import ACTIVITY, OCCURRED_AT
 from .engine import NO_RULE, Scorer, decay_factors
-from .missing import NAT
+from .missing import NAT, is_missing, shown
 from .model import LeadModel, Rule
 from .values import canonical_item
 
@@ -79,7 +78,8 @@ class Explanation:
         rows = [{"entry": a.label, "how": f"{a.occurrences} × {a.activity}, faded to {a.decayed_count:.2f}"
                  + ("" if a.max_count is None else f" (cap {a.max_count:g})"), "points": a.points}
                 for a in self.activities if a.occurrences or a.points]
-        rows += [{"entry": r.label, "how": f"{_plain(r.value)} → {r.rule}", "points": r.points} for r in self.fields]
+        rows += [{"entry": r.label, "how": f"{shown(_plain(r.value))} → {r.rule}", "points": r.points}
+                 for r in self.fields]
         return pd.DataFrame(rows, columns=["entry", "how", "points"])
 
     def as_dict(self) -> dict[str, object]:
@@ -95,10 +95,11 @@ class Explanation:
 
 
 def _plain(value: object) -> object:
+    """A value as plain data: None for every kind of missing (NaN, pd.NA of nullable columns, NaT)."""
+    if is_missing(value):
+        return None
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     return value

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 import pandas as pd
 
 from . import data as d
 from .engine import ActivityCounts, Scorer
+from .metrics import Outcomes
 from .model import Category, LeadModel
-from .values import canonical_item
+from .values import ValueColumn, canonical_item
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class DataQuality:
     activities: ActivityCounts
     unmatched_activity_types: list[str]  # model activities that never occur in the data
     unused_activity_types: list[str]  # activity types in the data the model ignores
+    # column -> values that read as an infinite number ("inf", "1e400"): a rule's gte/lt
+    # compares them as such, a won amount sum becomes infinite, and JSON writes them as null
+    non_finite: dict[str, int] = dataclass_field(default_factory=dict)
 
     def columns_frame(self) -> pd.DataFrame:
         return pd.DataFrame([c.__dict__ for c in self.columns])
@@ -47,7 +53,19 @@ def _readers(model: LeadModel) -> dict[str, list[str]]:
     return readers
 
 
-def data_quality(scorer: Scorer, model: LeadModel) -> DataQuality:
+def non_finite_counts(leads: pd.DataFrame, columns: Iterable[str]) -> dict[str, int]:
+    """For each of ``columns`` the leads table has: how many values are an infinite number
+    (numeric inf, or text such as ``inf`` or ``1e400``); columns without any are left out."""
+    counts = {}
+    for column in dict.fromkeys(columns):
+        if column in leads.columns:
+            found = int(np.isinf(ValueColumn(leads[column]).number).sum())
+            if found:
+                counts[column] = found
+    return counts
+
+
+def data_quality(scorer: Scorer, model: LeadModel, outcomes: Outcomes | None = None) -> DataQuality:
     """Rows, date span, missing share per column the model reads, and what happened to activities."""
     first, last, date_column = d.date_span(scorer.leads, ("created_at", d.SCORED_AT)) or (None, None, None)
     columns, absent = [], []
@@ -66,6 +84,7 @@ def data_quality(scorer: Scorer, model: LeadModel) -> DataQuality:
         columns=columns, absent_columns=absent, activities=scorer.activity_counts,
         unmatched_activity_types=[name for key, name in wanted.items() if key not in present],
         unused_activity_types=sorted(present.keys() - wanted.keys()),
+        non_finite=non_finite_counts(scorer.leads, [*_readers(model), (outcomes or Outcomes()).won_amount]),
     )
 
 
