@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .errors import ModelError, Problem
 from .missing import is_blank
 from .model import RATINGS, WEIGHT_TOTAL, LeadModel, Rule
 from .tables import cell_number, routing_rows
@@ -26,12 +27,27 @@ def _data(model: LeadModel) -> dict[str, Any]:
     return model.model_dump(by_alias=True, exclude_none=True)
 
 
+def _number(value: Any, path: str) -> float:
+    """A number given to an edit; ``ModelError`` at ``path`` for anything else (text, None, a bool)."""
+    number = None if isinstance(value, bool) else cell_number(value, path)
+    if number is None:
+        raise ModelError([Problem(path, f"needs a number; got {value!r}")])
+    return number
+
+
+def _mapping(value: Any, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ModelError([Problem(path, f"must be a mapping of keys; got {value!r}")])
+    return value
+
+
 def with_weights(model: LeadModel, weights: Mapping[str, float]) -> LeadModel:
     """The model with new category weights (by category id); they must still sum to 100."""
     data = _data(model)
-    for category in data["profile"]["categories"]:
+    _mapping(weights, "profile.categories")
+    for index, category in enumerate(data["profile"]["categories"]):
         if category["id"] in weights:
-            category["weight"] = float(weights[category["id"]])
+            category["weight"] = _number(weights[category["id"]], f"profile.categories[{index}].weight")
     return validate_model(data)
 
 
@@ -42,8 +58,11 @@ def rescale_weights(weights: Mapping[str, float], keep: str) -> dict[str, float]
     largest-remainder method, so each stays within 1 of its exact share and the
     total is exactly 100.
     """
-    kept = min(max(float(weights[keep]), 0.0), WEIGHT_TOTAL)
-    others = {key: max(float(value), 0.0) for key, value in weights.items() if key != keep}
+    if keep not in weights:
+        raise ModelError([Problem("profile.categories", f"no category with id {keep!r}")])
+    numbers = {key: _number(value, f"weights.{key}") for key, value in weights.items()}
+    kept = min(max(numbers[keep], 0.0), WEIGHT_TOTAL)
+    others = {key: max(value, 0.0) for key, value in numbers.items() if key != keep}
     if not others:
         return {keep: WEIGHT_TOTAL}
     room = WEIGHT_TOTAL - kept
@@ -65,8 +84,12 @@ def rescale_weights(weights: Mapping[str, float], keep: str) -> dict[str, float]
 
 def with_grades(model: LeadModel, axis: str, thresholds: Mapping[str, float]) -> LeadModel:
     """New thresholds for ``axis`` ``"profile"`` (A..D) or ``"engagement"`` ("1".."4")."""
+    if axis not in ("profile", "engagement"):
+        raise ModelError([Problem("", f"grades belong to 'profile' or 'engagement'; got {axis!r}")])
     data = _data(model)
-    data[axis]["grades"] = {**data[axis]["grades"], **{str(k): float(v) for k, v in thresholds.items()}}
+    thresholds = _mapping(thresholds, f"{axis}.grades")
+    data[axis]["grades"] = {**data[axis]["grades"],
+                            **{str(k): _number(v, f"{axis}.grades.{k}") for k, v in thresholds.items()}}
     return validate_model(data)
 
 
@@ -94,7 +117,8 @@ def with_activities(model: LeadModel, entries: Sequence[Mapping[str, Any]]) -> L
     """The model with its whole list of engagement entries replaced."""
     data = _data(model)
     data["engagement"]["activities"] = [
-        {key: value for key, value in entry.items() if not is_blank(value)} for entry in entries
+        {key: value for key, value in _mapping(entry, f"engagement.activities[{index}]").items() if not is_blank(value)}
+        for index, entry in enumerate(entries)
     ]
     return validate_model(data)
 
@@ -105,6 +129,7 @@ def with_activity_entries(model: LeadModel, rows: Sequence[Mapping[str, Any]],
     field entries stay as they are. A model that had no activity entries has no recency
     yet: the first activity comes with ``recency`` (the page's setting), else a 30-day
     half-life."""
+    rows = [_mapping(row, f"engagement.activities[{index}]") for index, row in enumerate(rows)]
     entries = [dict(row) for row in rows if not is_blank(row.get("id"))]
     entries += [entry.model_dump(by_alias=True, exclude_none=True) for entry in model.field_entries]
     if model.engagement.recency is None and any(not is_blank(row.get("activity")) for row in entries):
@@ -114,6 +139,7 @@ def with_activity_entries(model: LeadModel, rows: Sequence[Mapping[str, Any]],
 
 def with_recency(model: LeadModel, recency: Mapping[str, Any]) -> LeadModel:
     data = _data(model)
+    recency = _mapping(recency, "engagement.recency")
     data["engagement"]["recency"] = {key: value for key, value in recency.items() if value is not None}
     return validate_model(data)
 
@@ -129,6 +155,7 @@ def _plain(value: Any) -> Any:
 def with_columns(model: LeadModel, leads: Mapping[str, str], activities: Mapping[str, str]) -> LeadModel:
     """The model with a new column mapping; identity entries (field == column) are dropped."""
     data = _data(model)
+    leads, activities = _mapping(leads, "columns.leads"), _mapping(activities, "columns.activities")
     leads = {field: column for field, column in leads.items() if column and column != field}
     activities = {field: column for field, column in activities.items() if column and column != field}
     if leads or activities:
@@ -144,9 +171,12 @@ def with_routing(model: LeadModel, rows: Sequence[Mapping[str, Any]]) -> LeadMod
     data = _data(model)
     default = data["routing"].get("default", {"action": "nurture"})
     cells = {}
-    for row in rows:
+    for index, row in enumerate(rows):
+        row = _mapping(row, f"routing.cells (row {index + 1})")
+        if is_blank(row.get("rating")):
+            raise ModelError([Problem("routing.cells", f"row {index + 1} has no rating; use one of A1..D4")])
         action = "" if is_blank(row.get("action")) else str(row["action"]).strip()
-        sla = cell_number(row.get("sla_hours"))
+        sla = cell_number(row.get("sla_hours"), f"routing.cells.{row['rating']}.sla_hours")
         route = {"action": action} | ({"sla_hours": sla} if sla else {})
         if route != default:
             cells[str(row["rating"])] = route

@@ -94,8 +94,14 @@ def _row_key(row: Mapping[str, Any]) -> str:
     return repr([_plain_cell(row.get(column)) for column in RULE_COLUMNS])
 
 
-def cell_number(value: Any) -> float | None:
-    return None if is_blank(value) else float(value)
+def cell_number(value: Any, path: str = "") -> float | None:
+    """A table cell as a number, None when blank; ``ModelError`` at ``path`` for text that is not one."""
+    if is_blank(value):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ModelError([Problem(path, f"{value!r} is not a number")]) from None
 
 
 def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
@@ -120,7 +126,13 @@ def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
         where = f"{path}[{position}]"
         position += 1
         operator = CONDITIONS.get(str(condition))
-        low, high, items = cell_number(row.get("from")), cell_number(row.get("to")), _items(row.get("items"))
+        try:
+            low, high = cell_number(row.get("from"), f"{where}.match"), cell_number(row.get("to"), f"{where}.match")
+            value = cell_number(row.get("value"), f"{where}.value")
+        except ModelError as error:
+            problems.extend(Problem(p.path, f"{p.message} (row {index + 1})") for p in error.problems)
+            continue
+        items = _items(row.get("items"))
         if operator is None:
             problems.append(Problem(where, f"unknown condition {condition!r}; use one of {', '.join(CONDITIONS)}"))
             continue
@@ -135,6 +147,10 @@ def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
         elif operator == "lt":
             match = {"lt": high}
         elif operator == "range":
+            if low is None and high is None:  # [null, null] would match every number
+                problems.append(Problem(f"{where}.match.range",
+                                        f"'{condition}' needs a number in from or to, or both (row {index + 1})"))
+                continue
             match = {"range": [low, high]}
         else:
             match = {"missing": True}
@@ -142,7 +158,6 @@ def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
             problems.append(Problem(where, f"'{condition}' needs a number in "
                                            f"{'from' if operator == 'gte' else 'to'} (row {index + 1})"))
             continue
-        value = cell_number(row.get("value"))
         rules.append({"match": match, "value": 0.0 if value is None else value})
     if problems:
         raise ModelError(problems)

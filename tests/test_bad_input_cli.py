@@ -148,7 +148,7 @@ def test_as_of_beyond_the_dates_pandas_holds_is_a_plain_error(capsys, files, tmp
 @pytest.mark.parametrize(("raw", "said"), [
     ("lead_id,industry\n1,Software\n".encode("utf-16-le"), "UTF-16"),
     (b"PK\x03\x04" + b"\x00" * 60, "Excel workbook"),
-])
+], ids=["utf-16-without-bom", "xlsx"])
 def test_files_that_are_not_csv_say_so_through_the_cli(capsys, files, tmp_path, raw, said):
     files["leads"].write_bytes(raw)
     code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "s.csv")

@@ -87,8 +87,8 @@ def test_weight_error_lists_every_weight():
     )
 
 
-def test_rescale_weights_of_an_unknown_key_is_a_key_error():
-    with pytest.raises(KeyError):
+def test_rescale_weights_of_an_unknown_key_is_a_model_error():
+    with pytest.raises(ModelError, match="no category with id 'c'"):
         rescale_weights({"a": 50, "b": 50}, "c")
 
 
