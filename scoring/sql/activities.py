@@ -35,6 +35,11 @@ def quoted(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=True)
 
 
+def cte_table(name: str) -> exp.Table:
+    """A reference to one of the query's own CTEs, quoted like its definition."""
+    return exp.Table(this=quoted(name))
+
+
 def col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table, quoted=True)
 
@@ -94,14 +99,14 @@ def activity_rows(target: Target) -> exp.Select:
         exp.alias_(ACTIVITY_ID.id_key(target), "lead_key", quoted=True),
         exp.alias_(ACTIVITY_TYPE.key(target), "activity_type", quoted=True),
         col(OCCURRED),
-    ).from_(exp.to_table("activity_values", quoted=True))
+    ).from_(cte_table("activity_values"))
 
 
 def run_as_of(fixed_micros: int | None) -> exp.Expression:
     """The run's as-of moment in microseconds: fixed, or the latest occurred_at of all activities."""
     if fixed_micros is not None:
         return number(fixed_micros)
-    return exp.select(exp.Max(this=col(OCCURRED))).from_(exp.to_table("activity_rows", quoted=True)).subquery()
+    return exp.select(exp.Max(this=col(OCCURRED))).from_(cte_table("activity_rows")).subquery()
 
 
 def activity_counts(model: LeadModel, lead_key: str, as_of: str) -> exp.Select:
@@ -115,8 +120,8 @@ def activity_counts(model: LeadModel, lead_key: str, as_of: str) -> exp.Select:
     types = sorted({column.type_key for column in entries})
     aged = (
         exp.select(col(lead_key, "l"), col("activity_type", "r"), exp.alias_(age_days, "age_days", quoted=True))
-        .from_(exp.to_table("activity_rows", quoted=True).as_(quoted("r")))
-        .join(exp.to_table("lead_rows", quoted=True).as_(quoted("l")),
+        .from_(cte_table("activity_rows").as_(quoted("r")))
+        .join(cte_table("lead_rows").as_(quoted("l")),
               on=exp.EQ(this=col("lead_key", "r"), expression=col(lead_key, "l")))
         .where(exp.In(this=col("activity_type", "r"), expressions=[string(t) for t in types]))
     )

@@ -12,11 +12,11 @@ _SAFE_COMMENT = re.compile(r"[^A-Za-z0-9 ._:()/+-]")
 
 
 def header(model: LeadModel, dialect: str) -> str:
-    """Two comment lines naming the model (only letters, digits and plain punctuation kept)."""
+    """Comment lines naming the model (only letters, digits and plain punctuation kept)."""
     name = _SAFE_COMMENT.sub("", model.name)[:80]
     version = _SAFE_COMMENT.sub("", model.version or "")[:40]
     return (f"-- LeadGrid scoring query for model: {name}{f' (version {version})' if version else ''}\n"
-            f"-- dialect: {dialect}; one row per lead: {', '.join(OUTPUT_COLUMNS)}\n")
+            f"-- dialect: {dialect}; one row per lead:\n--   {', '.join(OUTPUT_COLUMNS)}\n")
 
 
 def export_sql(model: LeadModel, dialect: str = DEFAULT_DIALECT, options: SqlOptions | None = None,

@@ -28,6 +28,7 @@ from ..metrics import (
     wilson_interval,
 )
 from ..model import RATINGS, SALES_ACTION, LeadModel
+from .activities import cte_table
 from .dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
 from .fields import RawValue
 from .query import SqlOptions, build_query, table
@@ -107,8 +108,8 @@ def aggregation_query(model: LeadModel, dialect: str, options: SqlOptions, colum
                              exp.alias_(unrecognised, f"{role}_unrecognised", quoted=True)]
     if columns.won_amount is not None:
         outcome_rows.append(exp.alias_(raws["won"].number(target, "o"), "won_amount", quoted=True))
-    joined = (exp.select(*outcome_rows).from_(exp.to_table("scores", quoted=True).as_(exp.to_identifier("s", quoted=True)))
-              .join(exp.to_table("outcome_values", quoted=True).as_(exp.to_identifier("o", quoted=True)),
+    joined = (exp.select(*outcome_rows).from_(cte_table("scores").as_(exp.to_identifier("s", quoted=True)))
+              .join(cte_table("outcome_values").as_(exp.to_identifier("o", quoted=True)),
                     on=exp.EQ(this=_col("lead_id", "s"), expression=_col("outcome_lead_id", "o"))))
     zero = number(0)
     sums: list[exp.Expression] = [exp.alias_(exp.Count(this=exp.Star()), "leads", quoted=True)]

@@ -28,6 +28,7 @@ from .activities import (
     activity_counts,
     activity_rows,
     activity_values,
+    cte_table,
     entry_columns,
     entry_points,
     epoch_micros,
@@ -168,7 +169,7 @@ def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions =
         lead_rows = lead_rows.select(exp.alias_(as_of, AS_OF, quoted=True))
     for field in prepared.values():
         lead_rows = lead_rows.select(*field.projections(target))
-    query = query.with_(quoted("lead_rows"), as_=lead_rows.from_(exp.to_table("lead_values", quoted=True)))
+    query = query.with_(quoted("lead_rows"), as_=lead_rows.from_(cte_table("lead_values")))
 
     counts = activity_counts(model, LEAD_KEY, AS_OF) if has_counts else None
     if counts is not None:
@@ -176,11 +177,11 @@ def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions =
     entries = entry_columns(model) if has_counts else []
 
     rule_values, profile_terms, engagement_fields, engagement_points = _rule_values(model, prepared, entries)
-    source = exp.to_table("lead_rows", quoted=True).as_(exp.to_identifier("l", quoted=True))
+    source = cte_table("lead_rows").as_(exp.to_identifier("l", quoted=True))
     rule_values = rule_values.from_(source)
     if counts is not None:
         rule_values = rule_values.join(
-            exp.to_table("activity_counts", quoted=True).as_(exp.to_identifier("c", quoted=True)), join_type="left",
+            cte_table("activity_counts").as_(exp.to_identifier("c", quoted=True)), join_type="left",
             on=exp.EQ(this=_ref(LEAD_KEY, "c"), expression=_ref(LEAD_KEY, "l")))
     query = query.with_(quoted("rule_values"), as_=rule_values)
 
@@ -189,14 +190,14 @@ def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions =
         _column(d.LEAD_ID),
         exp.alias_(_sum(profile_terms), "profile_raw", quoted=True),
         exp.alias_(engagement, "engagement_raw", quoted=True),
-    ).from_(exp.to_table("rule_values", quoted=True))
+    ).from_(cte_table("rule_values"))
     query = query.with_(quoted("raw_scores"), as_=raw)
 
     grades = exp.select(
         _column(d.LEAD_ID),
         exp.alias_(_clip(_column("profile_raw")), "profile_score", quoted=True),
         exp.alias_(_clip(_column("engagement_raw")), "engagement_score", quoted=True),
-    ).from_(exp.to_table("raw_scores", quoted=True))
+    ).from_(cte_table("raw_scores"))
     graded = exp.select(
         _column(d.LEAD_ID),
         _column("profile_score"),
@@ -210,14 +211,14 @@ def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions =
 
     rating = exp.DPipe(this=_column("profile_grade"), expression=_column("engagement_grade"), safe=True)
     rated = exp.select(*[_column(name) for name in OUTPUT_COLUMNS[:5]],
-                       exp.alias_(rating, "rating", quoted=True)).from_(exp.to_table("grades", quoted=True))
+                       exp.alias_(rating, "rating", quoted=True)).from_(cte_table("grades"))
     query = query.with_(quoted("ratings"), as_=rated)
     action, sla = _routing(model, _column("rating"))
     return query.select(
         *[_column(name) for name in OUTPUT_COLUMNS[:6]],
         exp.alias_(action, "action", quoted=True),
         exp.alias_(sla, "sla_hours", quoted=True),
-    ).from_(exp.to_table("ratings", quoted=True))
+    ).from_(cte_table("ratings"))
 
 
 def _rule_values(model: LeadModel, prepared: dict[str, PreparedField], entries: list) -> tuple[
