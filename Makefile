@@ -1,14 +1,15 @@
 # Two commands do everything, from a fresh clone:
 #   make app    set up .venv and open the designer on the sample data
-#   make test   set up .venv (and Chromium for the browser test) and run the whole suite
+#   make test   set up .venv (and Chromium, PostgreSQL and Java for the browser and SQL tests) and run the whole suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+JAVA := /usr/bin/java
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: app test lint setup browser
+.PHONY: app test lint setup browser postgres
 
 setup: $(STAMP)
 
@@ -26,10 +27,21 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# The SQL export is proven on a real PostgreSQL (the tests start a throw-away server with
+# Debian's initdb/pg_ctl) and a local Spark, which needs a Java runtime (17 or later).
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql; }
+
+$(JAVA):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless
+
 app: $(STAMP)
 	$(BIN)/streamlit run app.py
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(JAVA) postgres
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
