@@ -2,14 +2,16 @@
 
 The query is a chain of CTEs that follows ``Scorer.evaluate`` step by step:
 
-1. ``lead_rows``: each lead's id, its join key, its as-of moment, and the prepared forms of
-   every column the rules read (see ``fields``);
-2. ``activity_counts``: per lead, the decayed count D of each activity entry (see ``activities``);
-3. ``rule_values``: the value of every category and field entry, and the points of every
+1. ``activity_values``/``activity_rows``: the activities read once (join key, type as the
+   engine compares it, moment in microseconds; see ``activities``);
+2. ``lead_values``/``lead_rows``: each lead's id, join key and as-of moment, and every column
+   the rules read, as text and number, then in the forms the rules compare (see ``fields``);
+3. ``activity_counts``: per lead, the decayed count D of each activity entry;
+4. ``rule_values``: the value of every category and field entry, and the points of every
    activity entry;
-4. ``raw_scores``: weighted profile sum and engagement sum, in the engine's order of addition;
-5. ``grades``: scores clipped to 0..100 and graded with the 1e-9 tolerance;
-6. the final SELECT: rating, action and SLA from the routing.
+5. ``raw_scores``: weighted profile sum and engagement sum, in the engine's order of addition;
+6. ``grades``/``ratings``: scores clipped to 0..100 and graded with the 1e-9 tolerance;
+7. the final SELECT: action and SLA from the routing.
 
 Numbers are literals (Python's round-trip form) and text is escaped literals; names are
 quoted identifiers. Nothing from the model is formatted into SQL text.
