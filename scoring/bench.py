@@ -34,7 +34,7 @@ import numpy as np
 from . import data as d
 from .bench_duckdb import query
 from .engine import Scorer
-from .metrics import preview
+from .metrics import preview, rating_codes
 from .model import LeadModel
 from .modelfile import load_model
 from .validation import validate_model
@@ -130,7 +130,7 @@ def run(leads_count: int, repeat: int = 5, seed: int = 7, export_sql: bool = Fal
                 scorer.score(model)  # the model before the change is the current one
                 seconds, scored = _seconds(partial(scorer.score, changed))
                 figures.add(figures.score, kind, seconds)
-                ratings[kind, step] = scored["rating"].to_numpy(dtype=object)
+                ratings[kind, step] = rating_codes(scored["rating"]).astype(np.int8)  # not 1M strings each
             for step in _steps(repeat, 100):
                 changed = variant(model, kind, step)
                 preview(model, scorer)
@@ -157,7 +157,7 @@ def _duckdb_peer(figures: Figures, model: LeadModel, paths, repeat: int, ratings
             seconds, result = _seconds(partial(_fetch, con, partial(query, changed, numeric)))
             figures.add(figures.duckdb, kind, seconds)
             frame = result.select(["lead_id", "rating"]).to_pandas().set_index("lead_id")
-            theirs = frame["rating"].reindex(index).to_numpy(dtype=object)
+            theirs = rating_codes(frame["rating"].reindex(index))
             figures.mismatches += int((theirs != ratings[kind, step]).sum())
             figures.compared += len(theirs)
     if export_sql:
