@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
-if str(REPO) not in sys.path:  # the tests read app_state's session keys, as the pages do
+if str(REPO) not in sys.path:  # the tests read the session keys of ui.state, as the pages do
     sys.path.insert(0, str(REPO))
 
 

@@ -135,7 +135,7 @@ def test_workshop_journey(app_url: str, page, tmp_path: Path) -> None:
     for _ in range(15):
         slider.press("ArrowRight")
     _settle(page)
-    page.get_by_text("The weights add up to 115 %").wait_for()  # refused until the total is 100
+    page.get_by_text("weights must sum to 100; got 115").wait_for()  # refused until the total is 100
     page.get_by_role("button", name="Rescale the others to 100 %").click()
     page.get_by_text("Weights total 100 %").wait_for()
     _settle(page)

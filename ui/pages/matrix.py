@@ -3,65 +3,57 @@
 import pandas as pd
 import streamlit as st
 
-import app_charts
-import app_state
-import app_widgets
 import scoring
-from scoring.edit import routing_rows, table_records, with_routing
+from scoring.edit import with_routing
 from scoring.explain import explain_lead
-from scoring.metrics import cell_leads
-from scoring.model import RATINGS
+from scoring.formatting import NO_VALUE, format_rate
+from scoring.metrics import cell_leads, headline
+from scoring.model import RATINGS, SALES_ACTION
+from scoring.tables import routing_rows, table_records
+from ui import charts, state, widgets
 
-ACTIONS = ["sales", "nurture", "nurture:fast-track", "nurture:slow", "discard"]
-SELECTED_CELL = "selected_cell"
-LAST_CLICKED = "matrix_last_clicked"
+ACTIONS = [SALES_ACTION, "nurture", "nurture:fast-track", "nurture:slow", "discard"]
 
 st.title("4 · Matrix: who goes to sales")
-model = app_state.model()
-preview, scorer = app_widgets.preview_or_stop()
+model = state.model()
+preview, scorer = widgets.preview_or_stop()
 
 # ----- headline
 sales = preview.sales
-per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
-caught = "–" if sales.conversions_total == 0 else f"{sales.conversions_caught_share:.0%}"
-has_decisions = sales.decided > 0 or sales.conversions_total == 0
-rate, rest_rate = ((sales.acceptance_rate, sales.rest_acceptance_rate) if has_decisions
-                   else (sales.conversion_rate, sales.rest_conversion_rate))
-shown_rate = "–" if rate != rate else f"{rate:.0%}"
-rest = "" if rest_rate != rest_rate else f"{rest_rate:.0%} for the rest"
+head = headline(preview)
+per_month = NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
+rest = "" if head.rest_rate != head.rest_rate else f"{format_rate(head.rest_rate)} for the rest"
 cols = st.columns(4)
 cols[0].metric("Leads to sales per month", per_month, border=True,
                help="Leads in cells routed to sales, divided by the months the history covers.")
-cols[1].metric("Accepted by sales" if has_decisions else "Converted", shown_rate, rest, delta_color="off",
-               delta_arrow="off", border=True,
-               help="Of the to-sales leads that sales decided on, the share they accepted." if has_decisions
-               else "This data records no sales decisions: the share of to-sales leads that converted.")
-cols[2].metric("Past conversions caught", caught, border=True,
+cols[1].metric(head.label, format_rate(head.rate), rest, delta_color="off", delta_arrow="off", border=True,
+               help=head.help)
+cols[2].metric("Past conversions caught", format_rate(sales.conversions_caught_share), border=True,
                help="Share of all historical conversions that landed in a to-sales cell.")
 cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off", delta_arrow="off",
                border=True, help="How many of the historical leads the model would have handed over.")
 
 # ----- the matrix
 metric = st.segmented_control(
-    "Colour the cells by", list(app_charts.MATRIX_METRICS), format_func=app_charts.MATRIX_METRICS.get,
-    default="acceptance_rate" if has_decisions else "conversion_rate", key="matrix_metric",
-    help="What the colour of each cell shows.") or ("acceptance_rate" if has_decisions else "conversion_rate")
-event = st.plotly_chart(app_charts.matrix_heatmap(preview.matrix, metric), key="matrix_chart",
+    "Colour the cells by", list(charts.MATRIX_METRICS), format_func=charts.MATRIX_METRICS.get,
+    default=head.rate_column, key=state.MATRIX_METRIC,
+    help="What the colour of each cell shows.") or head.rate_column
+event = st.plotly_chart(charts.matrix_heatmap(preview.matrix, metric), key="matrix_chart",
                         on_select="rerun", selection_mode="points")
 st.caption("Orange outline: routed to sales. *few decisions*: fewer than 30 leads with a sales decision — "
            "too few to trust the rate. Click a cell to see its leads.")
 points = (event.selection.points if event and event.selection else []) or []
 clicked = points[0].get("customdata") if points else None
 clicked = clicked[0] if isinstance(clicked, list) else clicked
-if clicked in RATINGS and clicked != st.session_state.get(LAST_CLICKED):
-    st.session_state[SELECTED_CELL] = clicked  # a new click wins; the selectbox can still change it
-st.session_state[LAST_CLICKED] = clicked
+if clicked in RATINGS and clicked != st.session_state.get(state.LAST_CLICKED_CELL):
+    st.session_state[state.SELECTED_CELL] = clicked  # a new click wins; the selectbox can still change it
+st.session_state[state.LAST_CLICKED_CELL] = clicked
 
 # ----- routing
 with st.expander("Routing: what happens to each cell", expanded=False):
     rows = pd.DataFrame(routing_rows(model))
     edited = st.data_editor(
-        rows, key=app_state.widget_key("routing"), hide_index=True, disabled=["rating"],
+        rows, key=state.widget_key("routing"), hide_index=True, disabled=["rating"],
         column_config={
             "rating": st.column_config.TextColumn("Cell"),
             "action": st.column_config.SelectboxColumn(
@@ -72,14 +64,14 @@ with st.expander("Routing: what happens to each cell", expanded=False):
         })
     if table_records(edited) != table_records(rows):
         try:
-            if app_state.apply(with_routing(model, table_records(edited))):
+            if state.apply(with_routing(model, table_records(edited))):
                 st.rerun()
         except scoring.ModelError as error:
             st.error("; ".join(error.lines))
 
 # ----- inside a cell
 st.subheader("Inside a cell")
-cell = st.selectbox("Cell", RATINGS, key=SELECTED_CELL, help="The leads of this cell, best profile first.")
+cell = st.selectbox("Cell", RATINGS, key=state.SELECTED_CELL, help="The leads of this cell, best profile first.")
 table = cell_leads(preview, scorer.leads, cell, model.lead_fields())
 row = preview.matrix.loc[cell]
 st.markdown(f"**{cell}**: {int(row['leads']):,} leads · {int(row['decided']):,} with a sales decision · "

@@ -4,11 +4,10 @@ engagement thresholds over the engagement-score histogram."""
 import pandas as pd
 import streamlit as st
 
-import app_charts
-import app_state
-import app_widgets
 import scoring
-from scoring.edit import table_records, with_activities, with_recency
+from scoring.edit import DEFAULT_RECENCY, DEFAULT_WINDOWS, with_activity_entries, with_recency
+from scoring.tables import table_records
+from ui import charts, state, widgets
 
 ACTIVITY_COLUMNS = ("id", "label", "activity", "points", "max_count")
 
@@ -16,9 +15,9 @@ st.title("3 · Engagement: how interested")
 st.caption("Implicit data: what the lead did. Each activity earns points, fading with age; "
            "the engagement score makes the number 1–4 (1 = most engaged).")
 
-model = app_state.model()
+model = state.model()
 engagement = model.engagement
-preview, scorer = app_widgets.preview_or_stop()
+preview, scorer = widgets.preview_or_stop()
 
 # ----- recency
 st.subheader("How fast activities fade")
@@ -27,29 +26,28 @@ settings_column, curve_column = st.columns([1, 2])
 with settings_column:
     form = "windows" if recency is not None and recency.windows else "half-life"
     chosen_form = st.radio("Fading", ["half-life", "windows"], horizontal=True,
-                           key=app_state.seed(app_state.widget_key("recency", "form"), form),
+                           key=state.seed(state.widget_key("recency", "form"), form),
                            help="Half-life: an activity counts half after that many days. "
                                 "Windows: full count this week, less after, in steps.")
     max_age = st.number_input("Ignore activities older than (days; 0 = never)", 0.0, None, step=15.0,
-                              key=app_state.seed(app_state.widget_key("recency", "max_age"),
+                              key=state.seed(state.widget_key("recency", "max_age"),
                                                  float(recency.max_age_days or 0) if recency else 0.0),
                               help="Older activities add nothing at all.")
     new_recency: dict = {"max_age_days": max_age or None}
     if chosen_form == "half-life":
-        current = float(recency.half_life_days or 30) if recency else 30.0
+        fallback = DEFAULT_RECENCY["half_life_days"]
+        current = float(recency.half_life_days or fallback) if recency else fallback
         # the range always holds the model's value: a widget clamps what lies outside it
         half_life = st.slider("Half-life (days)", min(1.0, current), max(180.0, current), step=0.5,
-                              key=app_state.seed(app_state.widget_key("recency", "half_life"), current),
+                              key=state.seed(state.widget_key("recency", "half_life"), current),
                               help="After this many days an activity counts half; after twice as long, a quarter.")
         new_recency["half_life_days"] = half_life
     else:
         windows = pd.DataFrame(
-            [w.model_dump() for w in recency.windows] if recency and recency.windows
-            else [{"within_days": 7.0, "factor": 1.0}, {"within_days": 30.0, "factor": 0.5},
-                  {"within_days": 90.0, "factor": 0.25}],
+            [w.model_dump() for w in recency.windows] if recency and recency.windows else list(DEFAULT_WINDOWS),
             columns=["within_days", "factor"])
         edited_windows = st.data_editor(
-            windows, key=app_state.widget_key("recency", "windows"), num_rows="dynamic", hide_index=True,
+            windows, key=state.widget_key("recency", "windows"), num_rows="dynamic", hide_index=True,
             column_config={
                 "within_days": st.column_config.NumberColumn("Up to (days)", min_value=0, required=True),
                 "factor": st.column_config.NumberColumn("Counts as", min_value=0, max_value=1, step=0.05,
@@ -58,26 +56,26 @@ with settings_column:
         new_recency["windows"] = [r for r in table_records(edited_windows) if r["within_days"] is not None]
     if recency is not None or any(e.is_activity for e in engagement.activities):
         try:
-            if app_state.apply(with_recency(model, new_recency)):
+            if state.apply(with_recency(model, new_recency)):
                 st.rerun()
         except scoring.ModelError as error:
             st.error(error.message)
 with curve_column:
     if recency is not None:
-        st.plotly_chart(app_charts.decay_curve(recency), key="decay_curve")
+        st.plotly_chart(charts.decay_curve(recency), key="decay_curve")
 
 # ----- activities
 st.subheader("Points per activity")
 st.caption("Points are earned per activity, after fading; the cap limits how many (faded) activities of "
            "one kind count. Negative points pull the score down (an unsubscribe).")
 type_counts = scorer.activity_type_counts()
-activity_entries = [e for e in engagement.activities if e.is_activity]
-field_entries = [e for e in engagement.activities if not e.is_activity]
+activity_entries = model.activity_entries
+field_entries = model.field_entries
 rows = pd.DataFrame([{column: getattr(e, column) for column in ACTIVITY_COLUMNS} for e in activity_entries],
                     columns=list(ACTIVITY_COLUMNS))
 options = sorted(set(type_counts) | {e.activity for e in activity_entries if e.activity})
 edited = st.data_editor(
-    rows, key=app_state.widget_key("activities"), num_rows="dynamic", hide_index=True,
+    rows, key=state.widget_key("activities"), num_rows="dynamic", hide_index=True,
     column_config={
         "id": st.column_config.TextColumn("Id", required=True, help="A short unique name."),
         "label": st.column_config.TextColumn("Label", help="How the activity is called in the room."),
@@ -86,12 +84,8 @@ edited = st.data_editor(
         "max_count": st.column_config.NumberColumn("Cap", min_value=0, step=1, help="Empty: no cap."),
     })
 if table_records(edited) != table_records(rows):
-    entries = [r for r in table_records(edited) if r.get("id")]
-    entries += [e.model_dump(by_alias=True, exclude_none=True) for e in field_entries]
     try:
-        # a model that had no activity entries has no recency yet: the one set above comes with them
-        base = model if engagement.recency is not None else with_recency(model, new_recency)
-        if app_state.apply(with_activities(base, entries)):
+        if state.apply(with_activity_entries(model, table_records(edited), new_recency)):
             st.rerun()
     except scoring.ModelError as error:
         st.error("; ".join(error.lines))
@@ -103,6 +97,6 @@ if field_entries:
 
 # ----- thresholds
 st.subheader("Numbers: the lowest engagement score for 1, 2 and 3")
-app_widgets.thresholds_with_histogram("engagement", ("1", "2", "3", "4"),
+widgets.thresholds_with_histogram("engagement", ("1", "2", "3", "4"),
                                       preview.scored["engagement_score"].to_numpy(), "Engagement score",
                                       "engagement_grade")

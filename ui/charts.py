@@ -6,14 +6,13 @@ large enough for a projector.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from scoring.engine import decay_factors
-from scoring.model import LETTERS, NUMBERS, Recency
+from scoring.formatting import format_rate
+from scoring.model import LETTERS, NUMBERS, SALES_ACTION, Recency
 
 FONT = {"size": 16}
 THRESHOLD_COLOURS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7")  # Okabe-Ito
@@ -26,10 +25,9 @@ MATRIX_METRICS = {
 
 def _cell_label(row: pd.Series, metric: str) -> str:
     count = f"{int(row['leads']):,} leads"
-    rate = row[metric]
-    shown = "–" if rate is None or (isinstance(rate, float) and math.isnan(rate)) else f"{rate:.0%}"
+    shown = format_rate(row[metric])
     note = "<br><i>few decisions</i>" if row["too_few_decisions"] and row["leads"] else ""
-    sales = "<b>→ sales</b>" if row["action"] == "sales" else row["action"]
+    sales = "<b>→ sales</b>" if row["action"] == SALES_ACTION else row["action"]
     return f"<b>{shown}</b><br>{count}<br>{sales}{note}"
 
 
@@ -51,7 +49,7 @@ def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate") -> go.
     ))
     for row_index, letter in enumerate(LETTERS):
         for column_index, number in enumerate(NUMBERS):
-            if matrix.loc[letter + number, "action"] == "sales":
+            if matrix.loc[letter + number, "action"] == SALES_ACTION:
                 figure.add_shape(type="rect", x0=column_index - 0.48, x1=column_index + 0.48,
                                  y0=row_index - 0.48, y1=row_index + 0.48, line={"color": "#D55E00", "width": 4})
     figure.update_layout(

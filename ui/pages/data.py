@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-import app_state
 import scoring
 from scoring.edit import with_columns
 from scoring.quality import data_quality
+from ui import data, state
 
 MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
 OPTIONAL_LEAD_FIELDS = ("scored_at", "created_at", "accepted", "converted", "won_amount")
@@ -13,29 +13,28 @@ OPTIONAL_LEAD_FIELDS = ("scored_at", "created_at", "accepted", "converted", "won
 st.title("1 · Data: the historical leads")
 st.caption("Everything on the next pages is measured against these leads. Nothing leaves this machine.")
 
-choice = app_state.dataset_choice()
-available = {key: dataset for key, dataset in app_state.BUILT_IN.items() if dataset.found}
-sources = {key: dataset.title for key, dataset in available.items()} | {"upload": "My own files"}
+choice = data.choice()
+available = data.available()
+sources = {key: dataset.title for key, dataset in available.items()} | {data.UPLOAD: "My own files"}
 picked = st.radio("Leads to work with", list(sources), format_func=sources.get,
-                  key=app_state.seed(app_state.widget_key("data", "source"),
-                                     choice.key if choice.key in sources else "upload"),
+                  key=state.seed(state.widget_key("data", "source"),
+                                 choice.key if choice.key in sources else data.UPLOAD),
                   help="The sample ships with LeadGrid; public datasets open with the model written for "
                        "them; your own files stay on this machine.")
 if picked in available:
-    st.caption(available[picked].note)
-missing = [d for d in app_state.BUILT_IN.values() if not d.found]
-if missing:
-    st.caption("Not found here: " + "; ".join(f"{d.title} (looked in `{d.where}`)" for d in missing))
+    st.caption(f"{available[picked].licence}. {available[picked].attribution}")
+if missing := data.absent():
+    st.caption("Not found here: " + "; ".join(f"{d.title} (looked in `{d.default_dir()}`)" for d in missing))
 
 if picked in available and picked != choice.key:
     try:
         with st.spinner(f"Reading {available[picked].title}…"):
-            app_state.use_built_in(picked)
+            data.use_catalogue(picked)
         st.rerun()
     except (scoring.DataError, scoring.ModelError) as error:
         st.error(str(error))
 
-if picked == "upload":
+if picked == data.UPLOAD:
     with st.form("upload_form", clear_on_submit=False):
         leads_file = st.file_uploader("Leads (CSV or Parquet)", type=["csv", "tsv", "txt", "parquet", "pq"],
                                       key="upload_leads", help="One row per lead, with a unique lead id.")
@@ -49,17 +48,17 @@ if picked == "upload":
         else:
             try:
                 with st.spinner(f"Reading {leads_file.name}…"):
-                    app_state.use_uploads((leads_file.name, leads_file.getvalue()),
+                    data.use_uploads((leads_file.name, leads_file.getvalue()),
                                           (activities_file.name, activities_file.getvalue()) if activities_file else None)
                 st.rerun()
             except scoring.DataError as error:
                 st.error(str(error))
-    if choice.key != "upload":
+    if choice.key != data.UPLOAD:
         st.info("Upload a leads file to switch; until then the app keeps the current data.")
 
-model = app_state.model()
+model = state.model()
 try:
-    lead_columns, activity_columns = app_state.raw_columns()
+    lead_columns, activity_columns = data.raw_columns()
 except scoring.DataError as error:
     st.error(str(error))
     st.stop()
@@ -67,7 +66,7 @@ except scoring.DataError as error:
 st.subheader("Data quality")
 try:
     with st.spinner("Checking the data…"):
-        quality = data_quality(app_state.scorer(), model)
+        quality = data_quality(data.scorer(), model)
 except scoring.DataError as error:
     st.error(f"{error} — map the column below, or fix the file.")
     quality = None
@@ -97,7 +96,7 @@ if quality is not None:
 with st.expander("Columns: which column of your file holds each thing the model reads",
                  expanded=quality is None or bool(quality.absent_columns)):
     st.caption("Real exports rarely use our names. The mapping is saved in the model.")
-    current = app_state.mapping()
+    current = data.mapping()
     with st.form("mapping_form"):
         needed = ["lead_id", *model.lead_fields()]
         chosen_leads, chosen_activities = {}, {}
@@ -109,7 +108,7 @@ with st.expander("Columns: which column of your file holds each thing the model 
                 options = ["(none)", *lead_columns]
                 chosen_leads[field] = st.selectbox(
                     field + ("" if field in needed else " (optional)"), options,
-                    index=options.index(default) if default in options else 0, key=app_state.widget_key("map", "leads", field),
+                    index=options.index(default) if default in options else 0, key=state.widget_key("map", "leads", field),
                     help=MODEL_FIELDS_HELP)
         with right:
             st.markdown("**Activities**")
@@ -119,13 +118,13 @@ with st.expander("Columns: which column of your file holds each thing the model 
                     options = ["(none)", *activity_columns]
                     chosen_activities[field] = st.selectbox(
                         field, options, index=options.index(default) if default in options else 0,
-                        key=app_state.widget_key("map", "activities", field), help=MODEL_FIELDS_HELP)
+                        key=state.widget_key("map", "activities", field), help=MODEL_FIELDS_HELP)
             else:
                 st.caption("No activities file: engagement comes from lead columns only.")
         if st.form_submit_button("Apply column mapping"):
             keep = lambda picked: {f: c for f, c in picked.items() if c != "(none)"}  # noqa: E731
             try:
-                app_state.apply(with_columns(model, keep(chosen_leads), keep(chosen_activities)), "Column mapping changed")
+                state.apply(with_columns(model, keep(chosen_leads), keep(chosen_activities)), "Column mapping changed")
                 st.rerun()
             except scoring.ModelError as error:
                 st.error(error.message)

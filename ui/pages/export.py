@@ -4,15 +4,15 @@ import json
 
 import streamlit as st
 
-import app_state
 import scoring
 from scoring.diff import describe_changes
+from ui import drafts, state, widgets
 
 st.title("5 · Export: take the model to production")
-model = app_state.model()
+model = state.model()
 
 st.subheader("What changed since it was loaded")
-changes = describe_changes(app_state.baseline(), model)
+changes = describe_changes(state.baseline(), model)
 if changes:
     st.markdown("\n".join(f"- {change}" for change in changes))
 else:
@@ -44,16 +44,10 @@ if uploaded is not None and st.button("Load this model", key="load_model", type=
         st.error("\n\n".join(error.lines))
         st.caption("The model being edited is unchanged.")
     else:
-        app_state.load(loaded, f"Loaded {uploaded.name}")
+        state.load(loaded, f"Loaded {uploaded.name}")
         st.rerun()
 
 st.subheader("Drafts")
-st.caption(f"Every change is saved as you go to `{app_state.drafts_dir()}`. "
+st.caption(f"Every change is saved as you go to `{drafts.store().folder}`. "
            "Reopen a draft after a restart; the link in the address bar reopens this one.")
-for draft in app_state.list_drafts():
-    if draft["id"] == st.session_state[app_state.DRAFT_ID]:
-        continue
-    if st.button(f"Open draft {draft['id']}: {draft['name']}", key=f"open_draft_{draft['id']}"):
-        if app_state.open_draft(draft["id"]):
-            st.rerun()
-        st.error("That draft could not be read.")
+widgets.draft_list(exclude=st.session_state[state.DRAFT_ID])

@@ -1,0 +1,140 @@
+"""The session's draft on disk, through ``scoring.drafts.DraftStore``.
+
+A new session gets a draft id in the address bar (``?draft=``) but writes nothing until
+its first change, so opening the app leaves no empty drafts behind. A refresh or a
+restart reopens the draft named in the address bar. A draft that cannot be opened is
+reported, never silently replaced; a save that finds the draft changed by another tab
+keeps this session's model and offers to reload or save it as a copy.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import streamlit as st
+
+import scoring
+from scoring.datasets import CATALOGUE, SAMPLE
+from scoring.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
+
+from . import state
+from .data import UPLOAD, DatasetChoice
+
+ROOT = Path(__file__).resolve().parent.parent
+HISTORY_KEPT = 500
+
+
+def home() -> Path:
+    """The workspace: $LEADGRID_HOME, by default .leadgrid beside the app."""
+    return Path(os.environ.get("LEADGRID_HOME", ROOT / ".leadgrid"))
+
+
+def store() -> DraftStore:
+    return DraftStore(home() / "drafts")
+
+
+def _session_draft() -> Draft:
+    return Draft(
+        st.session_state[state.DRAFT_ID], state.model(), state.baseline(), st.session_state[state.DRAFT_REVISION],
+        {"dataset": st.session_state[state.DATASET].as_dict(),
+         "history": [entry.as_dict() for entry in state.history()][-HISTORY_KEPT:]},
+    )
+
+
+def save() -> None:
+    """Write the session to its draft. A full disk or another tab's newer save is told to
+    the user; the session keeps its model either way."""
+    if st.session_state.get(state.DRAFT_CONFLICT):
+        return  # the user decides first: reload or save as a copy
+    try:
+        st.session_state[state.DRAFT_REVISION] = store().save(_session_draft())
+    except StaleDraft as conflict:
+        st.session_state[state.DRAFT_CONFLICT] = str(conflict)
+    except DraftError as error:
+        state.notice(f"Not saved: {error}")
+
+
+def save_uploads(uploads: dict) -> None:
+    files = {role: uploads[role] for role in ("leads", "activities") if role in uploads}
+    try:
+        store().save_uploads(st.session_state[state.DRAFT_ID], files)
+    except DraftError as error:
+        state.error(f"{error}. The files are used in this session but will not be there after a restart.")
+
+
+def _restore(draft_id: str) -> None:
+    """Make the saved draft this session's; raises ``DraftError`` and changes nothing when
+    it cannot be read."""
+    draft = store().load(draft_id)
+    choice = DatasetChoice(**draft.state.get("dataset", {}))
+    if choice.key not in CATALOGUE and not draft.uploads:
+        choice = DatasetChoice()
+    entries = [state.HistoryEntry(**entry) for entry in draft.state.get("history", [])]
+    state.start(draft.model, draft.baseline, draft_id, choice, entries,
+                dict(draft.uploads) if choice.key == UPLOAD else {}, draft.revision)
+    st.session_state.pop(state.DRAFT_CONFLICT, None)
+
+
+def open_draft(draft_id: str) -> bool:
+    """Switch this session to a saved draft (keeps the draft's own id); False, with the
+    reason shown, when it cannot be opened."""
+    try:
+        _restore(draft_id)
+    except DraftError as error:
+        state.error(str(error))
+        return False
+    st.query_params["draft"] = draft_id
+    state.reset_widgets()
+    return True
+
+
+def save_as_copy() -> None:
+    """After a conflict: keep this session's model as a new draft."""
+    st.session_state.pop(state.DRAFT_CONFLICT, None)
+    st.session_state[state.DRAFT_ID] = new_id()
+    st.session_state[state.DRAFT_REVISION] = 0
+    st.query_params["draft"] = st.session_state[state.DRAFT_ID]
+    if st.session_state[state.DATASET].key == UPLOAD:
+        save_uploads(st.session_state[state.UPLOADS])
+    save()
+    state.notice("Saved as a new draft; the other tab's draft is unchanged.")
+
+
+def reload() -> None:
+    """After a conflict: drop this session's unsaved change and open the draft as saved."""
+    if open_draft(st.session_state[state.DRAFT_ID]):
+        state.notice("Reloaded the draft as the other tab saved it.")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def init() -> None:
+    """Set up the session once: reopen the draft named in the address bar, or start from the
+    sample data and its model under a new draft id (written on the first change)."""
+    if state.MODEL in st.session_state:
+        return
+    wanted = st.query_params.get("draft")
+    if wanted and store().exists(wanted):
+        try:
+            _restore(wanted)
+            return
+        except DraftError as error:
+            state.error(f"{error}. You are working on a new draft; the old one is left as it was.")
+    elif wanted and is_draft_id(wanted):
+        state.notice(f"Draft {wanted} has no saved changes (or was deleted): this is a new draft.")
+    start = scoring.load_model(SAMPLE.model_path)
+    draft_id = new_id()
+    state.start(start, start, draft_id, DatasetChoice(), [], {}, 0)
+    state.record(f"Opened {SAMPLE.model_path.name}", "load")
+    st.query_params["draft"] = draft_id
+
+
+def keep_draft_in_url() -> None:
+    """Put the draft id back in the address bar (page links drop query parameters), so a
+    refresh on any page reopens this draft."""
+    if st.query_params.get("draft") != st.session_state[state.DRAFT_ID]:
+        st.query_params["draft"] = st.session_state[state.DRAFT_ID]

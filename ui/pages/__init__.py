@@ -1,0 +1,1 @@
+"""The designer's pages, run by ``st.navigation`` from ``app.py``."""

@@ -1,0 +1,99 @@
+"""Widget groups more than one page uses."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import streamlit as st
+
+import scoring
+from scoring.edit import with_grades
+from scoring.engine import Scorer
+from scoring.metrics import Preview
+
+from . import charts, data, drafts, state
+
+
+def thresholds_with_histogram(axis: str, names: tuple[str, ...], scores: np.ndarray, axis_title: str,
+                              key_prefix: str) -> None:
+    """The score histogram with a number input for each grade's lowest score beside it.
+    A valid change is applied at once; an invalid one is shown and the model kept."""
+    model = state.model()
+    grades = getattr(model, axis).grades.as_dict()
+    chart_column, threshold_column = st.columns([3, 1])
+    with threshold_column:
+        wanted = {}
+        for name in names[:-1]:
+            key = state.seed(state.widget_key(key_prefix, name), float(grades[name]))
+            wanted[name] = st.number_input(f"{name} from", 0.0, None, key=key, step=1.0, format="%.1f",
+                                           help=f"Leads scoring at least this (and below the grade above) get {name}.")
+        st.caption(f"{names[-1]} is everything below {names[-2]}.")
+        if any(wanted[name] != grades[name] for name in wanted):
+            try:
+                if state.apply(with_grades(model, axis, wanted)):
+                    st.rerun()
+            except scoring.ModelError as error:
+                st.error(error.message)
+    with chart_column:
+        st.plotly_chart(charts.score_histogram(scores, grades, axis_title), key=f"{axis}_histogram")
+
+
+def preview_or_stop() -> tuple[Preview, Scorer]:
+    """The current model's preview and the session's Scorer; when the model cannot score
+    this data (a column it reads is missing), an error pointing to the Data page instead."""
+    try:
+        return data.current_preview(), data.scorer()
+    except scoring.DataError as error:
+        st.error(f"{error} — map the column on the Data page.")
+        st.stop()
+
+
+def messages() -> None:
+    """Show what an earlier run left for this one: a notice, an error, a draft conflict."""
+    if notice := st.session_state.pop(state.NOTICE, None):
+        st.toast(notice)
+    if error := st.session_state.pop(state.ERROR, None):
+        st.error(error)
+    if conflict := st.session_state.get(state.DRAFT_CONFLICT):
+        st.warning(f"Your last change is not saved: {conflict}.", icon=":material/sync_problem:")
+        reload_column, copy_column = st.columns(2)
+        reload_column.button("Reload the saved draft", key="draft_reload", on_click=drafts.reload,
+                             help="Open the draft as the other tab saved it; your unsaved change is dropped.")
+        copy_column.button("Keep mine as a new draft", key="draft_copy", on_click=drafts.save_as_copy,
+                           type="primary", help="Save this session's model as a new draft.")
+
+
+def draft_list(exclude: str | None = None, limit: int = 20) -> None:
+    """The saved drafts, newest first, each with when it last changed and how, and buttons
+    to open, rename or delete it (deleting asks first)."""
+    listed = [info for info in drafts.store().list(limit) if info.id != exclude]
+    if not listed:
+        st.caption("No other drafts yet.")
+    for info in listed:
+        with st.container(border=True):
+            text_column, open_column, rename_column, delete_column = st.columns([6, 1, 1, 1])
+            when = time.strftime("%d %b %H:%M", time.localtime(info.saved_at))
+            text_column.markdown(f"**{info.title}** · {when}  \n{info.last_change or 'no changes'}")
+            opened = open_column.button("Open", key=f"draft_open_{info.id}", icon=":material/open_in_new:")
+            if opened and drafts.open_draft(info.id):
+                st.rerun()
+            with rename_column.popover("Rename", icon=":material/edit:"):
+                title = st.text_input("Name", info.title, key=f"draft_title_{info.id}")
+                if st.button("Save name", key=f"draft_rename_{info.id}"):
+                    _draft_action(drafts.store().rename, (info.id, title))
+            with delete_column.popover("Delete", icon=":material/delete:"):
+                st.write(f"Delete the draft **{info.title}** for good?")
+                if st.button("Yes, delete", key=f"draft_delete_{info.id}", type="primary"):
+                    _draft_action(drafts.store().delete, (info.id,), f"Deleted draft {info.title}")
+
+
+def _draft_action(action, arguments: tuple, done: str | None = None) -> None:
+    try:
+        action(*arguments)
+    except scoring.LeadGridError as error:
+        st.error(str(error))
+        return
+    if done:
+        state.notice(done)
+    st.rerun()
