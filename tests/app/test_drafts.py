@@ -1,0 +1,131 @@
+"""Drafts in the app when things go wrong: the same draft edited in two sessions, a drafts
+folder that refuses the uploaded files, a draft that cannot be read, and the list of drafts
+with open, rename and delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import scoring
+from scoring.drafts import Draft, DraftStore
+from ui import state
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL = scoring.load_model(REPO / "configs" / "default.yaml")
+LEADS = b"lead_id,industry,employees,annual_revenue,job_title,country,total_visits,accepted\n" + b"".join(
+    f"L{index},Software,5000,200000000,CTO,US,25,true\n".encode() for index in range(7))
+
+
+def _page(at: AppTest, path: str) -> AppTest:
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _set_threshold(at: AppTest, grade: str, value: float) -> AppTest:
+    at.number_input(key=f"w:grade:{grade}").set_value(value).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _saved_model(home: Path, draft_id: str) -> scoring.LeadModel:
+    return scoring.load_model(home / "drafts" / draft_id / "model.yaml")
+
+
+def test_a_stale_save_is_refused_and_the_second_session_keeps_its_change_as_a_copy(open_app, leadgrid_home):
+    first = _set_threshold(_page(open_app(), "ui/pages/profile.py"), "A", 75.0)
+    draft_id = first.session_state[state.DRAFT_ID]
+    second = _page(open_app(draft=draft_id), "ui/pages/profile.py")  # the same link in another tab
+    _set_threshold(first, "C", 35.0)  # the first tab saves again: revision 2
+
+    _set_threshold(second, "B", 60.0)  # based on revision 1
+    assert [warning.value for warning in second.warning if "not saved" in warning.value]
+    on_disk = _saved_model(leadgrid_home, draft_id)
+    assert (on_disk.profile.grades.A, on_disk.profile.grades.B, on_disk.profile.grades.C) == (75, 50, 35)
+    assert second.session_state[state.MODEL].profile.grades.B == 60  # the session keeps its edit
+
+    second.button(key="draft_copy").click().run()
+    copy_id = second.session_state[state.DRAFT_ID]
+    assert copy_id != draft_id and second.query_params["draft"] == copy_id
+    assert _saved_model(leadgrid_home, copy_id).profile.grades.B == 60
+    assert _saved_model(leadgrid_home, draft_id) == on_disk  # the other tab's draft is untouched
+    assert state.DRAFT_CONFLICT not in second.session_state
+
+
+def test_after_a_conflict_reload_takes_the_draft_as_the_other_session_saved_it(open_app, leadgrid_home):
+    first = _set_threshold(_page(open_app(), "ui/pages/profile.py"), "A", 75.0)
+    draft_id = first.session_state[state.DRAFT_ID]
+    second = _page(open_app(draft=draft_id), "ui/pages/profile.py")
+    _set_threshold(first, "A", 78.0)
+    _set_threshold(second, "B", 60.0)
+    assert second.session_state[state.DRAFT_CONFLICT]
+
+    second.button(key="draft_reload").click().run()
+    assert not second.exception, second.exception
+    assert second.session_state[state.MODEL] == _saved_model(leadgrid_home, draft_id)
+    assert second.session_state[state.MODEL].profile.grades.A == 78
+    assert state.DRAFT_CONFLICT not in second.session_state
+    _set_threshold(_page(second, "ui/pages/profile.py"), "B", 61.0)  # saving works again
+    assert _saved_model(leadgrid_home, draft_id).profile.grades.B == 61
+
+
+def test_uploads_the_drafts_folder_refuses_are_used_and_the_error_shown(open_app, leadgrid_home):
+    at = open_app()
+    draft_id = at.session_state[state.DRAFT_ID]
+    blocked = leadgrid_home / "drafts" / draft_id
+    blocked.mkdir(parents=True)
+    (blocked / "uploads").write_text("a file where the folder should be")
+
+    at.radio(key="w:data:source").set_value("upload").run()
+    at.file_uploader(key="upload_leads").set_value(("mine.csv", LEADS, "text/csv"))
+    at.button(key="FormSubmitter:upload_form-Use these files").click().run()
+    assert not at.exception, at.exception
+    errors = [error.value for error in at.error]
+    assert any(f"could not keep the uploaded files with draft {draft_id}" in error for error in errors), errors
+    assert at.session_state[state.DATASET].key == "upload"  # the session uses the files anyway
+    assert {metric.label: metric.value for metric in at.metric}["Leads"] == "7"
+
+
+def test_a_draft_that_cannot_be_read_is_reported_and_left_alone(open_app, leadgrid_home):
+    store = DraftStore(leadgrid_home / "drafts")
+    store.save(Draft("broken", DEFAULT_MODEL, DEFAULT_MODEL))
+    model_file = store.path("broken") / "model.yaml"
+    model_file.write_text("profile: [unclosed\n")
+
+    at = open_app(draft="broken")
+    assert not at.exception, at.exception
+    errors = [error.value for error in at.error]
+    assert any("draft broken cannot be opened" in error and "new draft" in error for error in errors), errors
+    assert at.session_state[state.DRAFT_ID] != "broken"
+    assert model_file.read_text() == "profile: [unclosed\n"  # not replaced
+
+
+@pytest.fixture
+def two_drafts(leadgrid_home):
+    store = DraftStore(leadgrid_home / "drafts")
+    for draft_id in ("older", "newer"):
+        store.save(Draft(draft_id, DEFAULT_MODEL, DEFAULT_MODEL, state={"history": [
+            {"at": 0.0, "text": f"change in {draft_id}", "kind": "edit"}]}))
+    return store
+
+
+def test_the_draft_list_opens_renames_and_deletes_after_asking(open_app, two_drafts):
+    at = _page(open_app(), "ui/pages/export.py")
+    listed = "\n".join(markdown.value for markdown in at.markdown)
+    assert "change in older" in listed and "change in newer" in listed
+
+    at.text_input(key="draft_title_older").set_value("Q3 workshop")
+    at.button(key="draft_rename_older").click().run()
+    assert {info.id: info.title for info in two_drafts.list()} == {"older": "Q3 workshop", "newer": DEFAULT_MODEL.name}
+
+    at.button(key="draft_delete_newer").click().run()  # the button inside the confirming popover
+    assert not at.exception, at.exception
+    assert not two_drafts.exists("newer") and two_drafts.exists("older")
+
+    at.button(key="draft_open_older").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[state.DRAFT_ID] == "older"
+    assert at.query_params["draft"] == "older"
