@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from scoring.bins import grade_shares, score_bins
 from scoring.engine import decay_factors
 from scoring.formatting import format_rate
 from scoring.model import LETTERS, NUMBERS, SALES_ACTION, Recency
@@ -63,19 +64,38 @@ def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate") -> go.
     return figure
 
 
+def _grade_label(name: str, low: float, high: float | None, share: float) -> str:
+    span = f"≥ {low:g}" if high is None else (f"< {high:g}" if low <= 0 else f"{low:g} – {high:g}")
+    return f"{name} {span}: {format_rate(share)} of leads"
+
+
 def score_histogram(scores: np.ndarray, thresholds: dict[str, float], axis_title: str) -> go.Figure:
-    """Distribution of a score 0..100 with each grade's lowest score drawn as a line."""
-    figure = go.Figure(go.Histogram(x=scores, xbins={"start": 0, "end": 100.0001, "size": 2.5},
-                                    marker={"color": "#56B4E9"}, name="leads"))
-    for colour, (name, threshold) in zip(THRESHOLD_COLOURS, thresholds.items(), strict=False):
-        if threshold > 0:
-            share = float(np.mean(scores >= threshold - 1e-9)) if len(scores) else 0.0
-            figure.add_vline(x=threshold, line={"color": colour, "width": 3, "dash": "dash"},
-                             annotation_text=f"{name} ≥ {threshold:g} ({share:.0%} of leads)",
-                             annotation_position="top right")
-    figure.update_layout(font=FONT, height=360, bargap=0.05, margin={"l": 40, "r": 20, "t": 40, "b": 40},
+    """Distribution of a score 0..100 with each grade's lowest score drawn as a line.
+
+    The bins are counted by ``scoring.bins`` (the browser gets 40 bars, never the scores);
+    each grade's own share (A: from A's line up; B: from B's line to A's; ...) is named in
+    a legend row above the chart, one entry per grade, so no two labels can overlap."""
+    names = list(thresholds)
+    bins = score_bins(scores)
+    shares = grade_shares(scores, thresholds, names)
+    figure = go.Figure(go.Bar(x=bins.centres, y=bins.counts, width=np.diff(bins.edges) * 0.95,
+                              marker={"color": "#56B4E9"}, name="leads", showlegend=False,
+                              hovertemplate="%{x:.4g}: %{y:,} leads<extra></extra>"))
+    top = max(1, int(bins.counts.max(initial=0)))
+    for index, (colour, name) in enumerate(zip(THRESHOLD_COLOURS, names, strict=False)):
+        low = float(thresholds[name])
+        high = float(thresholds[names[index - 1]]) if index else None
+        label = _grade_label(name, low, high, shares[name])
+        if index < len(names) - 1:  # the last grade starts at 0: no line
+            figure.add_trace(go.Scatter(x=[low, low], y=[0, top * 1.05], mode="lines", name=label,
+                                        line={"color": colour, "width": 3, "dash": "dash"}, hoverinfo="name"))
+        else:
+            figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,
+                                        line={"color": colour, "width": 3, "dash": "dot"}))
+    figure.update_layout(font=FONT, height=400, bargap=0.05, margin={"l": 40, "r": 20, "t": 90, "b": 40},
                          xaxis={"title": axis_title, "range": [0, 100]}, yaxis={"title": "Leads"},
-                         showlegend=False)
+                         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0,
+                                 "font": {"size": 14}, "itemclick": False, "itemdoubleclick": False})
     return figure
 
 
