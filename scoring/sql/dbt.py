@@ -9,8 +9,10 @@ escaped literals and quoted names) is written as ``{{ '{' }}``, which Jinja turn
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, replace
 
 import yaml
@@ -23,6 +25,8 @@ from .query import OUTPUT_COLUMNS, ExportError, SqlOptions, build_query
 DBT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEFAULT_MODEL_NAME = "lead_scores"
 SCHEMA_FILE = "schema.yml"
+ZIP_FOLDER = "leadgrid"  # the README's recipe exports into models/leadgrid
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: archives of one model are identical
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,17 @@ class DbtProject:
     @property
     def files(self) -> dict[str, str]:
         return {f"{self.model_name}.sql": self.sql, SCHEMA_FILE: self.schema_yml}
+
+    def zip_bytes(self, folder: str = ZIP_FOLDER) -> bytes:
+        """The two files in a zip archive, inside ``folder`` (unpack it into dbt's ``models/``);
+        the same model gives the same bytes (fixed file times)."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in self.files.items():
+                info = zipfile.ZipInfo(f"{folder}/{name}", date_time=ZIP_TIME)
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, text.encode("utf-8"), zipfile.ZIP_DEFLATED)
+        return buffer.getvalue()
 
 
 def _check_name(name: str, what: str) -> str:
