@@ -1,0 +1,211 @@
+"""The same model on two periods: has the population moved, and do the cells still hold?
+
+Two periods are two leads tables, or one table split by ``created_at`` at a date
+(``split_leads``; ``months`` keeps only that many months either side: "this quarter vs
+last"). ``drift`` scores both with one model and gives the rating distribution per
+period, the population stability index (PSI) of the profile grade, the engagement grade
+and the rating, read in words (below 0.1 stable, 0.1 to 0.25 a moderate shift, 0.25 or
+more a major one), and acceptance and conversion per cell in each period with 95 %
+Wilson intervals.
+
+PSI = sum over categories of (after share - before share) * ln(after share / before
+share), the earlier period as the reference; a share of 0 counts as ``PSI_FLOOR`` so an
+empty category gives a large but finite index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .data import NAT, to_utc_ns
+from .engine import Scorer
+from .errors import DataError
+from .metrics import Outcomes, Preview, preview
+from .model import LETTERS, NUMBERS, RATINGS, LeadModel
+
+PSI_FLOOR = 1e-4
+PSI_MODERATE = 0.1
+PSI_MAJOR = 0.25
+RATE_COLUMNS = ("leads", "decided", "acceptance_rate", "acceptance_low", "acceptance_high",
+                "conversion_known", "conversion_rate", "conversion_low", "conversion_high")
+
+
+def population_stability(before: np.ndarray, after: np.ndarray, floor: float = PSI_FLOOR) -> float:
+    """The PSI of two count (or share) vectors over the same categories, ``before`` as reference."""
+    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    if before.shape != after.shape or before.sum() <= 0 or after.sum() <= 0:
+        return float("nan")
+    expected = np.maximum(before / before.sum(), floor)
+    actual = np.maximum(after / after.sum(), floor)
+    return float(np.sum((actual - expected) * np.log(actual / expected)))
+
+
+def psi_reading(value: float) -> str:
+    """The usual reading of a PSI, in words."""
+    if value != value:
+        return "cannot tell: a period has no leads"
+    if value < PSI_MODERATE:
+        return "stable: below 0.1, the population has hardly moved"
+    if value < PSI_MAJOR:
+        return "moderate shift: between 0.1 and 0.25, check what changed before trusting last period's rates"
+    return "major shift: 0.25 or more, the thresholds need recalibrating on recent leads"
+
+
+@dataclass(frozen=True)
+class Periods:
+    """One leads table split in two at ``split``; leads without a date are in neither."""
+
+    before: pd.DataFrame
+    after: pd.DataFrame
+    split: pd.Timestamp
+    first: pd.Timestamp  # the earliest date of the whole table
+    last: pd.Timestamp
+    undated: int
+    start: pd.Timestamp | None = None  # with ``months``: where the earlier period starts
+    end: pd.Timestamp | None = None  # and where the later one ends (exclusive)
+
+    def labels(self) -> tuple[str, str]:
+        """The two periods in words, e.g. ``2025-04-01 to 2025-06-30``."""
+        day = pd.Timedelta(days=1)
+        start = self.start or self.first
+        end = (self.end - day) if self.end is not None else self.last
+        return (f"{start:%Y-%m-%d} to {self.split - day:%Y-%m-%d}", f"{self.split:%Y-%m-%d} to {end:%Y-%m-%d}")
+
+
+def _utc(value: object) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _dates(leads: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in leads.columns:
+        raise DataError(f"no {column} column to split the leads by date; give the two periods as two files "
+                        "instead (--leads-before and --leads-after)", source=leads.attrs.get("source"))
+    stamps = to_utc_ns(leads[column].reset_index(drop=True), column, leads)
+    if not (stamps != NAT).any():
+        raise DataError(f"column {column} holds no dates to split the leads by", source=leads.attrs.get("source"))
+    return stamps
+
+
+def split_leads(leads: pd.DataFrame, split: object, column: str = "created_at", months: int | None = None) -> Periods:
+    """``leads`` dated before ``split`` and from ``split`` on (by ``column``); with ``months``,
+    only the ``months`` months before the split and the ``months`` months from it."""
+    try:
+        at = _utc(split)
+    except (ValueError, TypeError):
+        raise DataError(f"split date: cannot read {split!r} as a date") from None
+    if at is pd.NaT:
+        raise DataError(f"split date: cannot read {split!r} as a date")
+    stamps = _dates(leads, column)
+    dated = stamps != NAT
+    first, last = (pd.Timestamp(int(f(stamps[dated])), tz="UTC") for f in (np.min, np.max))
+    if not first < at <= last:
+        raise DataError(f"the split date {at:%Y-%m-%d} is outside the data: {column} runs from {first:%Y-%m-%d} "
+                        f"to {last:%Y-%m-%d}, so one period would be empty; pick a date in between")
+    split_ns = int(at.as_unit("ns").value)
+    before, after = dated & (stamps < split_ns), dated & (stamps >= split_ns)
+    start = end = None
+    if months is not None:
+        if months < 1:
+            raise DataError(f"months: give a whole number of months of at least 1, not {months}")
+        start, end = at - pd.DateOffset(months=months), at + pd.DateOffset(months=months)
+        before &= stamps >= int(start.as_unit("ns").value)
+        after &= stamps < int(end.as_unit("ns").value)
+        if not before.any() or not after.any():
+            empty = "before" if not before.any() else "after"
+            raise DataError(f"no lead has a {column} in the {months} months {empty} {at:%Y-%m-%d}; "
+                            "pick another split date or more months")
+    return Periods(leads.loc[before].reset_index(drop=True), leads.loc[after].reset_index(drop=True), at,
+                   first, last, int((~dated).sum()), start, end)
+
+
+def quarter_split(leads: pd.DataFrame, column: str = "created_at") -> pd.Timestamp:
+    """"This quarter vs last": the start of the latest calendar quarter that ended by the last
+    ``column`` date (or, when the data spans less, of the quarter holding that date)."""
+    stamps = _dates(leads, column)
+    dated = stamps[stamps != NAT]
+    first, last = pd.Timestamp(int(dated.min()), tz="UTC"), pd.Timestamp(int(dated.max()), tz="UTC")
+    current = pd.Timestamp(year=last.year, month=3 * ((last.month - 1) // 3) + 1, day=1, tz="UTC")
+    previous = current - pd.DateOffset(months=3)
+    if previous > first:
+        return previous
+    if current > first:
+        return current
+    raise DataError(f"{column} runs from {first:%Y-%m-%d} to {last:%Y-%m-%d}, within one quarter: "
+                    "nothing to compare it with")
+
+
+def _grade_counts(leads_per_cell: np.ndarray) -> dict[str, np.ndarray]:
+    grid = np.asarray(leads_per_cell, dtype=float).reshape(len(LETTERS), len(NUMBERS))
+    return {"profile grade": grid.sum(axis=1), "engagement grade": grid.sum(axis=0), "rating": grid.reshape(-1)}
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One model on two periods."""
+
+    model: LeadModel
+    before: Preview
+    after: Preview
+    labels: tuple[str, str] = ("before", "after")
+
+    @property
+    def distribution(self) -> pd.DataFrame:
+        """Per rating: leads and share of leads in each period."""
+        table = pd.DataFrame(index=pd.Index(RATINGS, name="rating"))
+        for name, result in (("before", self.before), ("after", self.after)):
+            leads = result.matrix.loc[list(RATINGS), "leads"].to_numpy(dtype=np.int64)
+            table[f"leads_{name}"] = leads
+            table[f"share_{name}"] = leads / leads.sum() if leads.sum() else np.nan
+        return table
+
+    @property
+    def stability(self) -> pd.DataFrame:
+        """PSI of the profile grade, the engagement grade and the rating, with its reading."""
+        counts_before = _grade_counts(self.before.matrix.loc[list(RATINGS), "leads"].to_numpy())
+        counts_after = _grade_counts(self.after.matrix.loc[list(RATINGS), "leads"].to_numpy())
+        rows = []
+        for axis in counts_before:
+            value = population_stability(counts_before[axis], counts_after[axis])
+            rows.append({"axis": axis, "psi": value, "reading": psi_reading(value)})
+        return pd.DataFrame(rows).set_index("axis")
+
+    @property
+    def rates(self) -> pd.DataFrame:
+        """Per rating: acceptance and conversion with their intervals and counts, per period."""
+        table = pd.DataFrame(index=pd.Index(RATINGS, name="rating"))
+        for name, result in (("before", self.before), ("after", self.after)):
+            for column in RATE_COLUMNS:
+                table[f"{column}_{name}"] = result.matrix.loc[list(RATINGS), column].to_numpy()
+        return table
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "model": self.model.name, "version": self.model.version,
+            "periods": {"before": self.labels[0], "after": self.labels[1]},
+            "stability": self.stability.to_dict(orient="index"),
+            "distribution": self.distribution.to_dict(orient="index"),
+            "rates": self.rates.to_dict(orient="index"),
+            "to_sales": {"before": self.before.sales.as_dict(), "after": self.after.sales.as_dict()},
+        }
+
+
+def drift(model: LeadModel, before: Scorer, after: Scorer, outcomes: Outcomes | None = None,
+          labels: tuple[str, str] = ("before", "after")) -> Drift:
+    """Score both periods' leads with ``model`` and put the results side by side."""
+    outcomes = outcomes or Outcomes()
+    return Drift(model, preview(model, before, outcomes), preview(model, after, outcomes), labels)
+
+
+def period_scorers(model: LeadModel, before: pd.DataFrame, after: pd.DataFrame,
+                   activities: pd.DataFrame | None = None, as_of: object = None,
+                   mapping: Mapping[str, Mapping[str, str]] | None = None) -> tuple[Scorer, Scorer]:
+    """A Scorer per period; one activities table serves both (each period joins its own leads)."""
+    return (Scorer.for_model(model, before, activities, as_of, mapping=mapping),
+            Scorer.for_model(model, after, activities, as_of, mapping=mapping))
