@@ -26,6 +26,7 @@ from pydantic import (
 
 from .errors import ModelError, PathError, Problem
 from .formatting import format_number
+from .isodates import IsoDate, Timestamp
 
 LETTERS = ("A", "B", "C", "D")
 NUMBERS = ("1", "2", "3", "4")
@@ -352,6 +353,15 @@ class ColumnMap(_Strict):
     activities: dict[str, str] = Field(default_factory=dict)
 
 
+SIGN_OFF_ROLES = ("sales", "marketing", "other")
+class SignOff(_Strict):
+    """One owner's confirmation of a saved version: who, in which role, and when."""
+
+    name: NonBlank = Field(description="Who signed.")
+    role: Literal["sales", "marketing", "other"] = Field(description="For whom they signed.")
+    signed_at: Timestamp = Field(description="When, ISO 8601 (UTC when no zone is given).")
+
+
 class LeadModel(_Strict):
     """A whole lead scoring model (format version 1)."""
 
@@ -360,6 +370,9 @@ class LeadModel(_Strict):
     version: str | None = Field(None, description="Free text, shown in exports and diffs.")
     description: str | None = None
     owners: dict[str, str] | None = None
+    agreed_on: IsoDate | None = Field(None, description="The date the owners agreed on this version (YYYY-MM-DD).")
+    sign_off: list[SignOff] | None = Field(
+        None, description="Who confirmed this saved version, and when; added by signing, never by editing.")
     columns: ColumnMap | None = Field(None, description="Column mapping for the data this model is scored on.")
     profile: Profile
     engagement: Engagement
@@ -371,6 +384,21 @@ class LeadModel(_Strict):
         if isinstance(value, bool):  # True == 1 in Python; a boolean is refused where a number is due
             raise ValueError(f"must be the number 1; got {str(value).lower()}")
         return value
+
+    @field_validator("sign_off")
+    @classmethod
+    def _signed_once(cls, sign_off: list[SignOff] | None) -> list[SignOff] | None:
+        first: dict[tuple[str, str], int] = {}
+        problems = []
+        for index, entry in enumerate(sign_off or []):
+            key = (entry.name.strip().casefold(), entry.role)
+            if key in first:
+                problems.append((f"[{index}]", f"{entry.name} has already signed as {entry.role} "
+                                               f"(sign_off[{first[key]}])"))
+            first.setdefault(key, index)
+        if problems:
+            raise PathError(problems)
+        return sign_off
 
     @field_validator("version", mode="before")
     @classmethod
