@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import data
+from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
 from .cli_matrix import add_engine_arguments, sql_matrix_preview
 from .datasets import DATASETS
@@ -258,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", help="write to this file instead of stdout")
     schema.set_defaults(run=cmd_schema)
     add_export_command(commands)
+    add_compare_commands(commands)
     return parser
 
 

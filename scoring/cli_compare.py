@@ -1,0 +1,196 @@
+"""``leadgrid compare`` (two models on the same leads) and ``leadgrid drift`` (one model on
+two periods): thin commands over ``scoring.compare`` and ``scoring.drift``, each printing
+a readable table or one strict JSON object."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import data
+from .compare import Comparison, compare_models
+from .drift import Drift, drift, period_scorers, split_leads
+from .engine import Scorer
+from .formatting import NO_VALUE, format_rate
+from .missing import is_missing
+from .model import RATINGS
+from .modelfile import load_model
+
+OUTCOME_HELP = {
+    "accepted": "column: accepted by sales (yes/no); default accepted, if present",
+    "converted": "column: converted (yes/no); default converted, if present",
+    "won_amount": "column: won amount; default won_amount, if present",
+    "created_at": "column: lead creation date (periods, leads per month); default created_at",
+}
+
+
+def _common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--activities", help="activities file (CSV or Parquet)")
+    parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
+    parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                        help="file column for a model field; activities.FIELD=COLUMN for activities; repeatable")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    for name, text in OUTCOME_HELP.items():
+        parser.add_argument("--" + name.replace("_", "-"), dest=name, help=text)
+
+
+def add_compare_commands(commands: argparse._SubParsersAction) -> None:
+    """Register ``compare`` and ``drift`` on the leadgrid parser."""
+    compare = commands.add_parser("compare", help="two models on the same leads: which ratings move where")
+    compare.add_argument("model_a", metavar="A.yaml", help="the model to compare from (e.g. the one in production)")
+    compare.add_argument("model_b", metavar="B.yaml", help="the model to compare to (e.g. the new draft)")
+    compare.add_argument("--leads", required=True, help="leads file (CSV or Parquet)")
+    _common_arguments(compare)
+    compare.set_defaults(run=cmd_compare)
+    period = commands.add_parser("drift", help="one model on two periods: stability and rates per cell")
+    period.add_argument("--model", required=True, help="model YAML file")
+    period.add_argument("--leads", help="one leads file, split at --split-date by created_at")
+    period.add_argument("--split-date", dest="split_date", metavar="DATE",
+                        help="leads created before DATE form the first period, the rest the second")
+    period.add_argument("--months", type=int, metavar="N",
+                        help="with --split-date: only N months either side (3: this quarter vs last)")
+    period.add_argument("--leads-before", dest="leads_before", metavar="FILE", help="the earlier period's leads")
+    period.add_argument("--leads-after", dest="leads_after", metavar="FILE", help="the later period's leads")
+    _common_arguments(period)
+    period.set_defaults(run=cmd_drift)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .cli import _outcomes, _parse_mapping, _print_json
+
+    model_a, model_b = load_model(args.model_a), load_model(args.model_b)
+    overrides = _parse_mapping(args.map)
+    from .compare import check_same_mapping
+
+    check_same_mapping(model_a, model_b, overrides)  # before reading the data: a mistake costs nothing
+    leads = data.load_leads(args.leads)
+    activities = data.read_table(args.activities) if args.activities else None
+    scorer = Scorer.for_model(model_a, leads, activities, args.as_of, mapping=overrides)
+    outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
+    comparison = compare_models(model_a, model_b, scorer, outcomes, overrides)
+    if args.format == "json":
+        _print_json(comparison.as_dict())
+    else:
+        print(comparison_text(comparison))
+    return 0
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    from .cli import UsageError, _outcomes, _parse_mapping, _print_json
+
+    one_file, two_files = bool(args.leads), bool(args.leads_before or args.leads_after)
+    if one_file == two_files:
+        raise UsageError("give --leads FILE with --split-date DATE, or --leads-before FILE and --leads-after FILE")
+    if one_file and not args.split_date:
+        raise UsageError("--leads needs --split-date DATE (the first day of the later period)")
+    if two_files and not (args.leads_before and args.leads_after):
+        raise UsageError("give both --leads-before FILE and --leads-after FILE")
+    if two_files and (args.split_date or args.months is not None):
+        raise UsageError("--split-date and --months go with --leads; two files are two periods already")
+    if args.months is not None and args.months < 1:
+        raise UsageError(f"--months takes a whole number of at least 1; got {args.months}")
+    model = load_model(args.model)
+    overrides = _parse_mapping(args.map)
+    activities = data.read_table(args.activities) if args.activities else None
+    if one_file:
+        leads = data.load_leads(args.leads)
+        column = args.created_at or model.column_mapping(overrides)["leads"].get("created_at", "created_at")
+        periods = split_leads(leads, args.split_date, column, args.months)
+        before, after, labels = periods.before, periods.after, periods.labels()
+    else:
+        before, after = data.load_leads(args.leads_before), data.load_leads(args.leads_after)
+        labels = (str(args.leads_before), str(args.leads_after))
+    scorer_before, scorer_after = period_scorers(model, before, after, activities, args.as_of, overrides)
+    outcomes = _outcomes(args, scorer_before.mapping["leads"], scorer_before.leads)
+    result = drift(model, scorer_before, scorer_after, outcomes, labels)
+    if args.format == "json":
+        _print_json(result.as_dict())
+    else:
+        print(drift_text(result))
+    return 0
+
+
+# ----- text renderings ------------------------------------------------------------------------
+
+def movement_lines(comparison: Comparison) -> list[str]:
+    """The 16 x 16 movement matrix: rows the rating under A, columns under B; the diagonal
+    (no change) in brackets, empty cells as a dot."""
+    movement = comparison.movement
+    width = max(6, len(f"{int(movement.to_numpy().max()):,}") + 3)
+    lines = ["A \\ B " + "".join(f"{rating:>{width}}" for rating in RATINGS)]
+    for row in RATINGS:
+        cells = []
+        for column in RATINGS:
+            count = int(movement.loc[row, column])
+            text = "·" if count == 0 else f"{count:,}"
+            cells.append(f"{f'[{text}]' if row == column else text:>{width}}")
+        lines.append(f"{row:<6}" + "".join(cells))
+    return lines
+
+
+def _figure(name: str, value: float) -> str:
+    if is_missing(value):
+        return NO_VALUE
+    if name == "to_sales_leads":
+        return f"{value:,.0f}"
+    if name == "to_sales_per_month":
+        return f"{value:,.1f}"
+    return format_rate(value, 1)
+
+
+def _change(name: str, value: float) -> str:
+    if is_missing(value):
+        return NO_VALUE
+    if name in ("to_sales_leads", "to_sales_per_month"):
+        return f"{value:+,.1f}" if name == "to_sales_per_month" else f"{value:+,.0f}"
+    return f"{value * 100:+.1f} pts"
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The movement matrix, where leads went, the to-sales figures of A and B, and the changes."""
+    moves = comparison.moves
+    lines = [f"A: {comparison.model_a.name}   B: {comparison.model_b.name}", "",
+             "Leads by rating under A (rows) and under B (columns); [ ] = same rating", "",
+             *movement_lines(comparison), "",
+             f"{moves['changed_rating']:,} of {moves['leads']:,} leads change rating; "
+             f"{moves['into_sales']:,} move into the to-sales cells, {moves['out_of_sales']:,} out of them"]
+    largest = comparison.largest_moves()
+    if largest:
+        lines.append("Largest moves: " + ", ".join(f"{a} → {b} {n:,}" for a, b, n in largest))
+    lines += ["", f"{'':36}{'A':>12}{'B':>12}{'change':>14}"]
+    for name, row in comparison.summary.iterrows():
+        lines.append(f"{row['label']:<36}{_figure(name, row['a']):>12}{_figure(name, row['b']):>12}"
+                     f"{_change(name, row['change']):>14}")
+    lines += ["", "What changed from A to B:"]
+    lines += [f"  {change}" for change in comparison.changes] or ["  nothing: the two models are the same"]
+    return "\n".join(lines)
+
+
+def drift_text(result: Drift) -> str:
+    """PSI per axis in words, then per rating: share of leads and acceptance in each period."""
+    lines = [f"{result.model.name} on two periods: before = {result.labels[0]}, after = {result.labels[1]}",
+             f"Leads: {int(result.distribution['leads_before'].sum()):,} before, "
+             f"{int(result.distribution['leads_after'].sum()):,} after", "", "Population stability (PSI)"]
+    for axis, row in result.stability.iterrows():
+        value = NO_VALUE if is_missing(row["psi"]) else f"{row['psi']:.3f}"
+        lines.append(f"  {axis:<17}{value:>7}  {row['reading']}")
+    lines += ["", f"{'':<6}{'share of leads':>21}   {'accepted by sales (95% CI)':<38}{'converted (95% CI)':<36}",
+              f"{'cell':<6}{'before':>13}{'after':>8}   " + f"{'before':<19}{'after':<19}" * 2]
+    distribution, rates = result.distribution, result.rates
+    for rating in RATINGS:
+        lines.append(f"{rating:<6}{format_rate(distribution.loc[rating, 'share_before'], 1):>13}"
+                     f"{format_rate(distribution.loc[rating, 'share_after'], 1):>8}   "
+                     + "".join(f"{_rate_text(rates.loc[rating], outcome, period):<19}"
+                               for outcome in ("acceptance", "conversion") for period in ("before", "after")))
+    sales = (result.before.sales, result.after.sales)
+    per_month = [NO_VALUE if side.leads_per_month is None else f"{side.leads_per_month:,.1f}" for side in sales]
+    lines += ["", f"To sales per month: {per_month[0]} before, {per_month[1]} after; accepted by sales: "
+                  f"{format_rate(sales[0].acceptance_rate, 1)} before, {format_rate(sales[1].acceptance_rate, 1)} after"]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _rate_text(row, outcome: str, period: str) -> str:
+    rate = row[f"{outcome}_rate_{period}"]
+    if is_missing(rate):
+        return NO_VALUE
+    return (f"{format_rate(rate, 1)} ({format_rate(row[f'{outcome}_low_{period}'], 0)}–"
+            f"{format_rate(row[f'{outcome}_high_{period}'], 0)})")
