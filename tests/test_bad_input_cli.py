@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_cli import (
-    ACTIVITIES_CSV,
+from clicases import (
     LEADS_CSV,
     MODEL_YAML,
     assert_one_line_error,
     data_args,
     run,
     strict_json,
+    write_files,
 )
 
 from scoring import fileio, parse_model, read_table
@@ -28,12 +28,7 @@ from scoring.quality import data_quality
 
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
-    """The model, leads and activities of test_cli."""
-    paths = {"model": tmp_path / "model.yaml", "leads": tmp_path / "leads.csv",
-             "activities": tmp_path / "activities.csv"}
-    for key, text in (("model", MODEL_YAML), ("leads", LEADS_CSV), ("activities", ACTIVITIES_CSV)):
-        paths[key].write_text(text, encoding="utf-8")
-    return paths
+    return write_files(tmp_path)
 
 # ------------------------------------------------ strict JSON
 

@@ -1,5 +1,5 @@
-"""The ``leadgrid`` command line (scoring/cli.py): exit codes, one-line errors, and outputs that
-agree with ``scoring.score``.
+"""The ``leadgrid`` command line (scoring/cli.py): the commands' outputs agree with
+``scoring.score`` (usage and input errors are in test_cli_errors.py).
 
 Commands run in-process through ``scoring.cli.main`` with capsys; one subprocess run each of the
 ``leadgrid`` console script and ``python -m scoring`` proves the entry points.
@@ -7,7 +7,6 @@ Commands run in-process through ``scoring.cli.main`` with capsys; one subprocess
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -16,267 +15,28 @@ from pathlib import Path
 import jsonschema
 import pandas as pd
 import pytest
+from clicases import (
+    ACTIVITIES_CSV,
+    DEFAULT_CONFIG,
+    EXPECTED_RATINGS,
+    LEADS_CSV,
+    MODEL_YAML,
+    ROOT,
+    VENV_BIN,
+    data_args,
+    expected_scores,
+    run,
+    strict_json,
+    write_files,
+)
 
-from scoring import load_leads, load_model, read_table, score
-from scoring.cli import main
 from scoring.engine import OUTPUT_COLUMNS
 from scoring.modelfile import read_yaml
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = ROOT / "configs" / "default.yaml"
-VENV_BIN = Path(sys.executable).parent
-
-MODEL_YAML = """\
-schema_version: 1
-name: CLI test model
-version: "1.2"
-profile:
-  categories:
-    - id: industry
-      field: industry
-      weight: 60
-      rules:
-        - {match: {in: [Software]}, value: 100}
-        - {match: {in: [Retail]}, value: 50}
-      default: 0
-    - id: size
-      field: employees
-      weight: 40
-      rules:
-        - {match: {gte: 1000}, value: 100}
-        - {match: {gte: 100}, value: 50}
-      default: 0
-  grades: {A: 75, B: 50, C: 25, D: 0}
-engagement:
-  recency: {half_life_days: 30, max_age_days: 365}
-  activities:
-    - {id: demo, label: Demo request, activity: demo_request, points: 40, max_count: 1}
-    - {id: pricing, activity: pricing_page_visit, points: 10, max_count: 3}
-    - {id: visits, field: total_visits, rules: [{match: {gte: 10}, value: 25}]}
-  grades: {"1": 60, "2": 35, "3": 15, "4": 0}
-routing:
-  default: {action: nurture}
-  cells:
-    A1: {action: sales, sla_hours: 24}
-    A2: {action: sales, sla_hours: 48}
-    B1: {action: sales}
-    A3: {action: "nurture:fast-track"}
-"""
-
-LEADS_CSV = """\
-lead_id,industry,employees,total_visits,scored_at,created_at,accepted,converted,won_amount
-L1,Software,5000,12,2026-03-01,2026-01-01,yes,yes,1000
-L2,Software,200,0,2026-03-01,2026-01-10,no,no,
-L3,Retail,5000,12,2026-03-01,2026-01-20,yes,no,
-L4,Other,50,0,2026-03-01,2026-02-01,,no,
-L5,Software,1000,20,,2026-02-15,yes,yes,250.5
-L6,Retail,150,10,2026-03-01,2026-03-01,maybe,,
-"""
-
-ACTIVITIES_CSV = """\
-lead_id,activity,occurred_at
-L1,demo_request,2026-03-01
-L2,demo_request,2026-01-30
-L3,pricing_page_visit,2026-03-01
-L3,pricing_page_visit,2026-03-01
-L3,pricing_page_visit,2026-03-01
-L5,demo_request,2026-03-10
-L6,demo_request,2026-02-28
-"""
-
-# By hand: L1 A1 (sales), L2 A3 (fast-track), L3 B2, L4 D4, L5 A1 (sales, measured at the
-# latest activity 2026-03-10), L6 B1 (sales).
-EXPECTED_RATINGS = {"L1": "A1", "L2": "A3", "L3": "B2", "L4": "D4", "L5": "A1", "L6": "B1"}
 
 
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
-    paths = {"model": tmp_path / "model.yaml", "leads": tmp_path / "leads.csv",
-             "activities": tmp_path / "activities.csv"}
-    paths["model"].write_text(MODEL_YAML, encoding="utf-8")
-    paths["leads"].write_text(LEADS_CSV, encoding="utf-8")
-    paths["activities"].write_text(ACTIVITIES_CSV, encoding="utf-8")
-    return paths
-
-
-def run(capsys, *args: object) -> tuple[int, str, str]:
-    code = main([str(arg) for arg in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def data_args(files: dict[str, Path], *, activities: bool = True) -> list[str]:
-    args = ["--model", str(files["model"]), "--leads", str(files["leads"])]
-    return [*args, "--activities", str(files["activities"])] if activities else args
-
-
-def assert_one_line_error(err: str) -> str:
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("leadgrid: ")
-    return lines[0]
-
-
-def expected_scores(files: dict[str, Path], **kwargs) -> pd.DataFrame:
-    model = load_model(files["model"])
-    return score(model, load_leads(files["leads"]), read_table(files["activities"]), **kwargs)
-
-
-def strict_json(text: str) -> object:
-    def refuse(constant: str) -> None:
-        raise AssertionError(f"not valid JSON: {constant}")
-    return json.loads(text, parse_constant=refuse)
-
-
-# ------------------------------------------------------------------ usage errors (exit 2)
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["frobnicate"],
-        [],
-        ["score", "--model", "m.yaml"],
-        ["explain", "--model", "m.yaml", "--leads", "l.csv"],
-        ["matrix", "--model", "m.yaml", "--leads", "l.csv", "--format", "xml"],
-        ["validate"],
-        ["score", "--model", "m.yaml", "--leads", "l.csv", "--out", "x.csv", "--bogus"],
-    ],
-    ids=["unknown-command", "no-command", "score-missing-options", "explain-missing-lead",
-         "bad-format", "validate-no-file", "unknown-option"],
-)
-def test_bad_usage_exits_2_with_one_line(capsys, args):
-    code, out, err = run(capsys, *args)
-    assert code == 2
-    assert out == ""
-    line = assert_one_line_error(err)
-    assert line.startswith("leadgrid: usage error: ")
-
-
-def test_unknown_command_names_the_choices(capsys):
-    _, _, err = run(capsys, "frobnicate")
-    assert "frobnicate" in err and "validate" in err
-
-
-def test_missing_required_option_is_named(capsys, files):
-    _, _, err = run(capsys, "score", "--model", files["model"], "--leads", files["leads"])
-    assert "--out" in err
-
-
-def test_score_bad_out_extension_exits_2_and_writes_nothing(capsys, files, tmp_path):
-    out_file = tmp_path / "scores.txt"
-    code, _, err = run(capsys, "score", *data_args(files), "--out", out_file)
-    assert code == 2
-    assert ".csv or .parquet" in assert_one_line_error(err)
-    assert not out_file.exists()
-
-
-def test_bad_map_argument_exits_2(capsys, files, tmp_path):
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "x.csv", "--map", "industry")
-    assert code == 2
-    assert "FIELD=COLUMN" in assert_one_line_error(err)
-
-
-# ------------------------------------------------------------------ bad input (exit 1)
-
-
-def test_validate_invalid_model_exits_1_with_file_line_path_messages(capsys, tmp_path):
-    bad = tmp_path / "bad.yaml"
-    text = (MODEL_YAML.replace("value: 100}\n        - {match: {in: [Retail]}",
-                               "value: 130}\n        - {match: {in: [Retail]}")
-            .replace("B1: {action: sales}", "E1: {action: sales}"))
-    bad.write_text(text, encoding="utf-8")
-    value_line, cell_line = (text.splitlines().index(line) + 1 for line in (
-        "        - {match: {in: [Software]}, value: 130}", "    E1: {action: sales}"))
-    code, out, err = run(capsys, "validate", bad)
-    assert code == 1
-    assert out == ""
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 2
-    for line in lines:
-        assert re.fullmatch(rf"leadgrid: {re.escape(str(bad))}:\d+ [\w.\[\]]+: .+", line), line
-    assert lines[0].startswith(f"leadgrid: {bad}:{value_line} profile.categories[0].rules[0].value: ")
-    assert lines[1].startswith(f"leadgrid: {bad}:{cell_line} routing.cells.E1: ")
-
-
-def test_validate_invalid_yaml_names_file_and_line(capsys, tmp_path):
-    bad = tmp_path / "broken.yaml"
-    bad.write_text("schema_version: 1\nname: [unclosed\n", encoding="utf-8")
-    code, _, err = run(capsys, "validate", bad)
-    assert code == 1
-    line = assert_one_line_error(err)
-    assert re.fullmatch(rf"leadgrid: {re.escape(str(bad))}:\d+: not valid YAML: .+", line)
-
-
-def test_validate_missing_file_exits_1_one_line(capsys, tmp_path):
-    code, _, err = run(capsys, "validate", tmp_path / "nope.yaml")
-    assert code == 1
-    assert "nope.yaml" in assert_one_line_error(err)
-
-
-def test_score_with_invalid_model_exits_1_one_line(capsys, files, tmp_path):
-    files["model"].write_text(MODEL_YAML.replace("weight: 40", "weight: 45"), encoding="utf-8")
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "x.csv")
-    assert code == 1
-    assert "profile" in assert_one_line_error(err)
-    assert not (tmp_path / "x.csv").exists()
-
-
-@pytest.mark.parametrize("which", ["model", "leads", "activities"])
-def test_missing_input_file_exits_1_one_line(capsys, files, tmp_path, which):
-    files[which] = tmp_path / f"missing_{which}.csv"
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "x.csv")
-    assert code == 1
-    assert f"missing_{which}.csv" in assert_one_line_error(err)
-
-
-def test_missing_leads_column_names_it_and_the_closest_name(capsys, files, tmp_path):
-    files["leads"].write_text(LEADS_CSV.replace("lead_id,industry,", "lead_id,Industy,", 1), encoding="utf-8")
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "x.csv")
-    assert code == 1
-    line = assert_one_line_error(err)
-    assert "industry" in line
-    assert "closest: Industy" in line
-
-
-def test_missing_activities_column_exits_1(capsys, files, tmp_path):
-    files["activities"].write_text(ACTIVITIES_CSV.replace("occurred_at", "when", 1), encoding="utf-8")
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "x.csv")
-    assert code == 1
-    assert "occurred_at" in assert_one_line_error(err)
-
-
-def test_unreadable_as_of_exits_1(capsys, files, tmp_path):
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "x.csv", "--as-of", "someday")
-    assert code == 1
-    assert "someday" in assert_one_line_error(err)
-
-
-def test_mapped_column_absent_from_file_exits_1(capsys, files, tmp_path):
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "x.csv",
-                       "--map", "industry=Sector")
-    assert code == 1
-    assert "Sector" in assert_one_line_error(err)
-
-
-def test_explain_unknown_lead_exits_1_one_line(capsys, files):
-    code, out, err = run(capsys, "explain", *data_args(files), "--lead", "L99")
-    assert code == 1
-    assert out == ""
-    assert "L99" in assert_one_line_error(err)
-
-
-def test_score_into_missing_directory_exits_1_one_line(capsys, files, tmp_path):
-    code, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "nodir" / "x.csv")
-    assert code == 1
-    assert "nodir" in assert_one_line_error(err)
-
-
-def test_score_into_missing_directory_message_has_no_empty_location(capsys, files, tmp_path):
-    _, _, err = run(capsys, "score", *data_args(files), "--out", tmp_path / "nodir" / "x.csv")
-    assert not err.startswith("leadgrid: : ")
+    return write_files(tmp_path)
 
 
 # ------------------------------------------------------------------ validate
