@@ -38,8 +38,13 @@ $(JAVA):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openjdk-17-jre-headless
 
+# make app LEADS=big/leads.parquet ACTIVITIES=big/activities.parquet opens large files by path
+# (a browser upload is capped at 200 MB); without them the app opens the sample data.
+LEADS ?=
+ACTIVITIES ?=
+
 app: $(STAMP)
-	$(BIN)/streamlit run app.py
+	$(BIN)/leadgrid app $(if $(LEADS),--leads "$(LEADS)") $(if $(ACTIVITIES),--activities "$(ACTIVITIES)")
 
 test: $(STAMP) $(CHROMIUM) $(JAVA) postgres
 	$(BIN)/ruff check .

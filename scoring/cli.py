@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import data
+from .cli_app import add_app_command
 from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
 from .cli_matrix import add_engine_arguments, sql_matrix_preview
@@ -260,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=cmd_schema)
     add_export_command(commands)
     add_compare_commands(commands)
+    add_app_command(commands)
     return parser
 
 

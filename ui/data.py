@@ -1,11 +1,17 @@
 """The historical leads the session scores against: a dataset of the catalogue
-(``scoring.datasets.CATALOGUE``: the sample and the public datasets) or uploaded files,
-with the ``Scorer`` prepared once per data set and mapping, and the current preview."""
+(``scoring.datasets.CATALOGUE``: the sample and the public datasets), uploaded files, or
+files opened by their path on this machine (large ones: a browser upload is capped), with
+the ``Scorer`` prepared once per data set and mapping, and the current preview.
+
+``leadgrid app --leads PATH --activities PATH`` starts the app with ``LEADGRID_LEADS`` and
+``LEADGRID_ACTIVITIES`` set: a new session then opens those files instead of the sample."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -18,18 +24,41 @@ from scoring.metrics import Outcomes, Preview, preview
 from . import state
 
 UPLOAD = "upload"
+PATHS = "paths"
+LEADS_ENV = "LEADGRID_LEADS"
+ACTIVITIES_ENV = "LEADGRID_ACTIVITIES"
+
+
+def startup_paths() -> tuple[str, str | None] | None:
+    """The files the app was started with (``leadgrid app --leads ... --activities ...``)."""
+    leads = os.environ.get(LEADS_ENV, "").strip()
+    return (leads, os.environ.get(ACTIVITIES_ENV, "").strip() or None) if leads else None
+
+
+def _startup_key() -> str:
+    return PATHS if startup_paths() else SAMPLE.key
 
 
 @dataclass
 class DatasetChoice:
-    """What the session scores against: a catalogue key or ``"upload"``. The column mapping
-    is part of the model (its ``columns`` section), so it is exported and undone with it."""
+    """What the session scores against: a catalogue key, ``"upload"`` or ``"paths"`` (with
+    ``paths``: the leads file and the activities file or None). ``DatasetChoice()`` is the
+    data a new session opens: the files the app was started with, else the sample. The
+    column mapping is part of the model (its ``columns`` section), so it is exported and
+    undone with it."""
 
-    key: str = SAMPLE.key
+    key: str = field(default_factory=_startup_key)
     as_of: str | None = None
+    paths: tuple[str, str | None] | None = None
+
+    def __post_init__(self) -> None:
+        if self.key == PATHS and self.paths is None:
+            self.paths = startup_paths()
+        if self.paths is not None:
+            self.paths = (str(self.paths[0]), None if self.paths[1] is None else str(self.paths[1]))
 
     def as_dict(self) -> dict[str, object]:
-        return {"key": self.key, "as_of": self.as_of}
+        return {"key": self.key, "as_of": self.as_of} | ({"paths": list(self.paths)} if self.paths else {})
 
 
 def available() -> dict[str, PublicDataset]:
@@ -68,11 +97,51 @@ def _catalogue_scorer(key: str, stamp: float, mapping_json: str, as_of: str | No
     return Scorer(leads, activities, as_of, mapping=json.loads(mapping_json))
 
 
+def _file_stamp(path: str | None) -> tuple[str, int, int] | None:
+    """The file's resolved path, size and modification time: a changed file is read again.
+    A missing or unreadable file is a one-line ``DataError``."""
+    if path is None:
+        return None
+    try:
+        resolved = Path(path).expanduser().resolve()
+        info = resolved.stat()
+    except OSError as error:
+        raise scoring.DataError(f"cannot open the file: {error.strerror or error}", source=path) from None
+    if not resolved.is_file():
+        raise scoring.DataError("not a file", source=path)
+    return str(resolved), info.st_size, info.st_mtime_ns
+
+
+# Large data opened by path is shared by every session of this server (it is the same file),
+# and kept for the two newest data sets or mappings only: a million leads take gigabytes.
+@st.cache_resource(show_spinner="Reading a large file…", max_entries=4)
+def _path_table(stamp: tuple[str, int, int]) -> pd.DataFrame:
+    return scoring.read_table(stamp[0])
+
+
+@st.cache_resource(show_spinner="Preparing the leads for scoring…", max_entries=2)
+def _path_scorer(leads: tuple[str, int, int], activities: tuple[str, int, int] | None, mapping_json: str,
+                 as_of: str | None) -> Scorer:
+    return Scorer(_path_table(leads), None if activities is None else _path_table(activities), as_of,
+                  mapping=json.loads(mapping_json))
+
+
+def _path_stamps(paths: tuple[str, str | None]) -> tuple[tuple[str, int, int], tuple[str, int, int] | None]:
+    leads = _file_stamp(paths[0])
+    assert leads is not None
+    return leads, _file_stamp(paths[1])
+
+
 def frames() -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The session's leads and activities tables as read, before mapping."""
     current = choice()
     if current.key in CATALOGUE:
         return _catalogue_frames(current.key, _stamp(current.key))
+    if current.key == PATHS:
+        if not current.paths:
+            raise scoring.DataError(f"no leads file given (set {LEADS_ENV} or open one on the Data page)")
+        leads, activities = _path_stamps(current.paths)
+        return _path_table(leads), None if activities is None else _path_table(activities)
     uploads = st.session_state[state.UPLOADS]
     if "frames" not in uploads:
         name, raw = uploads["leads"]
@@ -83,11 +152,15 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame | None]:
 
 
 def scorer() -> Scorer:
-    """The session's Scorer: shared for catalogue data, per session for uploads. Never re-reads a file."""
+    """The session's Scorer: shared for catalogue data and files opened by path, per session
+    for uploads. Never re-reads a file that has not changed."""
     current = choice()
     mapping_json = json.dumps(mapping(), sort_keys=True)
     if current.key in CATALOGUE:
         return _catalogue_scorer(current.key, _stamp(current.key), mapping_json, current.as_of)
+    if current.key == PATHS:
+        frames()  # a missing file is the same one-line error as on the first read
+        return _path_scorer(*_path_stamps(current.paths), mapping_json, current.as_of)
     cache_key = (mapping_json, current.as_of, id(st.session_state[state.UPLOADS]))
     cached = st.session_state.get(state.UPLOAD_SCORER)
     if cached is None or cached[0] != cache_key:
@@ -127,10 +200,39 @@ def use_catalogue(key: str) -> None:
     state.load(scoring.load_model(dataset.model_path), f"Opened {dataset.title}", DatasetChoice(key=key))
 
 
+def use_paths(leads_path: str, activities_path: str | None) -> None:
+    """Switch the session to files on this machine, read and prepared first with their
+    progress shown: a bad path or file raises ``DataError`` and switches nothing. The model
+    is kept (map its columns on the Data page if they differ)."""
+    leads_path, activities_path = leads_path.strip(), (activities_path or "").strip() or None
+    if not leads_path:
+        raise scoring.DataError("give the path of a leads file (CSV or Parquet)")
+    with st.status(f"Opening {Path(leads_path).name}…", expanded=True) as status:
+        try:
+            leads_stamp, activities_stamp = _path_stamps((leads_path, activities_path))
+            st.write(f"Reading the leads ({leads_stamp[1] / 1e6:,.0f} MB)…")
+            leads = _path_table(leads_stamp)
+            if activities_stamp is not None:
+                st.write(f"{len(leads):,} leads. Reading the activities ({activities_stamp[1] / 1e6:,.0f} MB)…")
+                _path_table(activities_stamp)
+            st.write("Preparing the leads for scoring (columns factorised, activities joined and sorted)…")
+            _path_scorer(leads_stamp, activities_stamp, json.dumps(mapping(), sort_keys=True), None)
+        except scoring.LeadGridError:
+            status.update(label=f"Could not open {Path(leads_path).name}", state="error", expanded=False)
+            raise
+        status.update(label=f"Opened {len(leads):,} leads", state="complete", expanded=False)
+    from . import drafts
+
+    st.session_state[state.DATASET] = DatasetChoice(key=PATHS, paths=(leads_path, activities_path))
+    state.record(f"Opened {leads_path}" + (f" and {activities_path}" if activities_path else ""), "load")
+    state.reset_widgets()
+    drafts.save()
+
+
 def set_as_of(as_of: str | None) -> None:
     from . import drafts
 
-    st.session_state[state.DATASET] = DatasetChoice(choice().key, as_of)
+    st.session_state[state.DATASET] = DatasetChoice(choice().key, as_of, choice().paths)
     drafts.save()
 
 

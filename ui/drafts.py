@@ -69,7 +69,7 @@ def _restore(draft_id: str) -> None:
     it cannot be read."""
     draft = store().load(draft_id)
     choice = DatasetChoice(**draft.state.get("dataset", {}))
-    if choice.key not in CATALOGUE and not draft.uploads:
+    if choice.key not in CATALOGUE and not draft.uploads and not choice.paths:  # paths: files on this machine
         choice = DatasetChoice()
     entries = [state.HistoryEntry(**entry) for entry in draft.state.get("history", [])]
     state.start(draft.model, draft.baseline, draft_id, choice, entries,

@@ -15,12 +15,14 @@ st.caption("Everything on the next pages is measured against these leads. Nothin
 
 choice = data.choice()
 available = data.available()
-sources = {key: dataset.title for key, dataset in available.items()} | {data.UPLOAD: "My own files"}
+sources = {key: dataset.title for key, dataset in available.items()} | {
+    data.UPLOAD: "My own files", data.PATHS: "Files on this machine (large data)"}
 picked = st.radio("Leads to work with", list(sources), format_func=sources.get,
                   key=state.seed(state.widget_key("data", "source"),
                                  choice.key if choice.key in sources else data.UPLOAD),
                   help="The sample ships with LeadGrid; public datasets open with the model written for "
-                       "them; your own files stay on this machine.")
+                       "them; your own files stay on this machine. Large files (a browser upload is capped "
+                       "at 200 MB) open by their path on the machine running LeadGrid.")
 if picked in available:
     st.caption(f"{available[picked].licence}. {available[picked].attribution}")
 if missing := data.absent():
@@ -56,6 +58,24 @@ if picked == data.UPLOAD:
     if choice.key != data.UPLOAD:
         st.info("Upload a leads file to switch; until then the app keeps the current data.")
 
+if picked == data.PATHS:
+    opened = choice.paths or ("", None)
+    with st.form("path_form", clear_on_submit=False):
+        leads_path = st.text_input("Leads file (CSV or Parquet), its path on this machine", opened[0] or "",
+                                   key="path_leads", placeholder="/data/crm/leads.parquet",
+                                   help="Read on the machine running LeadGrid; nothing is uploaded.")
+        activities_path = st.text_input("Activities file (optional)", opened[1] or "", key="path_activities",
+                                        placeholder="/data/crm/activities.parquet")
+        opened_now = st.form_submit_button("Open these files", type="primary")
+    if opened_now:
+        try:
+            data.use_paths(leads_path, activities_path)
+            st.rerun()
+        except scoring.LeadGridError as error:
+            st.error(str(error))
+    elif choice.key != data.PATHS:
+        st.info("Give a path and open it to switch; until then the app keeps the current data.")
+
 model = state.model()
 try:
     lead_columns, activity_columns = data.raw_columns()
@@ -72,10 +92,11 @@ except scoring.DataError as error:
     quality = None
 
 if quality is not None:
-    span = "–" if quality.first_date is None else f"{quality.first_date:%b %Y} – {quality.last_date:%b %Y}"
     cols = st.columns(4)
     cols[0].metric("Leads", f"{quality.leads:,}")
-    cols[1].metric("Period", span, help=f"From the {quality.date_column or 'date'} column.")
+    cols[1].metric("Period", "–" if quality.first_date is None else f"{quality.first_date:%b %Y}",
+                   None if quality.first_date is None else f"to {quality.last_date:%b %Y}",
+                   delta_color="off", delta_arrow="off", help=f"From the {quality.date_column or 'date'} column.")
     cols[2].metric("Activities used", f"{quality.activities.usable:,}",
                    help="Activities of known leads, dated, and not after the lead was handed over.")
     cols[3].metric("Activities after hand-over", f"{quality.activities.after_scoring:,}",
@@ -90,6 +111,10 @@ if quality is not None:
         st.warning("Model activities never seen in the data: " + ", ".join(quality.unmatched_activity_types))
     if quality.unused_activity_types:
         st.caption("Activity types in the data the model ignores: " + ", ".join(quality.unused_activity_types))
+    if quality.non_finite:
+        st.warning("Values that read as an infinite number (such as `inf` or `1e400`): " + ", ".join(
+            f"{column} {count:,}" for column, count in quality.non_finite.items())
+            + ". A rule compares them as infinite; JSON outputs write them as null.")
     if quality.activities.unknown_lead:
         st.caption(f"{quality.activities.unknown_lead:,} activities belong to leads not in the leads file.")
 
