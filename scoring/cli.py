@@ -226,7 +226,8 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
                         help="folder holding the --dataset's files (default: see `leadgrid datasets`)")
     parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
     parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
-                        help="file column for a model field; activities.FIELD=COLUMN for activities; repeatable")
+                        help="file column for a model field (lead_id=@row: the row number as the id); "
+                             "activities.FIELD=COLUMN for activities; repeatable")
 
 
 def build_parser() -> argparse.ArgumentParser:

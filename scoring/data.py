@@ -31,6 +31,8 @@ ACTIVITY_COLUMNS = (LEAD_ID, ACTIVITY, OCCURRED_AT)
 DELIMITERS = (",", ";", "\t")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 NS_PER_DAY = 86_400 * 10**9
+ROW_NUMBER = "@row"  # map a field to this instead of a column: the row number, 1 for the first row
+SUGGESTION_CUTOFF = 0.75  # how alike (difflib ratio) a column must be to be offered as the closest name
 
 Source = str | Path | bytes | IO[bytes]
 
@@ -263,9 +265,19 @@ def _blank_record(record: list[str]) -> bool:
 
 
 def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str] | None, table: str = "leads") -> pd.DataFrame:
-    """Rename the file's columns to model fields; ``mapping`` is model field -> file column."""
+    """Rename the file's columns to model fields; ``mapping`` is model field -> file column.
+    A field mapped to ``@row`` (``ROW_NUMBER``) is the row number, 1 for the first row: an
+    id for a file that has none."""
     if not mapping:
         return frame
+    numbered = [field for field, column in mapping.items() if column == ROW_NUMBER]
+    if numbered:
+        mapping = {field: column for field, column in mapping.items() if column != ROW_NUMBER}
+        result = apply_mapping(frame, mapping, table).drop(columns=numbered, errors="ignore")
+        for field in numbered:
+            result.insert(0, field, np.arange(1, len(result) + 1, dtype=np.int64))
+        result.attrs = dict(frame.attrs)
+        return result
     source = frame.attrs.get("source")
     absent = [column for column in mapping.values() if column not in frame.columns]
     if absent:
@@ -282,7 +294,7 @@ def _missing_message(absent: Iterable[str], present: Iterable[str], what: str) -
     lowered = {column.lower(): column for column in present}
     hints = []
     for name in absent:
-        close = difflib.get_close_matches(name.lower(), list(lowered), n=2, cutoff=0.5)
+        close = difflib.get_close_matches(name.lower(), list(lowered), n=2, cutoff=SUGGESTION_CUTOFF)
         if close:
             hints.append(f"{name} (closest: {', '.join(lowered[c] for c in close)})")
         else:
