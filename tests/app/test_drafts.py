@@ -1,6 +1,6 @@
-"""Drafts in the app when things go wrong: the same draft edited in two sessions, a drafts
-folder that refuses the uploaded files, a draft that cannot be read, and the list of drafts
-with open, rename and delete."""
+"""Drafts and uploads in the app when things go wrong: the same draft edited in two sessions,
+a drafts folder that refuses the uploaded files, a draft that cannot be read, infinite
+numbers in an upload, and the list of drafts with open, rename and delete."""
 
 from __future__ import annotations
 
@@ -129,3 +129,14 @@ def test_the_draft_list_opens_renames_and_deletes_after_asking(open_app, two_dra
     assert not at.exception, at.exception
     assert at.session_state[state.DRAFT_ID] == "older"
     assert at.query_params["draft"] == "older"
+
+
+def test_infinite_numbers_in_an_upload_are_counted_on_the_data_page(open_app):
+    raw = LEADS.replace(b"L0,Software,5000,", b"L0,Software,inf,").replace(b"L1,Software,5000,", b"L1,Software,1e400,")
+    at = open_app()
+    at.radio(key="w:data:source").set_value("upload").run()
+    at.file_uploader(key="upload_leads").set_value(("mine.csv", raw, "text/csv"))
+    at.button(key="FormSubmitter:upload_form-Use these files").click().run()
+    assert not at.exception, at.exception
+    warnings = [warning.value for warning in at.warning if "infinite number" in warning.value]
+    assert warnings and "employees 2" in warnings[0], [warning.value for warning in at.warning]
