@@ -9,6 +9,8 @@ from .metrics import MIN_DECISIONS, Preview, headline
 from .missing import is_missing, shown
 from .model import LETTERS, NUMBERS, SALES_ACTION
 
+LABEL_WIDTH = 24  # the narrowest label column of an explanation
+
 
 def _pct(value: float | None) -> str:
     return "   –  " if is_missing(value) else f"{value:6.1%}"
@@ -59,21 +61,23 @@ def sales_lines(preview: Preview) -> list[str]:
 def explanation_text(explanation: Explanation) -> str:
     """Why a lead got its rating, as a few aligned lines."""
     e = explanation
+    # the label column is as wide as the longest label, so a long label never runs into the value
+    width = max([LABEL_WIDTH, *(len(r.label) for r in [*e.categories, *e.fields, *e.activities])])
     sla = f", within {e.sla_hours:g} h" if e.sla_hours else ""
     lines = [f"Lead {e.lead_id}: {e.rating} -> {e.action}{sla}",
              f"Profile {e.profile_score:.1f} ({e.profile_grade})" + _clip_note(e.profile_raw, e.profile_score)]
     for reason in e.categories:
-        lines.append(f"  {reason.label:<24} {_shown(reason.value):<24} {reason.rule[:40]:<40} "
+        lines.append(f"  {reason.label:<{width}} {_shown(reason.value):<24} {reason.rule[:40]:<40} "
                      f"{reason.share:>6g} x {reason.weight:g}% = {reason.points:+.1f}")
     lines.append(f"Engagement {e.engagement_score:.1f} ({e.engagement_grade})"
                  + _clip_note(e.engagement_raw, e.engagement_score))
     for activity in e.activities:
         if activity.occurrences:
             cap = "" if activity.max_count is None else f", cap {activity.max_count:g}"
-            lines.append(f"  {activity.label:<24} {activity.occurrences} x, decayed {activity.decayed_count:.2f}"
+            lines.append(f"  {activity.label:<{width}} {activity.occurrences} x, decayed {activity.decayed_count:.2f}"
                          f"{cap} x {activity.points_each:g} pts = {activity.points:+.1f}")
     for reason in e.fields:
-        lines.append(f"  {reason.label:<24} {_shown(reason.value):<24} {reason.rule[:40]:<40} = {reason.points:+.1f}")
+        lines.append(f"  {reason.label:<{width}} {_shown(reason.value):<24} {reason.rule[:40]:<40} = {reason.points:+.1f}")
     if e.as_of is not None:
         lines.append(f"Ages measured at {e.as_of:%Y-%m-%d %H:%M} UTC")
     return "\n".join(lines)
