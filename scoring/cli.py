@@ -19,7 +19,7 @@ from . import data
 from .cli_app import add_app_command
 from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
-from .cli_matrix import add_engine_arguments, sql_matrix_preview
+from .cli_matrix import add_engine_arguments, header_frame, sql_matrix_preview
 from .datasets import DATASETS
 from .engine import Scorer
 from .errors import DataError, LeadGridError, ModelError
@@ -168,7 +168,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     non_finite = None
     if args.engine != "pandas":
         mapping = _parse_mapping(args.map)
-        outcomes = _outcomes(args, model.column_mapping(mapping)["leads"])
+        leads_mapping = model.column_mapping(mapping)["leads"]
+        outcomes = _outcomes(args, leads_mapping, header_frame(args.leads, leads_mapping))
         result = sql_matrix_preview(model, args, outcomes, mapping)
     else:
         scorer = _scorer(model, args)

@@ -4,8 +4,14 @@ DuckDB or Spark, reading the same --leads/--activities files as the pandas engin
 from __future__ import annotations
 
 import argparse
+import csv
 from collections.abc import Mapping
+from pathlib import Path
 
+import pandas as pd
+
+from . import data
+from .errors import DataError
 from .metrics import Outcomes, Preview
 from .model import LeadModel
 
@@ -41,3 +47,30 @@ def sql_matrix_preview(model: LeadModel, args: argparse.Namespace, outcomes: Out
         raise UsageError("--engine spark needs pyspark (pip install 'leadgrid[sql]') and Java 17+") from None
     return runners.spark_preview(model, args.leads, args.activities, outcomes, args.as_of, mapping,
                                  master=args.spark_master)
+
+
+HEADER_BYTES = 1 << 20
+
+
+def header_frame(path: str | Path, leads_mapping: Mapping[str, str]) -> pd.DataFrame:
+    """An empty leads table with the file's columns after the model's mapping, read from the
+    header alone (the SQL engines read the rows themselves), so an outcome flag naming a
+    column that is not there is refused as the pandas engine refuses it."""
+    source = str(path)
+    try:
+        if Path(path).suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            columns = pq.read_schema(path).names
+        else:
+            with open(path, "rb") as handle:
+                text = data.decode_text(handle.read(HEADER_BYTES))
+            first = text.split("\n", 1)[0].rstrip("\r")
+            columns = [name.strip() for name in next(csv.reader([first], delimiter=data.detect_delimiter(text)), [])]
+    except OSError as error:
+        raise DataError(f"cannot read the file: {error.strerror or error}", source=source) from None
+    except Exception as error:  # pyarrow's errors for a file that is not Parquet
+        raise DataError(f"cannot read the columns: {error}", source=source) from None
+    frame = pd.DataFrame(columns=columns)
+    frame.attrs["source"] = source
+    return data.apply_mapping(frame, leads_mapping)

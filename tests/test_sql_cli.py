@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 import sqlglot
 import yaml
@@ -123,3 +124,21 @@ def test_matrix_engine_duckdb_with_a_mapping_and_no_outcome_columns(tmp_path, ca
 def test_matrix_engine_refuses_dataset_and_stray_spark_master(capsys):
     assert main(["matrix", "--model", DEFAULT, "--dataset", "bank_marketing", "--engine", "duckdb"]) == 2
     assert main(["matrix", "--model", DEFAULT, *DATA, "--engine", "duckdb", "--spark-master", "local"]) == 2
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_matrix_engine_duckdb_refuses_an_outcome_flag_naming_no_column(tmp_path, capsys, suffix):
+    leads = tmp_path / f"leads{suffix}"
+    frame = pd.read_csv(SAMPLE_LEADS).head(50).rename(columns={"converted": "Converted_Flag"})
+    frame.to_csv(leads, index=False) if suffix == ".csv" else frame.to_parquet(leads)
+    base = ["matrix", "--model", DEFAULT, "--leads", str(leads), "--activities", str(SAMPLE_ACTIVITIES),
+            "--engine", "duckdb", "--format", "json"]
+    assert main([*base, "--converted", "nope"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip() == f"leadgrid: {leads}: --converted nope: missing leads column: nope"
+    assert main([*base, "--converted", "Converted_Flag"]) == 0
+    duckdb_cells = json.loads(capsys.readouterr().out)["cells"]
+    assert main([*base[:-4], "--format", "json", "--converted", "Converted_Flag"]) == 0
+    assert json.loads(capsys.readouterr().out)["cells"] == duckdb_cells
+    assert sum(cell["converted"] for cell in duckdb_cells.values()) == int(frame["Converted_Flag"].astype(str)
+                                                                             .str.lower().isin(["true", "1", "yes"]).sum())
