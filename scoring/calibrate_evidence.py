@@ -19,17 +19,18 @@ import numpy as np
 import pandas as pd
 
 from .edit import with_weights
-from .engine import NO_RULE, Scorer
+from .engine import Scorer
 from .errors import LeadGridError
-from .metrics import MIN_DECISIONS, Flags, History, Outcomes, SalesSummary, preview, wilson_interval
+from .evidence import rule_evidence
+from .metrics import MIN_DECISIONS, Flags, History, Outcomes, SalesSummary, preview
 from .model import WEIGHT_TOTAL, LeadModel
 
 OUTCOMES = Outcomes()
 EVIDENCE_COLUMNS = (
     "category", "rule", "share", "leads", "decided", "accepted", "acceptance_rate", "acceptance_low",
     "acceptance_high", "acceptance_lift", "acceptance_lift_low", "acceptance_lift_high", "conversion_known",
-    "converted", "conversion_rate", "conversion_low", "conversion_high", "conversion_lift", "conversion_lift_low", "conversion_lift_high",
-    "too_few_decisions",
+    "converted", "conversion_rate", "conversion_low", "conversion_high", "conversion_lift",
+    "conversion_lift_low", "conversion_lift_high", "too_few_decisions",
 )
 
 
@@ -37,43 +38,29 @@ def _history(scorer: Scorer, outcomes: Outcomes) -> History:
     return scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
 
 
-def _group_figures(groups: np.ndarray, count: int, flags: Flags | None, name: str) -> dict[str, np.ndarray]:
-    """Per group: known outcomes, yes outcomes, rate, Wilson interval, lift and its interval."""
-    known_name, hits_name = ("decided", "accepted") if name == "acceptance" else ("conversion_known", "converted")
-    if flags is None:
-        known = hits = np.zeros(count, dtype=np.int64)
-    else:
-        known = np.bincount(groups, weights=flags.known.astype(float), minlength=count).round().astype(np.int64)
-        hits = np.bincount(groups, weights=np.where(flags.known, flags.values, 0.0),
-                           minlength=count).round().astype(np.int64)
-    overall = hits.sum() / known.sum() if known.sum() else math.nan
-    intervals = np.array([wilson_interval(float(h), float(k)) for h, k in zip(hits, known, strict=True)])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(known > 0, hits / np.maximum(known, 1), np.nan)
-        base = overall if overall and not math.isnan(overall) else math.nan
-        return {known_name: known, hits_name: hits, f"{name}_rate": rate,
-                f"{name}_low": intervals[:, 0], f"{name}_high": intervals[:, 1],
-                f"{name}_lift": rate / base, f"{name}_lift_low": intervals[:, 0] / base,
-                f"{name}_lift_high": intervals[:, 1] / base}
+def with_lift(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows of ``evidence.group_outcomes`` covering every lead once) with each
+    rate's lift over all its rows together, and the lift of its interval ends."""
+    frame = frame.copy()
+    for rate, known, hits in (("acceptance", "decided", "accepted"), ("conversion", "conversion_known", "converted")):
+        total = frame[known].sum()
+        overall = frame[hits].sum() / total if total else math.nan
+        base = overall if overall > 0 else math.nan  # no yes at all: no lift to speak of
+        for suffix in ("", "_low", "_high"):
+            frame[f"{rate}_lift{suffix}"] = frame[f"{rate}_{'rate' if not suffix else suffix[1:]}"] / base
+    return frame
 
 
-def value_evidence(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOMES) -> pd.DataFrame:
+def category_evidence(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOMES) -> pd.DataFrame:
     """One row per category and rule (its default last): the share it gives, its leads, and
-    acceptance and conversion with Wilson intervals and lift over all leads."""
-    history = _history(scorer, outcomes)
+    acceptance and conversion with Wilson intervals and lift over all leads (the rows come
+    from ``evidence.rule_evidence``)."""
     frames = []
     for category in model.profile.categories:
-        outcome = scorer.evaluate_category(category)
-        size = len(category.rules) + 1
-        groups = np.where(outcome.rule_index == NO_RULE, len(category.rules), outcome.rule_index)
-        frame = pd.DataFrame({
-            "category": category.label or category.id,
-            "rule": [f"rule {i + 1}: {rule.match.describe()}" for i, rule in enumerate(category.rules)] + ["default"],
-            "share": [rule.value for rule in category.rules] + [category.default],
-            "leads": np.bincount(groups, minlength=size),
-            **_group_figures(groups, size, history.accepted, "acceptance"),
-            **_group_figures(groups, size, history.converted, "conversion"),
-        })
+        frame = with_lift(rule_evidence(scorer, category.field, category.rules, category.default, outcomes))
+        frame["rule"] = [f"{label}: {rule.match.describe()}" for label, rule in
+                         zip(frame["rule"], category.rules, strict=False)] + ["default"]
+        frame.insert(0, "category", category.label or category.id)
         frame["too_few_decisions"] = frame["decided"] < MIN_DECISIONS
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)[list(EVIDENCE_COLUMNS)]

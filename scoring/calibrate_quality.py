@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import Scorer
+from .evidence import separation
 from .metrics import MIN_DECISIONS, Flags, History, Outcomes
 from .model import LeadModel
 
@@ -34,13 +35,8 @@ def _known(scores: np.ndarray, outcome: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def roc_auc(scores: np.ndarray, outcome: np.ndarray) -> float:
     """P(score of a yes > score of a no) + half P(equal), over leads whose outcome (1.0 / 0.0)
-    is known; NaN when either class is empty. Computed from average ranks."""
-    scores, yes = _known(scores, outcome)
-    positives, negatives = int(yes.sum()), int((~yes).sum())
-    if not positives or not negatives:
-        return math.nan
-    ranks = pd.Series(scores).rank(method="average").to_numpy()
-    return float((ranks[yes].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    is known; NaN when either class is empty (``evidence.separation``, from average ranks)."""
+    return separation(scores, outcome)
 
 
 def gain_curve(scores: np.ndarray, outcome: np.ndarray) -> pd.DataFrame:
