@@ -8,6 +8,7 @@ the ``Scorer`` prepared once per data set and mapping, and the current preview.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import scoring
 from scoring.datasets import CATALOGUE, SAMPLE, PublicDataset
 from scoring.engine import Scorer
 from scoring.metrics import Outcomes, Preview, preview
+from scoring.quality import DataQuality, data_quality
 
 from . import state
 
@@ -216,7 +218,11 @@ def use_paths(leads_path: str, activities_path: str | None) -> None:
                 st.write(f"{len(leads):,} leads. Reading the activities ({activities_stamp[1] / 1e6:,.0f} MB)…")
                 _path_table(activities_stamp)
             st.write("Preparing the leads for scoring (columns factorised, activities joined and sorted)…")
-            _path_scorer(leads_stamp, activities_stamp, json.dumps(mapping(), sort_keys=True), None)
+            prepared = _path_scorer(leads_stamp, activities_stamp, json.dumps(mapping(), sort_keys=True), None)
+            st.write("Checking the data quality…")
+            model = state.model()
+            with contextlib.suppress(scoring.LeadGridError):  # the Data page shows what does not fit
+                prepared.memo(("data_quality", _reads(model)), lambda: data_quality(prepared, model))
         except scoring.LeadGridError:
             status.update(label=f"Could not open {Path(leads_path).name}", state="error", expanded=False)
             raise
@@ -234,6 +240,20 @@ def set_as_of(as_of: str | None) -> None:
 
     st.session_state[state.DATASET] = DatasetChoice(choice().key, as_of, choice().paths)
     drafts.save()
+
+
+def quality(model: scoring.LeadModel) -> DataQuality:
+    """The data-quality summary of the session's data for ``model``: computed once per data
+    set and per the columns and activities the model reads (seconds at a million leads), not
+    on every run of the Data page."""
+    prepared = scorer()
+    return prepared.memo(("data_quality", _reads(model)), lambda: data_quality(prepared, model))
+
+
+def _reads(model: scoring.LeadModel) -> str:
+    """What the data-quality summary depends on in a model: the columns and activities it reads."""
+    reads = [[c.id, c.label, c.field] for c in model.profile.categories]
+    return json.dumps(reads + [[e.id, e.label, e.field, e.activity] for e in model.engagement.activities])
 
 
 def current_preview(outcomes: Outcomes | None = None) -> Preview:

@@ -4,7 +4,6 @@ import streamlit as st
 
 import scoring
 from scoring.edit import with_columns
-from scoring.quality import data_quality
 from ui import data, state
 
 MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
@@ -86,7 +85,7 @@ except scoring.DataError as error:
 st.subheader("Data quality")
 try:
     with st.spinner("Checking the data…"):
-        quality = data_quality(data.scorer(), model)
+        quality = data.quality(model)
 except scoring.DataError as error:
     st.error(f"{error} — map the column below, or fix the file.")
     quality = None
