@@ -118,7 +118,8 @@ def split_leads(leads: pd.DataFrame, split: object, column: str = "created_at", 
         after &= stamps < int(end.as_unit("ns").value)
         if not before.any() or not after.any():
             empty = "before" if not before.any() else "after"
-            raise DataError(f"no lead has a {column} in the {months} months {empty} {at:%Y-%m-%d}; "
+            span = "month" if months == 1 else f"{months} months"
+            raise DataError(f"no lead has a {column} in the {span} {empty} {at:%Y-%m-%d}; "
                             "pick another split date or more months")
     return Periods(leads.loc[before].reset_index(drop=True), leads.loc[after].reset_index(drop=True), at,
                    first, last, int((~dated).sum()), start, end)

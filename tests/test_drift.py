@@ -1,0 +1,195 @@
+"""One model on two periods (scoring/drift.py): PSI and its reading by hand, the split of
+one table by created_at (with a window of months, and bad split dates refused in one
+sentence), "this quarter vs last", and the per-period distribution and rates of eight
+leads worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scoring import RATINGS, DataError, parse_model
+from scoring.drift import (
+    PSI_FLOOR,
+    drift,
+    period_scorers,
+    population_stability,
+    psi_reading,
+    quarter_split,
+    split_leads,
+)
+from scoring.metrics import wilson_interval
+
+MODEL = parse_model("""
+schema_version: 1
+name: Drift test model
+profile:
+  categories:
+    - {id: industry, field: industry, weight: 100,
+       rules: [{match: {in: [Software]}, value: 100}, {match: {in: [Retail]}, value: 60}], default: 0}
+  grades: {A: 75, B: 50, C: 25, D: 0}
+engagement:
+  activities:
+    - {id: visits, field: total_visits, rules: [{match: {gte: 10}, value: 70}]}
+  grades: {"1": 60, "2": 35, "3": 15, "4": 0}
+routing:
+  default: {action: nurture}
+  cells: {A1: {action: sales}}
+""")
+
+LEADS = pd.DataFrame({
+    "lead_id": [f"L{i}" for i in range(1, 9)],
+    "created_at": ["2025-01-05", "2025-01-10", "2025-01-20", "2025-01-31 23:59",  # January
+                   "2025-02-01", "2025-02-14", "2025-02-20", "2025-02-28"],  # February
+    "industry": ["Software", "Retail", "Retail", "Other", "Software", "Software", "Software", "Other"],
+    "total_visits": [12, 12, 0, 12, 12, 20, 0, 12],
+    # January: A1, B1, B4, D1;  February: A1, A1, A4, D1
+    "accepted": ["yes", "no", "no", "", "yes", "no", "yes", "no"],
+    "converted": ["yes", "no", "no", "no", "no", "no", "yes", "no"],
+})
+
+
+# ----- PSI ----------------------------------------------------------------------------------
+
+def test_population_stability_by_hand():
+    # shares 50/50 -> 25/75: (0.25 - 0.5) ln(0.25/0.5) + (0.75 - 0.5) ln(0.75/0.5)
+    assert population_stability([50, 50], [25, 75]) == pytest.approx(0.25 * math.log(2) + 0.25 * math.log(1.5))
+    assert population_stability([1, 2, 3], [10, 20, 30]) == 0.0  # shares, not counts
+    # an empty category counts as PSI_FLOOR: [1, 0] -> [0, 1]
+    floor = PSI_FLOOR
+    assert population_stability([5, 0], [0, 5]) == pytest.approx(2 * (1 - floor) * math.log(1 / floor))
+    assert math.isnan(population_stability([0, 0], [1, 1]))
+
+
+@pytest.mark.parametrize(("value", "start"), [
+    (0.0, "stable"), (0.0999, "stable"), (0.1, "moderate shift"), (0.2499, "moderate shift"),
+    (0.25, "major shift"), (4.0, "major shift"), (math.nan, "cannot tell")])
+def test_psi_reading_follows_the_usual_0_1_and_0_25(value, start):
+    assert psi_reading(value).startswith(start)
+
+
+# ----- splitting ------------------------------------------------------------------------------
+
+def test_split_at_a_date_puts_each_dated_lead_in_one_period():
+    leads = LEADS.assign(created_at=[*LEADS["created_at"][:7], None])
+    periods = split_leads(leads, "2025-02-01")
+    assert periods.before["lead_id"].tolist() == ["L1", "L2", "L3", "L4"]  # 23:59 on the 31st is before
+    assert periods.after["lead_id"].tolist() == ["L5", "L6", "L7"]
+    assert periods.undated == 1
+    assert periods.labels() == ("2025-01-05 to 2025-01-31", "2025-02-01 to 2025-02-20")
+
+
+def test_split_with_months_keeps_only_that_window():
+    leads = pd.DataFrame({"lead_id": [1, 2, 3, 4, 5],
+                          "created_at": ["2024-12-31", "2025-01-01", "2025-03-31", "2025-06-30", "2025-07-01"]})
+    periods = split_leads(leads, "2025-04-01", months=3)
+    assert periods.before["lead_id"].tolist() == [2, 3]  # 2025-01-01 .. 2025-03-31
+    assert periods.after["lead_id"].tolist() == [4]  # 2025-04-01 .. 2025-06-30
+    assert periods.labels() == ("2025-01-01 to 2025-03-31", "2025-04-01 to 2025-06-30")
+
+
+@pytest.mark.parametrize(("split", "months", "words"), [
+    ("2030-01-01", None, "the split date 2030-01-01 is outside the data: created_at runs from 2025-01-05 to "
+                         "2025-02-28"),
+    ("2025-01-05", None, "outside the data"),  # midnight, before the first lead: nothing before it
+    ("2025-01-04", None, "outside the data"),
+    ("next tuesday", None, "split date: cannot read 'next tuesday' as a date"),
+    ("2025-02-28", 1, None),  # fine: a window with leads on both sides
+    ("2025-01-06", 1, None),
+])
+def test_bad_split_dates_get_one_sentence(split, months, words):
+    if words is None:
+        periods = split_leads(LEADS, split, months=months)
+        assert len(periods.before) and len(periods.after)
+        return
+    with pytest.raises(DataError) as caught:
+        split_leads(LEADS, split, months=months)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_split_needs_a_date_column_with_dates():
+    with pytest.raises(DataError, match="no created_at column to split the leads by date"):
+        split_leads(LEADS.drop(columns="created_at"), "2025-02-01")
+    with pytest.raises(DataError, match="holds no dates"):
+        split_leads(LEADS.assign(created_at=None), "2025-02-01")
+    with pytest.raises(DataError, match="no lead has a created_at in the month before 2025-04-01"):
+        split_leads(LEADS.assign(created_at=[*["2025-01-05"] * 7, "2025-04-10"]), "2025-04-01", months=1)
+    with pytest.raises(DataError, match="no lead has a created_at in the 2 months after 2025-02-01"):
+        split_leads(LEADS.assign(created_at=[*["2025-01-05"] * 7, "2025-06-10"]), "2025-02-01", months=2)
+
+
+@pytest.mark.parametrize(("first", "last", "split"), [
+    ("2024-04-12", "2025-10-22", "2025-07-01"),  # the latest quarter that ended: Q3, against Q2
+    ("2025-01-15", "2025-09-30", "2025-04-01"),  # Q3 has not ended by the 30th, 00:00
+    ("2025-05-01", "2025-08-10", "2025-07-01"),  # less than two quarters: the quarter of the last date
+])
+def test_quarter_split(first, last, split):
+    leads = pd.DataFrame({"created_at": [first, last]})
+    assert quarter_split(leads) == pd.Timestamp(split, tz="UTC")
+
+
+def test_quarter_split_within_one_quarter_is_refused():
+    with pytest.raises(DataError, match="within one quarter"):
+        quarter_split(pd.DataFrame({"created_at": ["2025-04-02", "2025-06-30"]}))
+
+
+# ----- the two periods side by side -------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def result():
+    periods = split_leads(LEADS, "2025-02-01")
+    return drift(MODEL, *period_scorers(MODEL, periods.before, periods.after), labels=periods.labels())
+
+
+def test_distribution_per_period(result):
+    distribution = result.distribution
+    assert distribution.loc[["A1", "B1", "B4", "D1"], "leads_before"].tolist() == [1, 1, 1, 1]
+    assert distribution.loc[["A1", "A4", "D1"], "leads_after"].tolist() == [2, 1, 1]
+    assert distribution["leads_before"].sum() == distribution["leads_after"].sum() == 4
+    assert distribution.loc["A1", "share_after"] == 0.5 and distribution.loc["B1", "share_after"] == 0
+
+
+def test_psi_per_axis_by_hand(result):
+    stability = result.stability
+    floor = PSI_FLOOR
+    # letters A..D: January 1, 2, 0, 1; February 3, 0, 0, 1 (C empty in both: floored alike, adds 0)
+    profile = (0.75 - 0.25) * math.log(0.75 / 0.25) + (floor - 0.5) * math.log(floor / 0.5)
+    assert stability.loc["profile grade", "psi"] == pytest.approx(profile)
+    assert stability.loc["profile grade", "reading"].startswith("major shift")
+    # numbers 1..4: 3, 0, 0, 1 in both months
+    assert stability.loc["engagement grade", "psi"] == pytest.approx(0.0)
+    assert stability.loc["engagement grade", "reading"].startswith("stable")
+    # cells: A1 1/4 -> 2/4, A4 0 -> 1/4, B1 and B4 1/4 -> 0, D1 1/4 -> 1/4
+    rating = (0.25 * math.log(2) + (0.25 - floor) * math.log(0.25 / floor)
+              + 2 * (floor - 0.25) * math.log(floor / 0.25))
+    assert stability.loc["rating", "psi"] == pytest.approx(rating)
+    assert list(stability.index) == ["profile grade", "engagement grade", "rating"]
+
+
+def test_rates_per_cell_and_period_with_intervals(result):
+    rates = result.rates
+    assert list(rates.index) == list(RATINGS)
+    # A1 in January: L1 accepted (1 of 1); in February: L5 yes, L6 no (1 of 2)
+    assert rates.loc["A1", "acceptance_rate_before"] == 1.0
+    assert rates.loc["A1", "acceptance_rate_after"] == 0.5
+    assert (rates.loc["A1", "acceptance_low_after"], rates.loc["A1", "acceptance_high_after"]) == pytest.approx(
+        wilson_interval(1, 2))
+    assert rates.loc["A1", "decided_after"] == 2
+    # conversion in A4 (February: L7 converted) and in D1 (L4, L8 did not)
+    assert rates.loc["A4", "conversion_rate_after"] == 1.0
+    assert (rates.loc["A4", "conversion_low_after"], rates.loc["A4", "conversion_high_after"]) == pytest.approx(
+        wilson_interval(1, 1))
+    assert rates.loc["D1", "conversion_rate_before"] == 0.0 and rates.loc["D1", "conversion_rate_after"] == 0.0
+    assert np.isnan(rates.loc["D1", "acceptance_rate_before"])  # L4 has no decision
+    assert np.isnan(rates.loc["A4", "acceptance_rate_before"])  # no lead
+
+
+def test_plain_data(result):
+    data = result.as_dict()
+    assert data["periods"] == {"before": "2025-01-05 to 2025-01-31", "after": "2025-02-01 to 2025-02-28"}
+    assert set(data["stability"]) == {"profile grade", "engagement grade", "rating"}
+    assert data["distribution"]["A1"]["leads_after"] == 2
+    assert data["to_sales"]["after"]["leads"] == 2
