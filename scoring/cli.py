@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import data
 from .cli_app import add_app_command
+from .cli_calibrate import add_calibrate_command
 from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
 from .cli_matrix import add_engine_arguments, header_frame, sql_matrix_preview
@@ -262,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", help="write to this file instead of stdout")
     schema.set_defaults(run=cmd_schema)
     add_export_command(commands)
+    add_calibrate_command(commands)
     add_compare_commands(commands)
     add_app_command(commands)
     return parser

@@ -1,0 +1,123 @@
+"""``leadgrid calibrate``: thresholds and to-sales cells from a sales capacity or a minimum
+acceptance rate, with the current model beside the proposal, the model's AUCs and the
+reasons to distrust the history. Without --leads it reads the sample data."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+from . import data
+from .calibrate import Proposal, Target, propose_thresholds
+from .calibrate_honesty import honesty_warnings
+from .calibrate_quality import OUTCOME_LABELS, SCORES, Quality, model_quality
+from .datasets import SAMPLE
+from .engine import Scorer
+from .fileio import refuse_overwriting_inputs, write_atomic
+from .formatting import NO_VALUE, format_number, format_rate
+from .metrics import SalesSummary
+from .model import LETTERS, NUMBERS, LeadModel
+from .modelfile import dump_model, load_model
+
+
+def _rate(text: str) -> float:
+    """A rate as 0.7, 70% or 70 % (argparse type): a fraction of 1."""
+    stripped = text.strip()
+    percent = stripped.endswith("%")
+    try:
+        value = float(stripped.rstrip("%").strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"needs a rate such as 0.7 or 70%; got {text!r}") from None
+    return value / 100 if percent else value
+
+
+def add_calibrate_command(commands: argparse._SubParsersAction) -> None:
+    """The ``calibrate`` subcommand."""
+    parser = commands.add_parser("calibrate", help="propose thresholds from a sales capacity or an acceptance target")
+    parser.add_argument("--model", required=True, help="model YAML file")
+    parser.add_argument("--leads", help="leads file (CSV or Parquet); default: the sample data")
+    parser.add_argument("--activities", help="activities file (CSV or Parquet), with --leads")
+    parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
+    parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                        help="file column for a model field; activities.FIELD=COLUMN for activities; repeatable")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--capacity", type=float, metavar="N", help="leads a month sales can take")
+    target.add_argument("--min-acceptance", dest="min_acceptance", type=_rate, metavar="R",
+                        help="lowest share of the to-sales leads sales must accept (0.7 or 70%%)")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--out", help="write the proposed model here (YAML)")
+    parser.set_defaults(run=cmd_calibrate)
+
+
+def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
+    from .cli import UsageError, _parse_mapping
+
+    if args.leads:
+        leads = data.load_leads(args.leads)
+        activities = data.read_table(args.activities) if args.activities else None
+    elif args.activities:
+        raise UsageError("--activities goes with --leads; without --leads the sample data brings its own")
+    else:
+        leads, activities = SAMPLE.load()
+    return Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map))
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Propose, print, and write the proposal when asked."""
+    from .cli import _print_json
+
+    if args.out:
+        refuse_overwriting_inputs(args.out, [args.model, args.leads, args.activities])
+    model = load_model(args.model)
+    scorer = _scorer(model, args)
+    proposal = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance))
+    quality = model_quality(model, scorer)
+    warnings = honesty_warnings(model, scorer)
+    if args.format == "json":
+        _print_json({"model": model.name, **proposal.as_dict(), "quality": quality.as_dict(), "warnings": warnings})
+    else:
+        print(calibration_table(model, proposal, quality, warnings))
+    if args.out:
+        write_atomic(args.out, dump_model(proposal.model))
+        print(f"wrote the proposed model to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _grades(values: dict[str, float], names: tuple[str, ...]) -> str:
+    return "  ".join(f"{name} {format_number(values[name])}" for name in names[:-1])
+
+
+def _per_month(sales: SalesSummary) -> str:
+    return NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
+
+
+def _acceptance(sales: SalesSummary) -> str:
+    if math.isnan(sales.acceptance_rate):
+        return NO_VALUE
+    return f"{format_rate(sales.acceptance_rate)} ({format_rate(sales.acceptance_low)}–{format_rate(sales.acceptance_high)})"
+
+
+def calibration_table(model: LeadModel, proposal: Proposal, quality: Quality, warnings: list[str]) -> str:
+    """The proposal beside the current model, the AUCs and the warnings, as plain text."""
+    new = proposal.model
+    rows = [
+        ("Profile from", _grades(model.profile.grades.as_dict(), LETTERS), _grades(new.profile.grades.as_dict(), LETTERS)),
+        ("Engagement from", _grades(model.engagement.grades.as_dict(), NUMBERS),
+         _grades(new.engagement.grades.as_dict(), NUMBERS)),
+        ("To sales", " ".join(model.sales_ratings()) or "none", " ".join(new.sales_ratings()) or "none"),
+        ("Leads a month", _per_month(proposal.current), _per_month(proposal.proposed)),
+        ("Accepted by sales", _acceptance(proposal.current), _acceptance(proposal.proposed)),
+        ("Conversions caught", format_rate(proposal.current.conversions_caught_share),
+         format_rate(proposal.proposed.conversions_caught_share)),
+    ]
+    width = max(len(row[1]) for row in rows) + 2
+    lines = [f"Target: {proposal.target.describe()}", "", f"{'':20}{'current':{width}}proposed"]
+    lines += [f"{label:20}{current:{width}}{proposed}" for label, current, proposed in rows]
+    if len(quality.auc.columns):
+        lines += ["", "ROC AUC (current model)" + "".join(f"{OUTCOME_LABELS[o]:>22}" for o in quality.auc.columns)]
+        for score, label in SCORES.items():
+            lines.append(f"  {label:21}" + "".join(f"{quality.auc.loc[score, o]:>22.3f}" for o in quality.auc.columns))
+    if warnings:
+        lines += ["", "Before trusting these figures:"] + [f"- {warning}" for warning in warnings]
+    return "\n".join(lines)
