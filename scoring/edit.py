@@ -178,6 +178,8 @@ def with_routing(model: LeadModel, rows: Sequence[Mapping[str, Any]]) -> LeadMod
         action = "" if is_blank(row.get("action")) else str(row["action"]).strip()
         sla = cell_number(row.get("sla_hours"), f"routing.cells.{row['rating']}.sla_hours")
         route = {"action": action} | ({"sla_hours": sla} if sla else {})
+        recycle = row["recycle"] if "recycle" in row else model.routing.route_for(str(row["rating"])).recycle
+        route |= {} if is_blank(recycle) else {"recycle": str(recycle).strip()}  # a table without the column keeps it
         if route != default:
             cells[str(row["rating"])] = route
     data["routing"]["cells"] = cells

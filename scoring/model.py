@@ -328,6 +328,15 @@ class Engagement(_Strict):
 class Route(_Strict):
     action: NonBlank = Field(description="'sales' hands the lead to sales; anything else is free text.")
     sla_hours: Finite | None = Field(None, gt=0, description="How soon sales must act, in hours.")
+    recycle: NonBlank | None = Field(None, description="The nurture track leads go to when sales rejects them "
+                                                       "(free text, not 'sales'), e.g. 'nurture:recycled'.")
+
+    @field_validator("recycle")
+    @classmethod
+    def _recycle_is_not_sales(cls, value: str | None) -> str | None:
+        if value is not None and value.strip() == SALES_ACTION:
+            raise ValueError(f"rejected leads go back to a nurture track, not to '{SALES_ACTION}'; got {value!r}")
+        return value
 
 
 class Routing(_Strict):

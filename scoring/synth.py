@@ -27,6 +27,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from .synth_pipeline import PIPELINE_COLUMNS, pipeline_columns
+
 FIRST_CREATED = np.datetime64("2024-04-01T00:00:00", "s")
 CREATION_DAYS = 570  # leads created over about 19 months, to late October 2025
 MAX_LAG_DAYS = 270.0  # created_at to scored_at; everything ends before November 2026
@@ -96,7 +98,7 @@ COMPANY_SUFFIXES = ("Inc", "Ltd", "LLC", "GmbH", "", "Corp", ", Inc.", "AG", "BV
 
 LEAD_COLUMNS = (
     "lead_id", "created_at", "scored_at", "company", "industry", "employees", "annual_revenue", "job_title",
-    "country", "lead_source", "total_visits", "accepted", "converted", "won_amount",
+    "country", "lead_source", "total_visits", "accepted", "converted", "won_amount", *PIPELINE_COLUMNS,
 )
 ACTIVITY_COLUMNS = ("lead_id", "activity", "occurred_at")
 FORMATS = ("csv", "parquet")
@@ -308,6 +310,11 @@ def generate_tables(n_leads: int, seed: int) -> tuple[pa.Table, pa.Table]:
         **_outcomes(rng, fit, intent, employees),
     }
     activities = _activities(rng, source, intent, lead_ids, created, scored)
+    decided = leads["accepted"].is_valid().to_numpy(zero_copy_only=False)  # a stream of its own, drawn last
+    leads.update(pipeline_columns(
+        seed, fit=fit, intent=intent, sources=np.asarray(LEAD_SOURCES, dtype=object)[source], decided=decided,
+        accepted=leads["accepted"].fill_null(False).to_numpy(zero_copy_only=False),
+        converted=leads["converted"].to_numpy(zero_copy_only=False), scored=scored, employees=employees))
     return pa.table(leads), activities
 
 
