@@ -149,6 +149,8 @@ def test_table_names_change_the_sql_and_the_tables_listed(open_app, downloads):
     assert [row[2] for row in _reads_listed(at)] == [
         "lead_id", "industry", "employees", "annual_revenue", "job_title", "country", "total_visits"]
     assert at.text_input(key="export_activities_table").disabled
+    assert ("No activities table is read: activity entries count nothing; field entries still do."
+            in [caption.value for caption in at.caption])
 
 
 def test_columns_listed_follow_the_models_column_mapping(open_app):

@@ -125,9 +125,10 @@ else:
     st.dataframe([{"table": read.table, "holds": read.role, "column": column.column,
                    "model field": ", ".join(column.fields)} for read in reads for column in read.columns],
                  hide_index=True)
-    if not any(read.role == "activities" for read in reads):
-        st.caption("No activities table is read: no activity entry of this model counts activities"
-                   + ("." if has_activities else ", and there is none."))
+    if not has_activities:
+        st.caption("No activities table is read: activity entries count nothing; field entries still do.")
+    elif not any(read.role == "activities" for read in reads):
+        st.caption("No activities table is read: no activity entry of this model counts activities.")
     st.caption("Nothing else is read: outcome columns (accepted, converted, won amount) never reach the query.")
     st.code(sql, language="sql", height=420)
 
