@@ -20,6 +20,7 @@ from .cli_app import add_app_command
 from .cli_calibrate import add_calibrate_command
 from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
+from .cli_funnel import add_segment_arguments, breakdown_text, check_segment_usage, funnel_run
 from .cli_matrix import add_engine_arguments, header_frame, sql_matrix_preview
 from .datasets import DATASETS
 from .engine import Scorer
@@ -166,7 +167,8 @@ def _print_json(value: object) -> None:
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     model = load_model(args.model)
-    non_finite = None
+    non_finite = extra = None
+    check_segment_usage(args)
     if args.engine != "pandas":
         mapping = _parse_mapping(args.map)
         leads_mapping = model.column_mapping(mapping)["leads"]
@@ -177,15 +179,20 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
         result = preview(model, scorer, outcomes)
         non_finite = non_finite_counts(scorer.leads, [*model.lead_fields(), outcomes.won_amount])
+        extra = funnel_run(model, scorer, result, outcomes, args)  # after hand-over; --segment
+        result = extra.result
+    breakdown_only = extra is not None and extra.breakdown is not None and args.segment_value is None
     if args.format == "table":
-        print(matrix_table(result))
+        print("\n\n".join(([] if breakdown_only else [matrix_table(result)])
+                          + ([breakdown_text(extra.breakdown, args.segment, extra.note)] if args.segment else [])))
     elif args.format == "csv":
-        sys.stdout.write(result.matrix.to_csv())
+        sys.stdout.write(extra.breakdown.to_csv(index=False) if breakdown_only else result.matrix.to_csv())
     else:
         cells = result.matrix.to_dict(orient="index")
         output = {"model": model.name, "version": model.version, "cells": cells, "to_sales": result.sales.as_dict()}
         if non_finite is not None:  # infinite numbers ("inf", "1e400") per column: written as null
             output["non_finite_values"] = non_finite
+        output.update(extra.json if extra is not None else {})
         _print_json(output)
     return 0
 
@@ -251,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_argument("--created-at", dest="created_at",
                         help="column: lead creation date, for leads per month; default created_at, if present")
     add_engine_arguments(matrix)
+    add_segment_arguments(matrix)
     matrix.set_defaults(run=cmd_matrix)
     explain = commands.add_parser("explain", help="why one lead got its rating")
     _add_data_arguments(explain)

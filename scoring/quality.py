@@ -38,6 +38,8 @@ class DataQuality:
     # column -> values that read as an infinite number ("inf", "1e400"): a rule's gte/lt
     # compares them as such, a won amount sum becomes infinite, and JSON writes them as null
     non_finite: dict[str, int] = dataclass_field(default_factory=dict)
+    # the pipeline columns (scoring.pipeline) and segments: what could not be used as written
+    after_handover: list[str] = dataclass_field(default_factory=list)
 
     def columns_frame(self) -> pd.DataFrame:
         return pd.DataFrame([c.__dict__ for c in self.columns])
@@ -65,8 +67,10 @@ def non_finite_counts(leads: pd.DataFrame, columns: Iterable[str]) -> dict[str, 
     return counts
 
 
-def data_quality(scorer: Scorer, model: LeadModel, outcomes: Outcomes | None = None) -> DataQuality:
-    """Rows, date span, missing share per column the model reads, and what happened to activities."""
+def data_quality(scorer: Scorer, model: LeadModel, outcomes: Outcomes | None = None,
+                 segment: str | None = None) -> DataQuality:
+    """Rows, date span, missing share per column the model reads, what happened to activities,
+    and what in the after-hand-over columns and the ``segment`` column could not be used."""
     first, last, date_column = d.date_span(scorer.leads, ("created_at", d.SCORED_AT)) or (None, None, None)
     columns, absent = [], []
     for field, readers in _readers(model).items():
@@ -85,7 +89,20 @@ def data_quality(scorer: Scorer, model: LeadModel, outcomes: Outcomes | None = N
         unmatched_activity_types=[name for key, name in wanted.items() if key not in present],
         unused_activity_types=sorted(present.keys() - wanted.keys()),
         non_finite=non_finite_counts(scorer.leads, [*_readers(model), (outcomes or Outcomes()).won_amount]),
+        after_handover=_after_handover_issues(scorer, outcomes or Outcomes(), segment),
     )
+
+
+def _after_handover_issues(scorer: Scorer, outcomes: Outcomes, segment: str | None) -> list[str]:
+    from .pipeline import LEAD_SOURCE, Pipeline
+    from .segments import segment_labels
+
+    lines = scorer.memo(("pipeline", outcomes), lambda: Pipeline.read(scorer.leads, outcomes)).issues.lines()
+    for column in dict.fromkeys([LEAD_SOURCE, *([segment] if segment else [])]):
+        if column in scorer.leads.columns:
+            note = segment_labels(scorer.leads, column).note()
+            lines += [note] if note else []
+    return lines
 
 
 

@@ -4,10 +4,11 @@ import streamlit as st
 
 import scoring
 from scoring.edit import with_columns
+from scoring.pipeline import PIPELINE_FIELDS
 from ui import data, state
 
 MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
-OPTIONAL_LEAD_FIELDS = ("scored_at", "created_at", "accepted", "converted", "won_amount")
+OPTIONAL_LEAD_FIELDS = ("scored_at", "created_at", "accepted", "converted", "won_amount", *PIPELINE_FIELDS)
 
 st.title("1 · Data: the historical leads")
 st.caption("Everything on the next pages is measured against these leads. Nothing leaves this machine.")
@@ -116,6 +117,8 @@ if quality is not None:
             + ". A rule compares them as infinite; JSON outputs write them as null.")
     if quality.activities.unknown_lead:
         st.caption(f"{quality.activities.unknown_lead:,} activities belong to leads not in the leads file.")
+    if quality.after_handover:  # pipeline columns and segments (the After hand-over page)
+        st.warning("After the hand-over: " + "; ".join(quality.after_handover), icon=":material/rule:")
 
 with st.expander("Columns: which column of your file holds each thing the model reads",
                  expanded=quality is None or bool(quality.absent_columns)):
