@@ -317,3 +317,32 @@ def separation_report(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
         share = (auc - 0.5) / lift if lift > 0 and not math.isnan(auc) else math.nan
         columns.append(ColumnSeparation(ident, label, field, axis, auc, share))
     return SeparationReport(outcome, model_auc, columns)
+
+
+# ----- as the pages show it
+
+
+RATE_NAMES = {"acceptance": "Accepted by sales", "conversion": "Converted"}
+
+
+def recorded_outcomes(frame: pd.DataFrame) -> list[str]:
+    """The outcomes an evidence frame (or a matrix) has known leads for: acceptance, conversion."""
+    return [name for name in ("acceptance", "conversion") if int(frame[OUTCOME_COLUMNS[name][1]].sum()) > 0]
+
+
+def rate_text(rate: float, low: float, high: float) -> str:
+    """A rate with its interval as a workshop reads it: ``24.9% (23.1–26.8%)``; ``–`` without one."""
+    if rate != rate:
+        return "–"
+    return f"{rate:.1%} ({low * 100:.1f}–{high:.1%})"
+
+
+def evidence_text(frame: pd.DataFrame, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+    """``leads`` and, per outcome the data records (or ``outcomes``), its rate as ``rate_text``
+    in a column named after the outcome (``acceptance``, ``conversion``)."""
+    outcomes = recorded_outcomes(frame) if outcomes is None else list(outcomes)
+    shown = pd.DataFrame({"leads": frame["leads"].astype(int)}, index=frame.index)
+    for name in outcomes:
+        shown[name] = [rate_text(r, lo, hi) for r, lo, hi in
+                       zip(frame[f"{name}_rate"], frame[f"{name}_low"], frame[f"{name}_high"], strict=True)]
+    return shown

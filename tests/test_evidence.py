@@ -219,3 +219,20 @@ def test_no_outcome_no_separation():
     scorer = Scorer(_leads(leak=list("yn"), noise=list("ab")))
     report = separation_report(scorer, parse_model(LEAK_MODEL))
     assert report.outcome is None and report.columns == [] and report.dominant == []
+
+
+def test_rates_as_the_pages_show_them(industry_scorer):
+    frame = rule_evidence(industry_scorer, "industry", [SOFTWARE, RETAIL])
+    from scoring.evidence import evidence_text, rate_text, recorded_outcomes
+
+    assert recorded_outcomes(frame) == ["acceptance", "conversion"]
+    low, high = wilson_interval(2, 3)  # 20.8% .. 93.9%
+    assert rate_text(2 / 3, low, high) == "66.7% (20.8–93.9%)"
+    assert rate_text(math.nan, math.nan, math.nan) == "–"
+    shown = evidence_text(frame)
+    assert shown.columns.tolist() == ["leads", "acceptance", "conversion"]
+    assert shown["acceptance"].tolist()[0] == "66.7% (20.8–93.9%)"
+    only_conversion = Scorer(_leads(industry=["Software", "Retail"], converted=["1", "0"]))
+    frame = rule_evidence(only_conversion, "industry", [SOFTWARE])
+    assert recorded_outcomes(frame) == ["conversion"]
+    assert evidence_text(frame)["conversion"].tolist()[0].startswith("100.0% (")

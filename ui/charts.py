@@ -24,18 +24,23 @@ MATRIX_METRICS = {
 }
 
 
-def _cell_label(row: pd.Series, metric: str) -> str:
+def _cell_label(row: pd.Series, metric: str, few: bool | None = None, few_text: str = "few decisions") -> str:
     count = f"{int(row['leads']):,} leads"
     shown = format_rate(row[metric])
-    note = "<br><i>few decisions</i>" if row["too_few_decisions"] and row["leads"] else ""
+    few = row["too_few_decisions"] if few is None else few
+    note = f"<br><i>{few_text}</i>" if few and row["leads"] else ""
     sales = "<b>→ sales</b>" if row["action"] == SALES_ACTION else row["action"]
     return f"<b>{shown}</b><br>{count}<br>{sales}{note}"
 
 
-def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate") -> go.Figure:
-    """The A1..D4 grid coloured by ``metric``; to-sales cells outlined; clickable cell centres."""
+def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate", few: pd.Series | None = None,
+                   few_text: str = "few decisions") -> go.Figure:
+    """The A1..D4 grid coloured by ``metric``; to-sales cells outlined; clickable cell centres.
+    ``few`` marks, per rating, cells whose rate rests on too few known outcomes (``few_text``);
+    by default the matrix's ``too_few_decisions``. A cell without a value is drawn grey."""
     z = [[matrix.loc[letter + number, metric] for number in NUMBERS] for letter in LETTERS]
-    text = [[_cell_label(matrix.loc[letter + number], metric) for number in NUMBERS] for letter in LETTERS]
+    text = [[_cell_label(matrix.loc[letter + number], metric, None if few is None else bool(few[letter + number]),
+                         few_text) for number in NUMBERS] for letter in LETTERS]
     figure = go.Figure(go.Heatmap(
         z=z, x=list(NUMBERS), y=list(LETTERS), text=text, texttemplate="%{text}", colorscale="Cividis",
         zmin=0, zmax=max(1e-9, float(np.nanmax(np.asarray(z, dtype=float)))) if metric == "share" else 1,
@@ -50,6 +55,10 @@ def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate") -> go.
     ))
     for row_index, letter in enumerate(LETTERS):
         for column_index, number in enumerate(NUMBERS):
+            if z[row_index][column_index] != z[row_index][column_index]:  # no value (no leads): a grey cell,
+                figure.add_shape(type="rect", x0=column_index - 0.49, x1=column_index + 0.49, layer="below",
+                                 y0=row_index - 0.49, y1=row_index + 0.49, fillcolor="#E9ECEF",
+                                 line={"width": 0})  # not loose text under the grid
             if matrix.loc[letter + number, "action"] == SALES_ACTION:
                 figure.add_shape(type="rect", x0=column_index - 0.48, x1=column_index + 0.48,
                                  y0=row_index - 0.48, y1=row_index + 0.48, line={"color": "#D55E00", "width": 4})

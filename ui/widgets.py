@@ -10,7 +10,9 @@ import streamlit as st
 import scoring
 from scoring.edit import with_grades
 from scoring.engine import Scorer
-from scoring.metrics import Preview
+from scoring.evidence import compact_grid, outcome_of
+from scoring.formatting import format_rate
+from scoring.metrics import Preview, headline
 
 from . import charts, data, drafts, state
 
@@ -97,3 +99,55 @@ def _draft_action(action, arguments: tuple, done: str | None = None) -> None:
     if done:
         state.notice(done)
     st.rerun()
+
+
+# cividis from dark to light: colour-blind safe, as the matrix page's heatmap
+COMPACT_COLOURS = ("#00204c", "#31446b", "#666970", "#958f78", "#cbba69", "#ffe945")
+COMPACT_TITLES = {"acceptance": "Accepted by sales", "conversion": "Converted", None: "Share of leads"}
+
+
+def _compact_colour(value: float) -> tuple[str, str]:
+    """Background and text colour for a value 0..1 (1 = the highest cell)."""
+    stops = len(COMPACT_COLOURS) - 1
+    index = min(max(round(float(value) * stops), 0), stops)
+    return COMPACT_COLOURS[index], "#ffffff" if index < 3 else "#000000"
+
+
+def compact_matrix(preview: Preview, key: str) -> None:
+    """The A1–D4 grid at a glance, beside the controls: per cell its leads and the headline
+    rate (acceptance where the data records sales decisions, else conversion, else the share
+    of leads), coloured by it; to-sales cells outlined; * marks too few known outcomes."""
+    outcome = outcome_of(preview.matrix)
+    grid = compact_grid(preview.matrix, outcome)
+    shown = grid["rate"] if outcome else grid["share"]
+    top = float(shown.max()) if shown.notna().any() and float(shown.max()) > 0 else 1.0
+    cells = []
+    for letter in "ABCD":
+        row = [f"<th style='padding:2px 6px'>{letter}</th>"]
+        for number in "1234":
+            cell = grid.loc[letter + number]
+            value = shown[letter + number]
+            if cell["leads"] == 0 or value != value:
+                background, colour = "#e9ecef", "#495057"
+            else:
+                background, colour = _compact_colour(value / top)
+            outline = "outline:3px solid #D55E00;outline-offset:-3px;" if cell["to_sales"] else ""
+            mark = "*" if cell["few"] else ""
+            text = (f"{int(cell['leads']):,}<br><b>{format_rate(value)}{mark}</b>" if cell["leads"]
+                    else "0<br>&nbsp;")
+            row.append(f"<td title='{letter}{number}' style='background:{background};color:{colour};{outline}"
+                       f"text-align:center;padding:4px 2px;font-size:0.85rem;line-height:1.2'>{text}</td>")
+        cells.append("<tr>" + "".join(row) + "</tr>")
+    header = "<tr><th></th>" + "".join(f"<th style='text-align:center'>{n}</th>" for n in "1234") + "</tr>"
+    table = ("<table style='width:100%;border-collapse:separate;border-spacing:3px;table-layout:fixed'>"
+             f"{header}{''.join(cells)}</table>")
+    head = headline(preview)
+    with st.container(key=key, border=True):
+        st.markdown(f"**Matrix now** · {COMPACT_TITLES[outcome].lower()} per cell")
+        st.markdown(table, unsafe_allow_html=True)
+        sales = preview.sales
+        summary = f"To sales: **{sales.leads:,}** leads ({format_rate(sales.share)})"
+        if outcome is not None:
+            summary += f" · {head.label.lower()} **{format_rate(head.rate)}**, the rest {format_rate(head.rest_rate)}"
+        st.markdown(summary)
+        st.caption("Orange outline: to sales." + (f" *: fewer than 30 {head.counted}." if outcome else ""))

@@ -510,9 +510,13 @@ def test_undo_after_opening_a_dataset_returns_to_the_previous_data_and_model(ope
 
 
 def test_a_model_without_recency_can_get_its_first_activity(open_app):
+    data = DEFAULT_MODEL.model_dump(by_alias=True, exclude_none=True)
+    data["engagement"]["activities"] = [e for e in data["engagement"]["activities"] if "field" in e]
+    data["engagement"].pop("recency")
+    fields_only = scoring.validate_model(data)  # on the sample data, which has an activities file
     at = open_app()
-    at.radio(key="w:data:source").set_value("bank_marketing").run()
-    assert at.session_state[state.MODEL].engagement.recency is None
+    at.session_state[state.MODEL] = fields_only
+    at.session_state[state.BASELINE] = fields_only
     _page(at, "ui/pages/engagement.py")
     at.session_state["w:activities"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"id": "call", "activity": "call", "points": 10}]}

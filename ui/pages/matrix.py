@@ -5,6 +5,7 @@ import streamlit as st
 
 import scoring
 from scoring.edit import with_routing
+from scoring.evidence import few_outcomes, outcome_of, rate_choices
 from scoring.explain import explain_lead
 from scoring.formatting import NO_VALUE, format_rate
 from scoring.metrics import cell_leads, headline
@@ -33,15 +34,24 @@ cols[2].metric("Past conversions caught", format_rate(sales.conversions_caught_s
 cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off", delta_arrow="off",
                border=True, help="How many of the historical leads the model would have handed over.")
 
-# ----- the matrix
+# ----- the matrix: coloured only by what this data records
+outcome = outcome_of(preview.matrix)
+choices = rate_choices(preview.matrix)
+fallback = head.rate_column if head.rate_column in choices else choices[0]
+if st.session_state.get(state.MATRIX_METRIC) not in (*choices, None):
+    del st.session_state[state.MATRIX_METRIC]  # e.g. acceptance, chosen on data that had it
 metric = st.segmented_control(
-    "Colour the cells by", list(charts.MATRIX_METRICS), format_func=charts.MATRIX_METRICS.get,
-    default=head.rate_column, key=state.MATRIX_METRIC,
-    help="What the colour of each cell shows.") or head.rate_column
-event = st.plotly_chart(charts.matrix_heatmap(preview.matrix, metric), key="matrix_chart",
-                        on_select="rerun", selection_mode="points")
-st.caption("Orange outline: routed to sales. *few decisions*: fewer than 30 leads with a sales decision — "
-           "too few to trust the rate. Click a cell to see its leads.")
+    "Colour the cells by", choices, format_func=charts.MATRIX_METRICS.get,
+    default=fallback, key=state.MATRIX_METRIC,
+    help="What the colour of each cell shows.") or fallback
+few_text = {"acceptance": "few decisions", "conversion": "few outcomes"}.get(outcome, "")
+event = st.plotly_chart(charts.matrix_heatmap(preview.matrix, metric, few_outcomes(preview.matrix, outcome), few_text),
+                        key="matrix_chart", on_select="rerun", selection_mode="points")
+few_note = {
+    "acceptance": " *few decisions*: fewer than 30 leads with a sales decision — too few to trust the rate.",
+    "conversion": " *few outcomes*: fewer than 30 leads with a known conversion — too few to trust the rate.",
+}.get(outcome, " This data records no outcome: the cells show their share of the leads.")
+st.caption(f"Orange outline: routed to sales.{few_note} Click a cell to see its leads.")
 points = (event.selection.points if event and event.selection else []) or []
 clicked = points[0].get("customdata") if points else None
 clicked = clicked[0] if isinstance(clicked, list) else clicked
@@ -74,8 +84,9 @@ st.subheader("Inside a cell")
 cell = st.selectbox("Cell", RATINGS, key=state.SELECTED_CELL, help="The leads of this cell, best profile first.")
 table = cell_leads(preview, scorer.leads, cell, model.lead_fields())
 row = preview.matrix.loc[cell]
-st.markdown(f"**{cell}**: {int(row['leads']):,} leads · {int(row['decided']):,} with a sales decision · "
-            f"routed to **{row['action']}**")
+known = {"acceptance": f" · {int(row['decided']):,} with a sales decision",
+         "conversion": f" · {int(row['conversion_known']):,} with a known conversion"}.get(outcome, "")
+st.markdown(f"**{cell}**: {int(row['leads']):,} leads{known} · routed to **{row['action']}**")
 picked = st.dataframe(table, hide_index=True, key="cell_leads", on_select="rerun", selection_mode="single-row",
                       height=300)
 selected_rows = picked.selection.rows if picked and picked.selection else []
