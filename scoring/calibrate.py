@@ -51,6 +51,7 @@ class Target:
 
     capacity: float | None = None
     min_acceptance: float | None = None
+    min_decisions: int = MIN_DECISIONS  # a rate needs this many decisions in the to-sales set
 
     def describe(self) -> str:
         if self.capacity is not None:
@@ -167,7 +168,7 @@ def feasible(grid: Grid, target: Target) -> np.ndarray:
     some = grid.leads >= 1
     if target.capacity is not None:
         return some & (grid.per_month <= target.capacity + 1e-9)
-    return some & (grid.decided >= MIN_DECISIONS) & (np.nan_to_num(grid.acceptance, nan=-1.0)
+    return some & (grid.decided >= target.min_decisions) & (np.nan_to_num(grid.acceptance, nan=-1.0)
                                                      >= target.min_acceptance - 1e-12)
 
 
@@ -188,10 +189,10 @@ def _infeasible(grid: Grid, target: Target) -> str:
         smallest = grid.per_month[grid.leads >= 1].min()
         return (f"no thresholds send at most {target.capacity:,.0f} leads a month: the smallest set that can go "
                 f"to sales is {smallest:,.1f} leads a month (leads tie at the top scores)")
-    judged = grid.decided >= MIN_DECISIONS
+    judged = grid.decided >= target.min_decisions
     best = np.nanmax(np.where(judged, grid.acceptance, np.nan)) if judged.any() else math.nan
     shown = "no set has enough decisions" if math.isnan(best) else f"the best is {format_rate(best)}"
-    return (f"no thresholds reach {format_rate(target.min_acceptance)} acceptance with at least {MIN_DECISIONS} "
+    return (f"no thresholds reach {format_rate(target.min_acceptance)} acceptance with at least {target.min_decisions} "
             f"sales decisions in the to-sales set; {shown}")
 
 

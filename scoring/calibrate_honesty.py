@@ -70,6 +70,10 @@ def honesty_warnings(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTC
                         f"judge that quarter on its own (at least {MIN_DECISIONS})")
     after = scorer.activity_counts.after_scoring
     if after:
-        warnings.append(f"{after:,} activities dated after their lead's hand-over (scored_at) were ignored: "
-                        "they could not have been known when the lead was rated")
+        if after == 1:
+            warnings.append("1 activity dated after its lead's hand-over (scored_at) was ignored: it could not "
+                            "have been known when the lead was rated")
+        else:
+            warnings.append(f"{after:,} activities dated after their lead's hand-over (scored_at) were ignored: "
+                            "they could not have been known when the lead was rated")
     return warnings
