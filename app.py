@@ -53,7 +53,10 @@ def main() -> None:
         st.Page(f"{PAGES}/profile.py", title="2 · Profile", icon=":material/domain:"),
         st.Page(f"{PAGES}/engagement.py", title="3 · Engagement", icon=":material/bolt:"),
         st.Page(f"{PAGES}/matrix.py", title="4 · Matrix", icon=":material/grid_on:"),
+        st.Page(f"{PAGES}/funnel.py", title="After hand-over", icon=":material/filter_alt:"),
         st.Page(f"{PAGES}/export.py", title="5 · Export", icon=":material/ios_share:"),
+        st.Page(f"{PAGES}/compare.py", title="7 · Compare", icon=":material/compare_arrows:"),
+        st.Page(f"{PAGES}/drift.py", title="8 · Drift", icon=":material/timeline:"),
     ]
     navigation = st.navigation(pages)
     widgets.messages()

@@ -198,3 +198,46 @@ def compare_frame(result: AfterHandover) -> pd.DataFrame:
     sales, rest = funnel_frame(result.to_sales["funnel"]), funnel_frame(result.nurture["funnel"])
     return pd.DataFrame({"stage": sales["label"], "to_sales_leads": sales["leads"], "to_sales_rate": sales["rate"],
                          "nurture_leads": rest["leads"], "nurture_rate": rest["rate"]})
+
+
+def segment_funnel(pipe: Pipeline, within: np.ndarray, labels: np.ndarray, values: list[str]) -> pd.DataFrame:
+    """For the leads ``within`` (a cell), per segment value (``labels`` per lead, e.g. from
+    ``segments.segment_labels``): leads, then count and share of the leads reaching each
+    recorded stage after the hand-over, and the won amount."""
+    rows = []
+    for value in values:
+        mask = within & (labels == value)
+        if not mask.any():
+            continue
+        row: dict[str, object] = {"segment": value, "leads": int(mask.sum())}
+        for stage in funnel(pipe, mask)[1:]:
+            row[f"{stage['stage']}"] = stage["leads"]
+            row[f"{stage['stage']}_rate"] = stage["rate"]
+            row[f"{stage['stage']}_low"], row[f"{stage['stage']}_high"] = stage["low"], stage["high"]
+        money = revenue(pipe, mask)
+        if money is not None:
+            row["won_amount"] = money["won_amount"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def with_recycle(model: LeadModel, rating: str, track: str | None) -> LeadModel:
+    """The model with the rejected leads of ``rating`` sent to the nurture track ``track``
+    (none when blank); ``ModelError`` for ``sales`` or a rating outside A1..D4."""
+    from .edit import with_routing
+    from .tables import routing_rows
+
+    rows = routing_rows(model)
+    if rating not in RATINGS:
+        rows.append({"rating": rating, "action": model.routing.default.action})
+    for row in rows:
+        row["recycle"] = model.routing.route_for(row["rating"]).recycle
+        if row["rating"] == rating:
+            row["recycle"] = track
+    return with_routing(model, rows)
+
+
+def reasons_frame(rejections: dict[str, object] | None) -> pd.DataFrame:
+    """The reasons of ``rejection_reasons`` as a table: reason, leads, share of the rejected."""
+    rows = [] if rejections is None else rejections["reasons"]
+    return pd.DataFrame(rows, columns=["reason", "leads", "share"])

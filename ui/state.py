@@ -38,6 +38,17 @@ LAST_WEIGHT_MOVED = "last_weight_moved"
 SELECTED_CELL = "selected_cell"
 LAST_CLICKED_CELL = "matrix_last_clicked"
 MATRIX_METRIC = "matrix_metric"
+FUNNEL_CELL = "funnel_cell"  # the After hand-over page: its cell, segment column and value
+FUNNEL_SEGMENT = "funnel_segment"
+FUNNEL_SEGMENT_VALUE = "funnel_segment_value"
+FUNNEL_LAST_CLICKED = "funnel_last_clicked"
+COMPARE_SOURCE = "compare_source"  # what the draft is compared with: loaded, version, file
+COMPARE_VERSION = "compare_version"
+COMPARE_UPLOAD = "compare_upload"
+DRIFT_SPLIT = "drift_split"  # the first day of the later period
+DRIFT_WINDOW = "drift_window"  # months either side of the split, 0 for everything
+DRIFT_MEMO = "drift_memo"  # (cache key, periods and their Scorers)
+DRIFT_OUTCOME = "drift_outcome"
 
 
 @dataclass
