@@ -80,7 +80,7 @@ def value_table(scorer: Scorer, field: str, rules: Sequence[Rule], default: floa
     shown = shown[["value", "leads", "rule", "share", *outcomes]]
     st.caption("What history says about each value" + (": nothing, the data records no outcome."
                                                        if not outcomes else "."))
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 420),
+    st.dataframe(shown, hide_index=True, width="stretch", height="content",
                  column_config={
                      "value": st.column_config.TextColumn("Value", width="medium"),
                      "leads": st.column_config.NumberColumn("Leads", width="small"),

@@ -151,3 +151,20 @@ def compact_matrix(preview: Preview, key: str) -> None:
             summary += f" · {head.label.lower()} **{format_rate(head.rate)}**, the rest {format_rate(head.rest_rate)}"
         st.markdown(summary)
         st.caption("Orange outline: to sales." + (f" *: fewer than 30 {head.counted}." if outcome else ""))
+
+
+def model_upload(key: str) -> None:
+    """Open a saved model (YAML or JSON) in place of the one being edited; Undo brings the
+    current one back. A file that is not a valid model is one error, and nothing changes."""
+    uploaded = st.file_uploader("Model file (YAML or JSON)", type=["yaml", "yml", "json"], key=f"{key}_model_file",
+                                help="Replaces the model being edited; Undo brings the current one back.")
+    if uploaded is not None and st.button("Open this model", key=f"{key}_model_open", type="primary",
+                                          icon=":material/upload_file:"):
+        try:
+            loaded = scoring.parse_model(uploaded.getvalue(), uploaded.name)
+        except scoring.ModelError as error:
+            st.error("\n\n".join(error.lines))
+            st.caption("The model being edited is unchanged.")
+        else:
+            state.load(loaded, f"Opened {uploaded.name}")
+            st.rerun()

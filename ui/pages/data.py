@@ -3,11 +3,14 @@
 import streamlit as st
 
 import scoring
+from scoring.data import ROW_NUMBER
 from scoring.edit import with_columns
 from scoring.pipeline import PIPELINE_FIELDS
-from ui import data, state
+from ui import data, state, widgets
 
 MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
+ROW_NUMBER_TEXT = "(row number: 1, 2, 3, …)"
+NO_FIT = "Map its columns under *Columns* below, or open a model written for this data (*Open your own model* above)."
 OPTIONAL_LEAD_FIELDS = ("scored_at", "created_at", "accepted", "converted", "won_amount", *PIPELINE_FIELDS)
 
 st.title("1 · Data: the historical leads")
@@ -26,7 +29,10 @@ picked = st.radio("Leads to work with", list(sources), format_func=sources.get,
 if picked in available:
     st.caption(f"{available[picked].licence}. {available[picked].attribution}")
 if missing := data.absent():
-    st.caption("Not found here: " + "; ".join(f"{d.title} (looked in `{d.default_dir()}`)" for d in missing))
+    with st.expander(f"Public datasets not found on this machine ({len(missing)})", expanded=False):
+        st.caption("; ".join(f"{d.title} (looked in `{d.default_dir()}`)" for d in missing))
+with st.expander("Open your own model (YAML or JSON)", icon=":material/upload_file:"):
+    widgets.model_upload("data")
 
 if picked in available and picked != choice.key:
     try:
@@ -88,7 +94,7 @@ try:
     with st.spinner("Checking the data…"):
         quality = data.quality(model)
 except scoring.DataError as error:
-    st.error(f"{error} — map the column below, or fix the file.")
+    st.error(f"This model does not fit these leads: {error}. {NO_FIT}")
     quality = None
 
 if quality is not None:
@@ -102,10 +108,12 @@ if quality is not None:
     cols[3].metric("Activities after hand-over", f"{quality.activities.after_scoring:,}",
                    help="Dated after the lead's scored_at: they never count, as in production.")
     if quality.absent_columns:
-        st.error("The model reads columns this file lacks: " + ", ".join(quality.absent_columns))
+        st.error(f"This model does not fit these leads: it reads {len(quality.absent_columns)} column"
+                 f"{'s' if len(quality.absent_columns) > 1 else ''} the file lacks "
+                 f"({', '.join(quality.absent_columns)}). {NO_FIT}")
     frame = quality.columns_frame().rename(columns={
         "field": "Column", "used_by": "Used by", "missing_share": "Missing", "distinct": "Distinct values"})
-    st.dataframe(frame, hide_index=True, column_config={
+    st.dataframe(frame, hide_index=True, height="content", width="stretch", column_config={
         "Missing": st.column_config.ProgressColumn("Missing", format="percent", min_value=0, max_value=1)})
     if quality.unmatched_activity_types:
         st.warning("Model activities never seen in the data: " + ", ".join(quality.unmatched_activity_types))
@@ -132,11 +140,15 @@ with st.expander("Columns: which column of your file holds each thing the model 
             st.markdown("**Leads**")
             for field in [*needed, *OPTIONAL_LEAD_FIELDS]:
                 default = current["leads"].get(field, field)
-                options = ["(none)", *lead_columns]
+                options = ["(none)", *([ROW_NUMBER] if field == "lead_id" else []), *lead_columns]
+                if field == "lead_id" and default not in options:
+                    default = ROW_NUMBER  # a file without an id: offer the row number
                 chosen_leads[field] = st.selectbox(
                     field + ("" if field in needed else " (optional)"), options,
                     index=options.index(default) if default in options else 0, key=state.widget_key("map", "leads", field),
-                    help=MODEL_FIELDS_HELP)
+                    format_func=lambda option: ROW_NUMBER_TEXT if option == ROW_NUMBER else option,
+                    help=MODEL_FIELDS_HELP + (" A file without ids can use the row number." if field == "lead_id"
+                                              else ""))
         with right:
             st.markdown("**Activities**")
             if activity_columns:
