@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from . import data
-from .compare import Comparison, compare_models
+from .compare import Comparison, compare_models, format_change, format_figure
 from .drift import Drift, drift, period_scorers, split_leads
 from .engine import Scorer
 from .formatting import NO_VALUE, format_rate
@@ -127,24 +127,6 @@ def movement_lines(comparison: Comparison) -> list[str]:
     return lines
 
 
-def _figure(name: str, value: float) -> str:
-    if is_missing(value):
-        return NO_VALUE
-    if name == "to_sales_leads":
-        return f"{value:,.0f}"
-    if name == "to_sales_per_month":
-        return f"{value:,.1f}"
-    return format_rate(value, 1)
-
-
-def _change(name: str, value: float) -> str:
-    if is_missing(value):
-        return NO_VALUE
-    if name in ("to_sales_leads", "to_sales_per_month"):
-        return f"{value:+,.1f}" if name == "to_sales_per_month" else f"{value:+,.0f}"
-    return f"{value * 100:+.1f} pts"
-
-
 def comparison_text(comparison: Comparison) -> str:
     """The movement matrix, where leads went, the to-sales figures of A and B, and the changes."""
     moves = comparison.moves
@@ -158,8 +140,8 @@ def comparison_text(comparison: Comparison) -> str:
         lines.append("Largest moves: " + ", ".join(f"{a} → {b} {n:,}" for a, b, n in largest))
     lines += ["", f"{'':36}{'A':>12}{'B':>12}{'change':>14}"]
     for name, row in comparison.summary.iterrows():
-        lines.append(f"{row['label']:<36}{_figure(name, row['a']):>12}{_figure(name, row['b']):>12}"
-                     f"{_change(name, row['change']):>14}")
+        lines.append(f"{row['label']:<36}{format_figure(name, row['a']):>12}{format_figure(name, row['b']):>12}"
+                     f"{format_change(name, row['change']):>14}")
     lines += ["", "What changed from A to B:"]
     lines += [f"  {change}" for change in comparison.changes] or ["  nothing: the two models are the same"]
     return "\n".join(lines)

@@ -21,7 +21,9 @@ import pandas as pd
 from .diff import describe_changes
 from .engine import Scorer
 from .errors import ModelError, Problem
+from .formatting import NO_VALUE, format_rate
 from .metrics import Outcomes, Preview, preview, rating_codes
+from .missing import is_missing
 from .model import RATINGS, SALES_ACTION, LeadModel
 
 CELL_FIGURES = {  # matrix column -> name in the differences table
@@ -94,6 +96,28 @@ def summary_figures(result: Preview) -> dict[str, float]:
         "conversions_caught_share": sales.conversions_caught_share,
         "won_amount_caught_share": won_amount_caught_share(result.matrix),
     }
+
+
+def format_figure(name: str, value: float) -> str:
+    """A summary figure as people read it: a count, leads per month, or a percentage."""
+    if is_missing(value):
+        return NO_VALUE
+    if name == "to_sales_leads":
+        return f"{value:,.0f}"
+    if name == "to_sales_per_month":
+        return f"{value:,.1f}"
+    return format_rate(value, 1)
+
+
+def format_change(name: str, value: float) -> str:
+    """The change of a summary figure: signed, rates in percentage points."""
+    if is_missing(value):
+        return NO_VALUE
+    if name == "to_sales_leads":
+        return f"{value:+,.0f}"
+    if name == "to_sales_per_month":
+        return f"{value:+,.1f}"
+    return f"{value * 100:+.1f} pts"
 
 
 def cell_differences(matrix_a: pd.DataFrame, matrix_b: pd.DataFrame) -> pd.DataFrame:

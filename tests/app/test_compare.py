@@ -1,0 +1,139 @@
+"""The Compare and Drift pages through Streamlit's AppTest: the draft against the model as
+loaded, a saved version and an uploaded file (the movement and deltas are those of
+``scoring.compare``); models with other column mappings and broken files get one message;
+the drift page reads two quarters of the sample data and refuses a split date outside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import scoring
+from scoring.compare import compare_models
+from scoring.engine import Scorer
+from ui import state
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_MODEL = scoring.load_model(REPO / "configs" / "default.yaml")
+WINDOWS_MODEL = scoring.load_model(REPO / "configs" / "windows.yaml")
+COMPARE, DRIFT = "ui/pages/compare.py", "ui/pages/drift.py"
+
+
+def _page(at: AppTest, path: str) -> AppTest:
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {metric.label: (metric.value, metric.delta) for metric in at.metric}
+
+
+def _periods(at: AppTest) -> list[str]:
+    return [metric.label for metric in at.metric if metric.label.startswith(("Earlier", "Later"))]
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+@pytest.fixture(scope="module")
+def sample_scorer() -> Scorer:
+    leads = scoring.load_leads(REPO / "sample_data" / "leads.csv")
+    return Scorer.for_model(DEFAULT_MODEL, leads, scoring.read_table(REPO / "sample_data" / "activities.csv"))
+
+
+def test_compare_page_with_no_change_shows_nobody_moving(open_app):
+    at = _page(open_app(), COMPARE)
+    assert at.title[0].value == "7 · Compare: before and after"
+    assert "**0** of 6,000 leads change rating" in _markdown(at)
+    assert _metrics(at)["Leads to sales"][1] == "+0"
+    assert any("A and the draft are the same model" in caption.value for caption in at.caption)
+
+
+def test_compare_draft_against_the_loaded_model(open_app, sample_scorer):
+    at = open_app()
+    at.session_state[state.MODEL] = WINDOWS_MODEL  # the draft: recency windows instead of the half-life
+    _page(at, COMPARE)
+    expected = compare_models(DEFAULT_MODEL, WINDOWS_MODEL, sample_scorer)
+    moves = expected.moves
+    assert (f"**{moves['changed_rating']:,}** of 6,000 leads change rating; **{moves['into_sales']:,}** move into"
+            in _markdown(at))
+    summary = expected.summary
+    metrics = _metrics(at)
+    assert metrics["Leads to sales"] == (f"{summary.loc['to_sales_leads', 'b']:,.0f}",
+                                         f"{summary.loc['to_sales_leads', 'change']:+,.0f}")
+    assert metrics["Share of past conversions caught"][1] == \
+        f"{summary.loc['conversions_caught_share', 'change'] * 100:+.1f} pts"
+    cells = at.dataframe[0].value
+    assert cells["leads_change"].tolist() == expected.cells["leads_change"].tolist()
+    assert any("Recency half-life 30 days → windows" in element.value for element in at.markdown)
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert '"Rating under A"' in figure and "420" in figure  # the A1 -> A1 diagonal count
+
+
+def test_compare_with_a_saved_version(open_app, leadgrid_home):
+    from scoring.versions import VersionStore
+
+    VersionStore(leadgrid_home / "models").save(WINDOWS_MODEL)
+    at = _page(open_app(), COMPARE)
+    at.segmented_control(key=state.COMPARE_SOURCE).set_value("version").run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key=state.COMPARE_VERSION).value == f"{WINDOWS_MODEL.name} · {WINDOWS_MODEL.version}"
+    assert f"version {WINDOWS_MODEL.version}" in _markdown(at)
+    assert any("Recency windows" in element.value and "half-life 30 days" in element.value
+               for element in at.markdown)
+
+
+def test_compare_with_no_saved_versions_says_so(open_app):
+    at = _page(open_app(), COMPARE)
+    at.segmented_control(key=state.COMPARE_SOURCE).set_value("version").run()
+    assert not at.exception
+    assert "No saved versions yet" in at.info[0].value
+
+
+def test_a_model_with_another_column_mapping_is_one_error(open_app):
+    at = open_app()
+    at.session_state[state.BASELINE] = DEFAULT_MODEL.model_copy(
+        update={"columns": scoring.parse_model(
+            (REPO / "configs" / "default.yaml").read_text() + "columns:\n  leads: {industry: sector}\n").columns})
+    _page(at, COMPARE)
+    assert len(at.error) == 1
+    assert "map columns differently" in at.error[0].value and "leads.industry" in at.error[0].value
+
+
+def test_drift_page_reads_two_quarters_of_the_sample_data(open_app):
+    at = _page(open_app(), DRIFT)
+    assert at.title[0].value == "8 · Drift: this quarter vs last"
+    assert at.date_input(key=state.DRIFT_SPLIT).value == dt.date(2025, 7, 1)
+    assert _periods(at) == ["Earlier: 2025-04-01 to 2025-06-30", "Later: 2025-07-01 to 2025-09-30"]
+    psi = at.dataframe[0].value
+    assert list(psi.index) == ["profile grade", "engagement grade", "rating"]
+    assert all(reading.startswith(("stable", "moderate", "major")) for reading in psi["reading"])
+    assert len(at.dataframe[1].value) == 16
+
+
+def test_drift_page_everything_before_and_after(open_app):
+    at = _page(open_app(), DRIFT)
+    at.selectbox(key=state.DRIFT_WINDOW).set_value(0).run()
+    assert not at.exception
+    assert _periods(at) == ["Earlier: 2024-04-12 to 2025-06-30",
+                                                      "Later: 2025-07-01 to 2025-10-22"]
+
+
+def test_drift_split_date_outside_the_data_is_one_error(open_app):
+    at = _page(open_app(), DRIFT)
+    at.date_input(key=state.DRIFT_SPLIT).set_value(dt.date(2030, 1, 1)).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "the split date 2030-01-01 is outside the data" in at.error[0].value
+
+
+def test_compare_with_a_file_asks_for_one(open_app):
+    at = _page(open_app(), COMPARE)
+    at.segmented_control(key=state.COMPARE_SOURCE).set_value("file").run()
+    assert not at.exception and not at.error
+    assert "Upload the model to compare the draft with." in at.info[0].value

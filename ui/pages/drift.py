@@ -1,0 +1,85 @@
+"""Step 8: the draft on two periods of the history ("this quarter vs last"): has the
+population moved, and do the cells still earn their route?"""
+
+import json
+
+import streamlit as st
+
+import scoring
+from scoring.drift import drift, period_scorers, quarter_split, split_leads
+from scoring.formatting import NO_VALUE
+from ui import comparison_charts, data, state
+
+WINDOWS = {3: "a quarter either side", 1: "a month either side", 6: "half a year either side",
+           0: "everything before and after"}
+
+st.title("8 · Drift: this quarter vs last")
+st.caption("The same model on two periods of the history: are the leads still alike, and do the cells "
+           "still hold? The leads are split by the date they were created.")
+model = state.model()
+try:
+    leads, activities = data.frames()
+    column = data.mapping()["leads"].get("created_at", "created_at")
+    default_split = quarter_split(leads, column)
+except scoring.LeadGridError as error:
+    st.error(f"Cannot split this data into periods: {error}")
+    st.stop()
+
+left, right = st.columns(2)
+split = left.date_input("The later period starts on", value=default_split.date(), key=state.DRIFT_SPLIT,
+                        help="Default: the start of the latest quarter that has ended, against the one before.")
+months = right.selectbox("Compare", list(WINDOWS), format_func=WINDOWS.get, key=state.DRIFT_WINDOW)
+
+memo_key = (json.dumps(data.choice().as_dict(), sort_keys=True), id(st.session_state[state.UPLOADS]),
+            json.dumps(data.mapping(), sort_keys=True), str(split), months)
+memo = st.session_state.get(state.DRIFT_MEMO)
+if memo is None or memo[0] != memo_key:
+    try:
+        periods = split_leads(leads, split, column, months or None)
+        scorers = period_scorers(model, periods.before, periods.after, activities, data.choice().as_of,
+                                 data.mapping())
+    except scoring.LeadGridError as error:
+        st.error(str(error))
+        st.stop()
+    memo = (memo_key, periods, scorers)
+    st.session_state[state.DRIFT_MEMO] = memo
+_, periods, scorers = memo
+try:
+    result = drift(model, *scorers, labels=periods.labels())
+except scoring.LeadGridError as error:
+    st.error(f"{error} — map the column on the Data page.")
+    st.stop()
+
+labels = result.labels
+distribution, stability, rates = result.distribution, result.stability, result.rates
+cols = st.columns(2)
+for column_, (period, label, result_) in zip(cols, (("before", labels[0], result.before),
+                                                    ("after", labels[1], result.after)), strict=True):
+    per_month = result_.sales.leads_per_month
+    column_.metric(f"Earlier: {label}" if period == "before" else f"Later: {label}",
+                   f"{int(distribution[f'leads_{period}'].sum()):,} leads", border=True,
+                   help="Leads created in the period.",
+                   delta=f"{NO_VALUE if per_month is None else f'{per_month:,.0f}'} to sales per month",
+                   delta_color="off", delta_arrow="off")
+if periods.undated:
+    st.caption(f"{periods.undated:,} leads without a {column} are in neither period.")
+
+st.subheader("Population stability")
+st.dataframe(stability, key="drift_psi", column_config={
+    "axis": st.column_config.TextColumn("Axis"),
+    "psi": st.column_config.NumberColumn("PSI", format="%.3f",
+                                         help="Population stability index of the later period against the earlier."),
+    "reading": st.column_config.TextColumn("Reading", width="large"),
+})
+for axis, row in stability.iterrows():
+    st.markdown(f"- **{axis.capitalize()}**: {row['reading']}")
+st.plotly_chart(comparison_charts.period_shares(distribution, labels), key="drift_shares")
+
+st.subheader("Per cell, in each period")
+outcome = st.segmented_control("Rate", ["acceptance", "conversion"], default="acceptance", key=state.DRIFT_OUTCOME,
+                               format_func={"acceptance": "Accepted by sales", "conversion": "Converted"}.get)
+st.plotly_chart(comparison_charts.period_rates(rates, outcome or "acceptance", labels), key="drift_rates")
+st.caption("Bars: 95% Wilson intervals. Where the intervals of the two periods do not overlap, the cell has "
+           "changed more than chance explains.")
+with st.expander("The numbers"):
+    st.dataframe(rates, key="drift_table")
