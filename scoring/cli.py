@@ -1,4 +1,4 @@
-"""The ``leadgrid`` command line: validate, score, matrix, explain, schema, datasets.
+"""The ``leadgrid`` command line: validate, score, matrix, explain, diff, schema, datasets, export.
 
 Exit codes: 0 success, 1 bad input (model or data), 2 bad usage. Errors are
 one line on stderr, never a traceback.
@@ -23,6 +23,7 @@ from .cli_export import add_export_command
 from .cli_funnel import add_segment_arguments, breakdown_text, check_segment_usage, funnel_run
 from .cli_matrix import add_engine_arguments, header_frame, sql_matrix_preview
 from .datasets import DATASETS
+from .diff import describe_changes
 from .engine import Scorer
 from .errors import DataError, LeadGridError, ModelError
 from .explain import explain_lead
@@ -207,6 +208,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    old, new = load_model(args.old), load_model(args.new)
+    changes = describe_changes(old, new)
+    if args.format == "json":
+        _print_json({"old": {"file": args.old, "name": old.name, "version": old.version},
+                     "new": {"file": args.new, "name": new.name, "version": new.version}, "changes": changes})
+    else:
+        print("\n".join(changes) if changes else "no changes")
+    return 0
+
+
 def cmd_datasets(args: argparse.Namespace) -> int:
     for dataset in DATASETS.values():
         folder = dataset.default_dir()
@@ -265,6 +277,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--lead", required=True, help="the lead_id to explain")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(run=cmd_explain)
+    diff = commands.add_parser("diff", help="what changed from one model file to another, in words")
+    diff.add_argument("old", help="the earlier model file")
+    diff.add_argument("new", help="the later model file")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.set_defaults(run=cmd_diff)
     datasets = commands.add_parser("datasets", help="list the public datasets and where they are read from")
     datasets.set_defaults(run=cmd_datasets)
     schema = commands.add_parser("schema", help="print the JSON Schema of the model format")

@@ -1,4 +1,6 @@
-"""``leadgrid export``: the agreed model as YAML, JSON, JSON Schema, SQL or a dbt model.
+"""``leadgrid export``: the agreed model as YAML, JSON, JSON Schema, SQL, a dbt model or the
+sign-off sheet (HTML, or Markdown for an ``--out`` ending in ``.md``; with ``--leads``, the
+preview on those historical leads).
 
 Without ``--out`` the export goes to standard output and nothing else does. With ``--out``
 the file is replaced only once the new one is complete (``scoring.fileio.write_atomic``);
@@ -20,7 +22,8 @@ from .sql import DEFAULT_DIALECT, DIALECTS
 
 DEFAULT_DBT_NAME = "lead_scores"  # as scoring.sql.dbt.DEFAULT_MODEL_NAME (sqlglot is imported on use)
 
-FORMATS = ("yaml", "json", "json-schema", "sql")
+FORMATS = ("yaml", "json", "json-schema", "sql", "sheet")
+SHEET_SUFFIXES = (".html", ".htm", ".md")
 
 
 def _usage(message: str) -> Exception:
@@ -31,7 +34,7 @@ def _usage(message: str) -> Exception:
 
 def add_export_command(commands: argparse._SubParsersAction) -> None:
     """Register ``export`` on the CLI's sub-commands."""
-    export = commands.add_parser("export", help="write the model as YAML, JSON, JSON Schema, SQL or a dbt model")
+    export = commands.add_parser("export", help="write the model as YAML, JSON, JSON Schema, SQL, a dbt model or the sign-off sheet")
     export.add_argument("--model", required=True, help="model YAML file")
     export.add_argument("--to", required=True, choices=FORMATS, help="what to write")
     export.add_argument("--dialect", choices=DIALECTS, default=DEFAULT_DIALECT,
@@ -46,6 +49,8 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
                         help="the leads table has no scored_at column (every lead uses the run's as-of)")
     export.add_argument("--as-of", dest="as_of", help="fixed as-of moment for leads without scored_at "
                         "(default: the latest occurred_at of the activities table)")
+    export.add_argument("--leads", help="with --to sheet: historical leads (CSV or Parquet) for the preview")
+    export.add_argument("--activities", help="with --to sheet and --leads: their activities")
     export.add_argument("--dbt", action="store_true", help="write a dbt model and its schema.yml")
     export.add_argument("--dbt-name", dest="dbt_name", default=DEFAULT_DBT_NAME,
                         help=f"name of the dbt model (default {DEFAULT_DBT_NAME})")
@@ -56,8 +61,15 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
 def _check_out(args: argparse.Namespace) -> None:
     if args.dbt and args.to != "sql":
         raise _usage("--dbt goes with --to sql")
+    if args.to != "sheet" and (args.leads or args.activities):
+        raise _usage(f"{'--leads' if args.leads else '--activities'} goes with --to sheet")
+    if args.activities and not args.leads:
+        raise _usage("--activities goes with --leads")
+    if args.to == "sheet" and args.out and Path(args.out).suffix.lower() not in SHEET_SUFFIXES:
+        raise _usage(f"--out for --to sheet ends in .html or .md; got {args.out!r}")
     if args.to != "sql":
-        for flag, given in (("--dialect", args.dialect != DEFAULT_DIALECT), ("--as-of", args.as_of),
+        for flag, given in (("--dialect", args.dialect != DEFAULT_DIALECT),
+                            ("--as-of", args.as_of and args.to != "sheet"),
                             ("--no-activities", args.no_activities), ("--no-scored-at", args.no_scored_at)):
             if given:
                 raise _usage(f"{flag} goes with --to sql")
@@ -90,6 +102,8 @@ def export_files(args: argparse.Namespace) -> dict[str, str]:
         return {"": dump_model_json(model)}
     if args.to == "json-schema":
         return {"": json.dumps(model_json_schema(), indent=2) + "\n"}
+    if args.to == "sheet":
+        return {"": _sheet(args, model)}
     from .sql import ExportError, SqlOptions, export_sql
     from .sql.dbt import dbt_model
 
@@ -105,6 +119,22 @@ def export_files(args: argparse.Namespace) -> dict[str, str]:
         raise _usage(str(error)) from None
 
 
+def _sheet(args: argparse.Namespace, model) -> str:
+    """The sign-off sheet, with the preview on ``--leads`` when given."""
+    from .data import load_leads, read_table
+    from .engine import Scorer
+    from .metrics import preview
+    from .sheet_html import sheet_html
+    from .sheet_md import sheet_markdown
+
+    result = None
+    if args.leads:
+        activities = read_table(args.activities) if args.activities else None
+        result = preview(model, Scorer.for_model(model, load_leads(args.leads), activities, args.as_of))
+    render = sheet_markdown if args.out and Path(args.out).suffix.lower() == ".md" else sheet_html
+    return render(model, result, source=Path(args.leads).name if args.leads else "")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     _check_out(args)
     files = export_files(args)  # everything is built before anything is written
@@ -118,7 +148,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     targets = {Path(args.out) / name if name else Path(args.out): text for name, text in files.items()}
     for target in targets:
-        refuse_overwriting_inputs(target, [args.model])
+        refuse_overwriting_inputs(target, [args.model, args.leads, args.activities])
     for target, text in targets.items():
         write_atomic(target, text)
     print(f"wrote {', '.join(str(t) for t in targets)}", file=sys.stderr)
