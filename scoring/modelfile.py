@@ -1,23 +1,29 @@
-"""Reading and writing the model as YAML, with line numbers for every field path.
+"""Reading and writing the model as YAML (ruamel.yaml, YAML 1.2), with line numbers for
+every field path.
 
-Only a safe subset of YAML is read: no aliases or anchors, no tags, no duplicate
-keys, at most 1 MiB. ``yes``/``no``/``on``/``off`` stay text (YAML 1.2), so a
-country list ``in: [NO, SE]`` means Norway and Sweden, not false.
+Only a safe subset of YAML is read (:mod:`scoring.yamlread`): no aliases or anchors, no
+tags, no duplicate keys, at most 1 MiB. ``yes``/``no``/``on``/``off`` stay text, so a
+country list ``in: [NO, SE]`` means Norway and Sweden, not false. A model written onto the
+file it was loaded from keeps that file's comments, key order and quoting
+(``dump_model(model, like=text)``, :mod:`scoring.roundtrip`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAMLError
 
 from .errors import ModelError, Problem
 from .model import LeadModel
-from .nesting import MAX_NESTING, too_deep
+from .roundtrip import fresh_yaml, yaml_onto
 from .validation import line_of, validate_model
+from .yamlread import TEXT_KEYS, child_path, plain_scalar, read_yaml
+
+__all__ = ["MAX_MODEL_BYTES", "TEXT_KEYS", "dump_model", "dump_model_json", "load_model", "load_model_text",
+           "model_json_schema", "model_to_data", "parse_model", "plain_scalar", "read_yaml"]
 
 MAX_MODEL_BYTES = 1024 * 1024
 # A model read from text this short always dumps within MAX_MODEL_BYTES (writing expands
@@ -57,142 +63,6 @@ def parse_model(text: str | bytes, source: str | None = "<model>") -> LeadModel:
     return model
 
 
-def read_yaml(text: str, source: str | None = None) -> tuple[Any, dict[str, int]]:
-    """Safe-load YAML text; return the data and a map of field path -> 1-based line."""
-    deep = too_deep(text)  # before the parser, which takes minutes on 100,000 nested [
-    if deep is not None:
-        raise ModelError([Problem("", f"the YAML is nested too deeply to be a model (more than {MAX_NESTING} "
-                                      "levels; a model needs about a dozen)", deep)], source)
-    try:
-        _refuse_aliases_and_tags(text, source)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise ModelError([_yaml_problem(error)], source) from None
-    except RecursionError:
-        raise ModelError([Problem("", "the YAML is nested too deeply to be a model")], source) from None
-    if node is None:
-        raise ModelError([Problem("", "the file is empty; a model is a mapping of keys", 1)], source)
-    lines: dict[str, int] = {}
-    try:
-        data = _build(node, "", lines, source)
-    except RecursionError:
-        raise ModelError([Problem("", "the YAML is nested too deeply to be a model")], source) from None
-    if data is None:
-        raise ModelError([Problem("", "the file is empty; a model is a mapping of keys", 1)], source)
-    return data, lines
-
-
-def _yaml_problem(error: yaml.YAMLError) -> Problem:
-    mark = getattr(error, "problem_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    problem = getattr(error, "problem", None) or str(error)
-    return Problem("", f"not valid YAML: {problem}", line)
-
-
-def _refuse_aliases_and_tags(text: str, source: str | None) -> None:
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise ModelError([Problem("", "YAML anchors and aliases are not allowed in a model file", line)], source)
-        if isinstance(event, yaml.ScalarEvent | yaml.SequenceStartEvent | yaml.MappingStartEvent) and event.tag:
-            raise ModelError([Problem("", f"YAML tags are not allowed in a model file (found {event.tag})", line)], source)
-
-
-_INT = re.compile(r"[-+]?[0-9]+")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_OCTAL = re.compile(r"0o[0-7]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_INFINITY = re.compile(r"[-+]?\.(inf|Inf|INF)")
-_NAN = re.compile(r"\.(nan|NaN|NAN)")
-_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
-_TRUE_WORDS = {"true", "True", "TRUE"}
-_FALSE_WORDS = {"false", "False", "FALSE"}
-# Keys whose plain values are always text: "version: 2027.10" keeps its trailing zero.
-TEXT_KEYS = {"name", "version", "description", "label", "id", "field", "activity", "action", "contains_any"}
-
-
-def scalar_value(node: yaml.ScalarNode, as_text: bool = False) -> Any:
-    """A scalar by the YAML 1.2 core schema: quoted is text; plain is null, bool, int, float
-    or text. ``yes``, ``no``, ``012:30``, ``1_000`` and dates stay text; ``012`` is 12."""
-    text = node.value
-    if node.style is not None or as_text:
-        return text
-    if text in _NULL_WORDS:
-        return None
-    if text in _TRUE_WORDS or text in _FALSE_WORDS:
-        return text in _TRUE_WORDS
-    try:
-        if _INT.fullmatch(text):
-            return int(text)
-        if _HEX.fullmatch(text):
-            return int(text, 16)
-        if _OCTAL.fullmatch(text):
-            return int(text[2:], 8)
-    except ValueError:  # more digits than Python converts: left as text, refused where a number is due
-        return text
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    if _INFINITY.fullmatch(text):
-        return float(text.replace(".", ""))
-    if _NAN.fullmatch(text):
-        return float("nan")
-    return text
-
-
-def _child(path: str, key: Any) -> str:
-    if isinstance(key, int) and not isinstance(key, bool):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else str(key)
-
-
-def _build(node: yaml.Node, path: str, lines: dict[str, int], source: str | None, as_text: bool = False) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise ModelError([Problem(path, "a key must be plain text", line)], source)
-            key = scalar_value(key_node)
-            if key in result or str(key) in {str(k) for k in result}:
-                raise ModelError([Problem(_child(path, key), "duplicate key", line)], source)
-            child = f"{path}.{key}" if path else str(key)
-            lines[child] = line
-            text_value = key in TEXT_KEYS or path == "owners"
-            result[key] = _build(value_node, child, lines, source, text_value)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(item, f"{path}[{index}]", lines, source, as_text) for index, item in enumerate(node.value)]
-    return scalar_value(node, as_text)
-
-
-class _FlowDict(dict):
-    """A mapping written on one line, like the rules in the format's examples."""
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_flow(dumper: yaml.SafeDumper, data: _FlowDict) -> yaml.Node:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
-
-
-def _reads_back_as_text(text: str) -> bool:
-    return scalar_value(yaml.ScalarNode("tag:yaml.org,2002:str", text)) == text
-
-
-def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    # PyYAML quotes what YAML 1.1 would read as another type; our reader is YAML 1.2,
-    # so text such as 1e3 or 0o17 must be quoted too or it would come back as a number.
-    style = "|" if "\n" in data else (None if _reads_back_as_text(data) else '"')
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_Dumper.add_representer(_FlowDict, _represent_flow)
-_Dumper.add_representer(str, _represent_str)
-
-
 def _whole_numbers_as_int(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
@@ -209,32 +79,49 @@ def model_to_data(model: LeadModel) -> dict[str, Any]:
     return _whole_numbers_as_int(data)
 
 
-def _flow_style(data: dict[str, Any]) -> dict[str, Any]:
-    for category in data["profile"]["categories"]:
-        category["rules"] = [_FlowDict(rule) for rule in category.get("rules", [])]
-    data["profile"]["grades"] = _FlowDict(data["profile"]["grades"])
-    engagement = data["engagement"]
-    engagement["grades"] = _FlowDict(engagement["grades"])
-    if "windows" in engagement.get("recency", {}):
-        engagement["recency"]["windows"] = [_FlowDict(w) for w in engagement["recency"]["windows"]]
-    for entry in engagement["activities"]:
-        if "rules" in entry:
-            entry["rules"] = [_FlowDict(rule) for rule in entry["rules"]]
-    routing = data["routing"]
-    routing["default"] = _FlowDict(routing["default"])
-    routing["cells"] = {rating: _FlowDict(route) for rating, route in routing["cells"].items()}
-    return data
-
-
-def dump_model(model: LeadModel) -> str:
+def dump_model(model: LeadModel, like: str | bytes | None = None) -> str:
     """The model as YAML text that :func:`parse_model` reads back to an equal model.
+
+    With ``like``, the text of a model file (the one the model was loaded from, before
+    its edits), the model is written onto that text: its comments, key order, quoting
+    and layout stay, and only what the model changed is rewritten. A ``like`` that is
+    not a readable YAML model (or JSON) gives the plain layout.
 
     Raises ``ModelError`` when that text would be over the 1 MiB a model file may hold:
     what LeadGrid writes, it must be able to read."""
-    data = _flow_style(model_to_data(model))
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    data = model_to_data(model)
+    text = _onto(like, model, data) if like is not None else None
+    if text is None:
+        text = fresh_yaml(data)
     _refuse_oversized(text, "YAML", model)
     return text
+
+
+def _onto(like: str | bytes, model: LeadModel, data: dict[str, Any]) -> str | None:
+    """``model`` written onto the model file text ``like``; None when that cannot keep its meaning."""
+    try:
+        original = parse_model(like, None)
+    except ModelError:
+        return None
+    source = like.decode("utf-8-sig") if isinstance(like, bytes) else like.removeprefix("\ufeff")
+    if source.lstrip().startswith(("{", "[")):
+        return None  # JSON: written as YAML in the plain layout
+    if original == model:
+        return source
+    try:
+        text = yaml_onto(source, model_to_data(original), data)
+        if parse_model(text, None) == model:
+            return text
+    except (ModelError, YAMLError, ValueError, TypeError, KeyError, IndexError):
+        pass  # a merge that did not keep the meaning: the plain layout instead
+    return None
+
+
+def load_model_text(path: str | Path) -> tuple[LeadModel, str]:
+    """The model in a file and the file's text, for writing the model back onto it later
+    (``dump_model(edited, like=text)``)."""
+    model = load_model(path)
+    return model, Path(path).read_bytes().decode("utf-8-sig")
 
 
 def dump_model_json(model: LeadModel) -> str:
@@ -277,7 +164,7 @@ def _longest_list(data: Any, path: str = "") -> tuple[str, int]:
     children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
     for key, value in children:
         if isinstance(value, dict | list):
-            found = _longest_list(value, _child(path, key))
+            found = _longest_list(value, child_path(path, key))
             if found[1] > best[1]:
                 best = found
     return best
