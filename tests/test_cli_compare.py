@@ -180,3 +180,19 @@ def test_drift_bad_usage_and_input(capsys, files, args, code, words):
     got, _, err = run(capsys, "drift", "--model", files["a"], *[arg.format(**files) for arg in args])
     assert got == code
     assert words in assert_one_line_error(err)
+
+
+def test_the_sample_figures_quoted_in_the_readme(capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "compare", DEFAULT_CONFIG, ROOT / "configs" / "windows.yaml", *SAMPLE)
+    assert code == 0
+    assert "507 of 6,000 leads change rating; 99 move into the to-sales cells, 1 out of them" in out
+    assert "Largest moves: C4 → C3 68, D4 → D3 54, B3 → B2 52" in out
+    assert "507 of 6,000 leads change rating (C4 → C3 68, D4 → D3 54, B3 → B2 52, …)" in readme
+    code, out, _ = run(capsys, "drift", "--model", DEFAULT_CONFIG, *SAMPLE, "--split-date", "2025-07-01",
+                       "--months", "3", "--format", "json")
+    stability = strict_json(out)["stability"]
+    quoted = ", ".join(f"{stability[axis]['psi']:.3f} {word}" for axis, word in (
+        ("profile grade", "profile"), ("engagement grade", "engagement"), ("rating", "rating")))
+    assert quoted == "0.003 profile, 0.000 engagement, 0.021 rating"
+    assert "(PSI 0.003 profile, 0.000 engagement, 0.021\nrating)" in readme
