@@ -173,7 +173,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     if args.engine != "pandas":
         mapping = _parse_mapping(args.map)
         leads_mapping = model.column_mapping(mapping)["leads"]
-        outcomes = _outcomes(args, leads_mapping, header_frame(args.leads, leads_mapping))
+        header = header_frame(args.leads, leads_mapping) if args.leads and not args.dataset else None
+        outcomes = _outcomes(args, leads_mapping, header)
         result = sql_matrix_preview(model, args, outcomes, mapping)
     else:
         scorer = _scorer(model, args)

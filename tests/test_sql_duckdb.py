@@ -109,6 +109,16 @@ def test_bad_table_name_and_dialect_are_refused():
         export_sql(model, "duckdb", SqlOptions(leads_table="a..b"))
 
 
+@pytest.mark.parametrize("name", ["activity_rows", "Lead_Values", "scores", "outcome_values"])
+def test_a_table_named_like_a_step_of_the_query_is_refused_unless_qualified(name):
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    with pytest.raises(ExportError, match=f"activities table '{name}' has the name of a step of the query"):
+        export_sql(model, "duckdb", SqlOptions(activities_table=name))
+    with pytest.raises(ExportError, match=f"leads table '{name}' has the name of a step"):
+        export_sql(model, "postgres", SqlOptions(leads_table=name))
+    assert f'"main"."{name}"' in export_sql(model, "duckdb", SqlOptions(activities_table=f"main.{name}"))
+
+
 def test_hostile_names_and_values_are_data_not_sql():
     model = validate_model(HOSTILE_MODEL)
     leads = pd.DataFrame({"lead_id": ["x'); DROP TABLE leads; --", "2", "3", "4"],

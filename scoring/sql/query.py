@@ -216,11 +216,27 @@ def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions =
                        exp.alias_(rating, "rating", quoted=True)).from_(cte_table("grades"))
     query = query.with_(quoted("ratings"), as_=rated)
     action, sla = _routing(model, _column("rating"))
-    return query.select(
+    query = query.select(
         *[_column(name) for name in OUTPUT_COLUMNS[:6]],
         exp.alias_(action, "action", quoted=True),
         exp.alias_(sla, "sla_hours", quoted=True),
     ).from_(cte_table("ratings"))
+    _refuse_tables_named_like_steps(options, {cte.alias for cte in query.ctes})
+    return query
+
+
+# The matrix query (scoring.sql.matrix) wraps the scoring query in these steps too.
+WRAPPING_STEPS = ("scores", "outcome_values")
+
+
+def _refuse_tables_named_like_steps(options: SqlOptions, steps: set[str]) -> None:
+    """A table named like one of the query's own steps would silently read that step
+    instead of the table: refuse it (a schema-qualified name is fine)."""
+    taken = {step.lower() for step in (*steps, *WRAPPING_STEPS)}
+    for flag, name in (("leads", options.leads_table), ("activities", options.activities_table)):
+        if name and "." not in name and name.lower() in taken:
+            raise ExportError(f"{flag} table {name!r} has the name of a step of the query; "
+                              f"qualify it with its schema (e.g. main.{name}) or rename it")
 
 
 def _rule_values(model: LeadModel, prepared: dict[str, PreparedField], entries: list) -> tuple[
