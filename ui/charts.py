@@ -121,3 +121,50 @@ def decay_curve(recency: Recency) -> go.Figure:
                          xaxis={"title": "Age of the activity (days)"},
                          yaxis={"title": "Counts as", "tickformat": ".0%", "rangemode": "tozero"})
     return figure
+
+
+def tradeoff_chart(curve: pd.DataFrame, current: dict[str, float | None], proposed: dict[str, float | None],
+                   capacity: float | None = None, min_acceptance: float | None = None) -> go.Figure:
+    """Leads a month against the acceptance rate and the share of conversions caught, for
+    the best corner set per volume; the current model and the proposal marked."""
+    figure = go.Figure()
+    for column, name, colour in (("acceptance_rate", "Accepted by sales", THRESHOLD_COLOURS[0]),
+                                 ("conversions_caught_share", "Conversions caught", THRESHOLD_COLOURS[1])):
+        figure.add_trace(go.Scatter(x=curve["leads_per_month"], y=curve[column], mode="lines", name=name,
+                                    line={"color": colour, "width": 3, "shape": "hv"},
+                                    hovertemplate="%{x:,.0f} a month: %{y:.0%}<extra>" + name + "</extra>"))
+        for point, label, symbol in ((current, "current model", "circle"), (proposed, "proposal", "star")):
+            if point.get("leads_per_month") is not None and point.get(column) is not None:
+                figure.add_trace(go.Scatter(
+                    x=[point["leads_per_month"]], y=[point[column]], mode="markers", name=f"{name}: {label}",
+                    marker={"color": colour, "size": 16, "symbol": symbol, "line": {"color": "black", "width": 2}},
+                    hovertemplate=f"{label}: " + "%{x:,.0f} a month, %{y:.0%}<extra></extra>"))
+    if capacity is not None:
+        figure.add_vline(x=capacity, line={"color": THRESHOLD_COLOURS[2], "dash": "dash", "width": 3},
+                         annotation_text=f"capacity {capacity:,.0f}")
+    if min_acceptance is not None:
+        figure.add_hline(y=min_acceptance, line={"color": THRESHOLD_COLOURS[2], "dash": "dash", "width": 3},
+                         annotation_text=f"at least {min_acceptance:.0%} accepted")
+    figure.update_layout(font=FONT, height=420, margin={"l": 40, "r": 20, "t": 30, "b": 40},
+                         xaxis={"title": "Leads to sales per month", "rangemode": "tozero"},
+                         yaxis={"title": "Share", "tickformat": ".0%", "range": [0, 1.05]},
+                         legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def gain_chart(curves: dict[str, pd.DataFrame], column: str = "share_of_outcome") -> go.Figure:
+    """Cumulative gain (``share_of_outcome``) or lift (``lift``) against the share of leads
+    taken best first, one line per score; chance as a dashed line."""
+    figure = go.Figure()
+    for colour, (name, curve) in zip(THRESHOLD_COLOURS, curves.items(), strict=False):
+        figure.add_trace(go.Scatter(x=curve["share_of_leads"], y=curve[column], mode="lines+markers", name=name,
+                                    line={"color": colour, "width": 3}, marker={"size": 4}))
+    chance = [0, 1] if column == "share_of_outcome" else [1, 1]
+    figure.add_trace(go.Scatter(x=[0, 1], y=chance, mode="lines", name="chance",
+                                line={"color": "grey", "dash": "dash", "width": 2}))
+    figure.update_layout(font=FONT, height=380, margin={"l": 40, "r": 20, "t": 30, "b": 40},
+                         xaxis={"title": "Share of leads, best scores first", "tickformat": ".0%"},
+                         yaxis={"title": "Share of the outcome caught" if column == "share_of_outcome" else "Lift",
+                                "tickformat": ".0%" if column == "share_of_outcome" else ".1f"},
+                         legend={"orientation": "h", "y": -0.25})
+    return figure

@@ -1,0 +1,99 @@
+"""The Calibrate page in AppTest: it renders on the sample data with the curve, the
+warnings, the evidence and the AUCs; a capacity proposal is applied to the draft only by
+its button (and undone like any edit); suggested weights likewise; bad targets get one
+sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import scoring
+from scoring.calibrate import Target, propose_thresholds
+from scoring.calibrate_evidence import suggest_weights
+from scoring.datasets import SAMPLE
+from ui import state
+
+REPO = Path(__file__).resolve().parents[2]
+PAGE = "ui/pages/calibrate.py"
+TITLE = "6 · Calibrate: what the outcomes suggest"
+
+
+@pytest.fixture(scope="module")
+def sample_scorer() -> scoring.Scorer:
+    leads, activities = SAMPLE.load()
+    return scoring.Scorer(leads, activities)
+
+
+def _calibrate(open_app) -> AppTest:
+    at = open_app()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == TITLE
+    return at
+
+
+def test_page_renders_with_curve_warnings_evidence_and_quality(open_app):
+    at = _calibrate(open_app)
+    assert not at.error
+    assert any("activities dated after their lead's hand-over" in w.value for w in at.warning)
+    assert at.number_input(key="calibrate_capacity").value == 81  # the current model's leads a month
+    assert at.info[0].value.startswith("For at most 81 leads a month to sales")
+    assert len(at.get("plotly_chart")) >= 3  # the curve, gain and lift
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Industry") for label in labels)
+    assert {m.label for m in at.metric} >= {"Leads to sales a month", "Accepted by sales", "Conversions caught"}
+
+
+def test_a_capacity_proposal_is_applied_only_by_its_button(open_app, sample_scorer):
+    at = _calibrate(open_app)
+    before = at.session_state[state.MODEL]
+    at.number_input(key="calibrate_capacity").set_value(400).run()
+    assert not at.exception, at.exception
+    expected = propose_thresholds(before, sample_scorer, Target(capacity=400))
+    assert at.info[0].value == expected.summary()
+    assert at.session_state[state.MODEL] == before  # nothing changes without the click
+    at.button(key="calibrate_apply_thresholds").click().run()
+    assert not at.exception, at.exception
+    applied = at.session_state[state.MODEL]
+    assert applied.profile.grades == expected.model.profile.grades
+    assert applied.engagement.grades == expected.model.engagement.grades
+    assert applied.sales_ratings() == expected.to_sales
+    assert scoring.preview(applied, sample_scorer).sales.leads_per_month <= 400
+    assert at.session_state[state.HISTORY][-1].text == "Calibrate: thresholds for at most 400 leads a month to sales"
+    assert at.session_state[state.UNDO][-1].model == before  # undo takes it back
+
+
+def test_suggested_weights_are_applied_by_their_button(open_app, sample_scorer):
+    at = _calibrate(open_app)
+    before = at.session_state[state.MODEL]
+    suggested = suggest_weights(before, sample_scorer).suggested
+    table = next(d.value for d in at.dataframe if "suggested" in d.value.columns)
+    assert table["suggested"].tolist() == list(suggested.values())
+    at.button(key="calibrate_apply_weights").click().run()
+    assert not at.exception, at.exception
+    weights = {c.id: c.weight for c in at.session_state[state.MODEL].profile.categories}
+    assert weights == suggested and sum(weights.values()) == 100
+
+
+@pytest.mark.parametrize(("setup", "words"), [
+    (lambda at: at.number_input(key="calibrate_capacity").set_value(0), "the capacity must be at least 1 lead"),
+    (lambda at: at.number_input(key="calibrate_capacity").set_value(7000), "more than all 6,000 leads"),
+])
+def test_bad_targets_get_one_sentence(open_app, setup, words):
+    at = _calibrate(open_app)
+    setup(at)
+    at.run()
+    assert not at.exception, at.exception
+    assert any(words in e.value for e in at.error)
+    assert at.button(key="calibrate_apply_weights")  # the rest of the page still renders
+
+
+def test_minimum_acceptance_target(open_app):
+    at = _calibrate(open_app)
+    at.segmented_control(key="calibrate_target_kind").set_value("Minimum acceptance").run()
+    assert not at.exception, at.exception
+    at.slider(key="calibrate_min_acceptance").set_value(0.8).run()
+    assert at.info[0].value.startswith("For at least 80% accepted by sales")
