@@ -65,8 +65,8 @@ st.markdown(f"**A**: {name_a} ({model_a.name}{f' {model_a.version}' if model_a.v
 summary = comparison.summary
 columns = st.columns(len(SUMMARY_LABELS))
 for column, (name, row) in zip(columns, summary.iterrows(), strict=True):
-    column.metric(row["label"], format_figure(name, row["b"]), format_change(name, row["change"]),
-                  border=True, help=f"B (the draft); A had {format_figure(name, row['a'])}. The change is B minus A.")
+    column.metric(row["label"], format_figure(name, row["b"]), format_change(name, row["change"]), border=True,
+                  delta_color="off" if name in ("to_sales_leads", "to_sales_per_month") else "normal", help=f"B (the draft); A had {format_figure(name, row['a'])}. The change is B minus A.")
 moves = comparison.moves
 st.markdown(f"**{moves['changed_rating']:,}** of {moves['leads']:,} leads change rating; "
             f"**{moves['into_sales']:,}** move into the to-sales cells and **{moves['out_of_sales']:,}** out of "

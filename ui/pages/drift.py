@@ -71,8 +71,6 @@ st.dataframe(stability, key="drift_psi", column_config={
                                          help="Population stability index of the later period against the earlier."),
     "reading": st.column_config.TextColumn("Reading", width="large"),
 })
-for axis, row in stability.iterrows():
-    st.markdown(f"- **{axis.capitalize()}**: {row['reading']}")
 st.plotly_chart(comparison_charts.period_shares(distribution, labels), key="drift_shares")
 
 st.subheader("Per cell, in each period")
