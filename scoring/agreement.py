@@ -117,3 +117,30 @@ def with_details(model: LeadModel, *, name: str, version: str | None, descriptio
         else:
             data[key] = value
     return validate_model(data)
+
+
+def owner_fields(model: LeadModel) -> tuple[str, str, str]:
+    """The owners as the agreement form shows them: the marketing owner, the sales owner, and
+    every other owner as ``role: person`` lines."""
+    owners = model.owners or {}
+    marketing = next((p for r, p in owners.items() if r.strip().casefold() == "marketing"), "")
+    sales = next((p for r, p in owners.items() if r.strip().casefold() == "sales"), "")
+    others = [f"{r}: {p}" for r, p in owners.items() if r.strip().casefold() not in ("marketing", "sales")]
+    return marketing, sales, "\n".join(others)
+
+
+def owners_from_fields(marketing: str, sales: str, others: str) -> dict[str, str] | None:
+    """The inverse of ``owner_fields``: ``others`` holds one ``role: person`` per line.
+    Raises ``ModelError`` naming the line (``owners[2]`` is the first of the other lines)."""
+    rows: list[dict[str, str]] = [{"role": "marketing" if marketing.strip() else "", "person": marketing},
+                                  {"role": "sales" if sales.strip() else "", "person": sales}]
+    problems = []
+    for number, line in enumerate(others.splitlines(), start=1):
+        role, colon, person = line.partition(":")
+        if line.strip() and (not colon or not role.strip() or not person.strip()):
+            problems.append(Problem(f"owners (other owners, line {number})",
+                                    f"write each other owner as role: person; got {line.strip()!r}"))
+        rows.append({"role": role, "person": person})
+    if problems:
+        raise ModelError(problems)
+    return owners_from_rows(rows)

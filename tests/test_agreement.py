@@ -11,7 +11,9 @@ import pytest
 from scoring import ModelError, load_model
 from scoring.agreement import (
     all_signed,
+    owner_fields,
     owner_rows,
+    owners_from_fields,
     owners_from_rows,
     sign_off_role,
     signatures,
@@ -116,3 +118,29 @@ def test_unsigned_drops_only_the_sign_off():
     assert unsigned(model).sign_off is None
     assert unsigned(model).owners == {"sales": "Lee"}
     assert unsigned(DEFAULT) is DEFAULT
+
+
+def test_owner_fields_split_marketing_sales_and_others():
+    model = _signed({"Marketing": "Dana", "sales": "Lee", "Finance": "Ana", "CS": "Kim"}, None)
+    assert owner_fields(model) == ("Dana", "Lee", "Finance: Ana\nCS: Kim")
+    assert owner_fields(DEFAULT) == ("Marketing ops", "Sales development", "")
+    assert owner_fields(_signed(None, None)) == ("", "", "")
+
+
+def test_owners_from_fields_reads_the_form():
+    assert owners_from_fields(" Dana ", "Lee", "Finance: Ana\n\n  CS :Kim ") == {
+        "marketing": "Dana", "sales": "Lee", "Finance": "Ana", "CS": "Kim"}
+    assert owners_from_fields("", "Lee", "") == {"sales": "Lee"}
+    assert owners_from_fields("", "", " \n") is None
+
+
+@pytest.mark.parametrize(("others", "message"), [
+    ("Kim", "owners (other owners, line 1): write each other owner as role: person; got 'Kim'"),
+    ("Finance: Ana\n: Kim", "owners (other owners, line 2): write each other owner as role: person; got ': Kim'"),
+    ("Finance:", "owners (other owners, line 1): write each other owner as role: person; got 'Finance:'"),
+    ("sales: Kim", "owners[2].role: role 'sales' is given twice; one person per role"),
+])
+def test_owners_from_fields_names_the_bad_line(others, message):
+    with pytest.raises(ModelError) as caught:
+        owners_from_fields("Dana", "Lee", others)
+    assert caught.value.message == message
