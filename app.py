@@ -42,6 +42,12 @@ def sidebar() -> None:
         with st.expander(f"Change history ({len(entries)})", expanded=False):
             for entry in reversed(entries[-50:]):
                 st.caption(f"{time.strftime('%H:%M', time.localtime(entry.at))} · {entry.text}")
+        others = [info for info in drafts.store().list(6) if info.id != st.session_state[state.DRAFT_ID]][:5]
+        with st.expander(f"Other drafts ({len(others)}{'+' if len(others) == 5 else ''})", expanded=False):
+            for info in others:
+                st.caption(f"**{info.title}** · {time.strftime('%d %b %H:%M', time.localtime(info.saved_at))} · "
+                           f"{info.last_change or 'no changes'}")
+            st.page_link(f"{PAGES}/export.py", label="Open, rename or delete drafts", icon=":material/folder_open:")
 
 
 def main() -> None:
@@ -55,9 +61,9 @@ def main() -> None:
         st.Page(f"{PAGES}/matrix.py", title="4 · Matrix", icon=":material/grid_on:"),
         st.Page(f"{PAGES}/funnel.py", title="After hand-over", icon=":material/filter_alt:"),
         st.Page(f"{PAGES}/export.py", title="5 · Export", icon=":material/ios_share:"),
-        st.Page(f"{PAGES}/calibrate.py", title="6 · Calibrate", icon=":material/tune:"),
         st.Page(f"{PAGES}/compare.py", title="7 · Compare", icon=":material/compare_arrows:"),
         st.Page(f"{PAGES}/drift.py", title="8 · Drift", icon=":material/timeline:"),
+        st.Page(f"{PAGES}/agreement.py", title="9 · Agreement", icon=":material/handshake:"),
     ]
     navigation = st.navigation(pages)
     widgets.messages()
