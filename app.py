@@ -61,6 +61,7 @@ def main() -> None:
         st.Page(f"{PAGES}/matrix.py", title="4 · Matrix", icon=":material/grid_on:"),
         st.Page(f"{PAGES}/funnel.py", title="After hand-over", icon=":material/filter_alt:"),
         st.Page(f"{PAGES}/export.py", title="5 · Export", icon=":material/ios_share:"),
+        st.Page(f"{PAGES}/calibrate.py", title="6 · Calibrate", icon=":material/tune:"),
         st.Page(f"{PAGES}/compare.py", title="7 · Compare", icon=":material/compare_arrows:"),
         st.Page(f"{PAGES}/drift.py", title="8 · Drift", icon=":material/timeline:"),
         st.Page(f"{PAGES}/agreement.py", title="9 · Agreement", icon=":material/handshake:"),
