@@ -99,16 +99,20 @@ def instants(values: pd.Series) -> tuple[np.ndarray, int]:
     and how many present values could not be read. Never raises."""
     values = values.reset_index(drop=True)
     if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = values if getattr(values.dt, "tz", None) is None else values.dt.tz_convert("UTC").dt.tz_localize(None)
-        return parsed.astype("datetime64[ns]").to_numpy().view(np.int64).copy(), 0
-    text = values.astype(object).where(values.notna(), None)
-    text = text.map(lambda v: str(v).strip(TRIM_CHARS) or None, na_action="ignore")
-    try:
-        parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-    except (ValueError, OverflowError):
-        parsed = pd.to_datetime(text, utc=True, format="mixed", errors="coerce")
-    stamps = parsed.dt.tz_localize(None).astype("datetime64[ns]").to_numpy().view(np.int64).copy()
-    return stamps, int((parsed.isna() & text.notna()).sum())
+        present = values.notna()
+        naive = values if getattr(values.dt, "tz", None) is None else values.dt.tz_convert("UTC").dt.tz_localize(None)
+    else:
+        text = values.astype(object).where(values.notna(), None)
+        text = text.map(lambda v: str(v).strip(TRIM_CHARS) or None, na_action="ignore")
+        present = text.notna()
+        try:
+            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+        except (ValueError, OverflowError):
+            parsed = pd.to_datetime(text, utc=True, format="mixed", errors="coerce")
+        naive = parsed.dt.tz_localize(None)
+    naive = naive.where(naive.isna() | ((naive >= pd.Timestamp.min) & (naive <= pd.Timestamp.max)))  # 9999-12-31
+    stamps = naive.astype("datetime64[ns]").to_numpy().view(np.int64).copy()
+    return stamps, int((naive.isna() & present).sum())
 
 
 def _text(values: pd.Series) -> np.ndarray:

@@ -41,7 +41,7 @@ REASONS = (
 # Per reason: weight on (fit, intent, bad-contact source) and a base, for a softmax.
 REASON_FIT = np.array([-1.6, -1.2, -1.4, -0.3, 0.2, 0.0, 0.0, 0.0])
 REASON_INTENT = np.array([0.0, 0.0, -0.3, -0.8, -1.3, -1.1, 0.0, 0.0])
-REASON_BAD_SOURCE = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.4, 1.8, 0.3])
+REASON_BAD_SOURCE = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.4, 2.6, 0.3])
 REASON_BASE = np.array([-0.4, -0.6, -1.4, -0.4, 0.0, -0.2, -1.0, -2.3])
 BAD_CONTACT_SOURCES = ("trade show", "purchased list")
 
