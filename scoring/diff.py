@@ -120,7 +120,8 @@ def _recency_changes(old: Recency | None, new: Recency | None) -> list[str]:
 
 
 def _route_text(route: Route) -> str:
-    return route.action + (f" within {_num(route.sla_hours)} h" if route.sla_hours else "")
+    return (route.action + (f" within {_num(route.sla_hours)} h" if route.sla_hours else "")
+            + (f", rejected leads to {route.recycle}" if route.recycle else ""))
 
 
 def _routing_changes(old: LeadModel, new: LeadModel) -> list[str]:

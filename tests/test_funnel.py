@@ -13,6 +13,7 @@ import pytest
 
 import scoring
 from scoring.datasets import DATASETS
+from scoring.diff import describe_changes
 from scoring.engine import Scorer
 from scoring.funnel import (
     after_handover,
@@ -210,6 +211,8 @@ def test_recycle_route_refused_for_sales_and_kept_by_routing_edits():
     assert model.routing.route_for("B2").recycle == "nurture:recycled"
     assert "recycle: nurture:recycled" in scoring.dump_model(model)
     assert with_recycle(model, "B2", "").routing.route_for("B2").recycle is None
+    assert describe_changes(DEFAULT, model) == [
+        "B2: sales within 48 h → sales within 48 h, rejected leads to nurture:recycled"]
 
 
 # ----- the sample data, pinned
