@@ -102,8 +102,8 @@ def instants(values: pd.Series) -> tuple[np.ndarray, int]:
         present = values.notna()
         naive = values if getattr(values.dt, "tz", None) is None else values.dt.tz_convert("UTC").dt.tz_localize(None)
     else:
-        text = values.astype(object).where(values.notna(), None)
-        text = text.map(lambda v: str(v).strip(TRIM_CHARS) or None, na_action="ignore")
+        text = values.astype("string").str.strip(TRIM_CHARS)  # vectorised: a million leads
+        text = text.where(text != "").astype(object).where(lambda t: t.notna(), None)
         present = text.notna()
         try:
             parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
@@ -117,8 +117,8 @@ def instants(values: pd.Series) -> tuple[np.ndarray, int]:
 
 def _text(values: pd.Series) -> np.ndarray:
     """Trimmed text per lead, '' where missing or blank."""
-    text = values.reset_index(drop=True).astype(object).where(values.reset_index(drop=True).notna(), None)
-    return text.map(lambda v: str(v).strip(TRIM_CHARS), na_action="ignore").fillna("").to_numpy(dtype=object)
+    text = values.reset_index(drop=True).astype("string").str.strip(TRIM_CHARS)
+    return text.fillna("").to_numpy(dtype=object)
 
 
 def _keys(text: np.ndarray) -> np.ndarray:

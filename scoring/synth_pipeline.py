@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 SECONDS_PER_HOUR = 3_600
 SECONDS_PER_DAY = 86_400
@@ -61,12 +62,12 @@ def _text(values: np.ndarray, present: np.ndarray) -> pa.Array:
 def _messy_case(rng: np.random.Generator, values: np.ndarray, share: float) -> np.ndarray:
     """Write a few values in lower or upper case or with a trailing space."""
     draw = rng.random(len(values))
-    lower = np.char.lower(values.astype(str))
-    upper = np.char.upper(values.astype(str))
-    padded = np.char.add(values.astype(str), " ")
-    out = np.where(draw < share / 3, lower, values.astype(str))
-    out = np.where((draw >= share / 3) & (draw < 2 * share / 3), upper, out)
-    return np.where((draw >= 2 * share / 3) & (draw < share), padded, out).astype(object)
+    text = pa.array(values, pa.string())
+    out = pc.if_else(pa.array(draw < share / 3), pc.utf8_lower(text), text)
+    out = pc.if_else(pa.array((draw >= share / 3) & (draw < 2 * share / 3)), pc.utf8_upper(text), out)
+    padded = pc.binary_join_element_wise(text, pa.scalar(" "), "")
+    out = pc.if_else(pa.array((draw >= 2 * share / 3) & (draw < share)), padded, out)
+    return out.to_numpy(zero_copy_only=False).astype(object)
 
 
 def _reasons(rng: np.random.Generator, fit: np.ndarray, intent: np.ndarray, bad_source: np.ndarray) -> np.ndarray:
