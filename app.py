@@ -29,13 +29,13 @@ def sidebar() -> None:
             st.metric("Leads to sales per month", per_month,
                       help="Leads the model routes to sales, per month of the historical data.")
             st.metric(head.label, format_rate(head.rate), help=head.help)
-        except LeadGridError as error:  # shown on the page too; the sidebar must still render
-            st.warning(f"The model cannot score this data: {error}")
+        except LeadGridError:  # shown on the page too; the sidebar must still render
+            st.warning("The model does not fit this data yet: see the Data page.", icon=":material/link_off:")
         undo_col, redo_col = st.columns(2)
-        undo_col.button("↶ Undo", key="undo", on_click=state.undo, width="stretch",
+        undo_col.button("Undo", key="undo", icon=":material/undo:", on_click=state.undo, width="stretch",
                         disabled=not st.session_state[state.UNDO],
                         help="Take back the last change to the model.")
-        redo_col.button("↷ Redo", key="redo", on_click=state.redo, width="stretch",
+        redo_col.button("Redo", key="redo", icon=":material/redo:", on_click=state.redo, width="stretch",
                         disabled=not st.session_state[state.REDO],
                         help="Apply again the change you took back.")
         entries = state.history()
