@@ -51,7 +51,7 @@ def rule_table(key: str, scorer: Scorer, field: str, rules: Sequence[Rule], defa
             "condition": st.column_config.SelectboxColumn("Condition", options=list(CONDITIONS), required=True,
                                                           width="small"),
             "items": st.column_config.MultiselectColumn(
-                "Values", options=options, accept_new_options=True, width="large",
+                "Values", options=options, accept_new_options=True, width=560,
                 help="For 'is one of' and 'contains any of'."),
             "from": st.column_config.NumberColumn("From", help="'at least' and 'between' (included)", width="small"),
             "to": st.column_config.NumberColumn("To", help="'below' and 'between' (not included)", width="small"),
