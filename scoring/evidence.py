@@ -312,8 +312,13 @@ def separation_report(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
     readers += [(e.id, e.label or e.id, e.field, "engagement", e.rules or [], 0.0)
                 for e in model.field_entries if e.field]
     for ident, label, field, axis, rules, default in readers:
-        index = scorer.field_rules(field).rule_index(rules)
-        auc = separation(_shares(rules, default)[index], flags.values)
+        def column_auc(field: str = field, rules: list[Rule] = rules, default: float = default) -> float:
+            index = scorer.field_rules(field).rule_index(rules)
+            return separation(_shares(rules, default)[index], flags.values)
+
+        # one number per column and rule list, kept: a weight or a threshold moves none of them
+        key = ("separation", outcomes, field, tuple(r.model_dump_json() for r in rules), default)
+        auc = scorer.memo(key, column_auc)
         share = (auc - 0.5) / lift if lift > 0 and not math.isnan(auc) else math.nan
         columns.append(ColumnSeparation(ident, label, field, axis, auc, share))
     return SeparationReport(outcome, model_auc, columns)
