@@ -115,7 +115,7 @@ try:
 except scoring.LeadGridError as error:
     result, source = None, ""
     st.caption(f"Without the preview: {error}")
-sheet_model = saved or model
+sheet_model = saved or unsigned(model)  # signatures only from the saved file they belong to
 note = None if saved is not None or not model.version else "Not saved: this version may still change."
 slug = "".join(ch if ch.isalnum() else "-" for ch in f"{model.name} {model.version or 'draft'}".lower()).strip("-")
 left, right = st.columns(2)
