@@ -1,0 +1,265 @@
+"""Click to last screen update in a real browser, at a million leads and at a small peer.
+
+    python tests/e2e/bench_browser.py [--leads 1000000] [--small 6000] [--repeat 5] [--data DIR]
+
+For each size, synthetic leads and activities (``scoring.synth``, about ten activities a
+lead) are written as Parquet to a temporary directory (or read from ``--data DIR/<size>/``
+when there), the app is started on them by path (``python -m scoring app --leads ...
+--activities ...``) and Debian's Chromium, driven by Playwright with a fresh profile, times
+three controls: a step of the "A from" input (Profile), a weight change (Profile: Industry
+one step right, refused as the total is 101 %, then "Rescale the others to 100 %"; timed from
+that click), and a half-life step (Engagement: the slider one step by keyboard). Each is
+timed from the input event (the click, the key press) to the last change of the page's DOM
+(main area and sidebar) once the run has finished and the page stayed still for 1.5 s,
+measured in the page's own clock. One warm-up step per control is not counted; medians of
+``--repeat`` steps, alternating up and down so the model stays the same.
+
+This is a benchmark, not a test: it asserts nothing about time. It needs about 3 GB of RAM
+at a million leads; the temporary data is deleted at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+QUIET_MS = 1500
+LOAD_TIMEOUT_MS = 15 * 60_000
+STEP_TIMEOUT_MS = int(os.environ.get("BENCH_STEP_TIMEOUT_MS", 120_000))
+CONTROLS = ("A from step", "weight change", "half-life step")
+
+# Records, in the page's clock, the last input event and the last DOM change of the app
+# (the header's "Running…" widget excluded) and counts the server's websocket messages.
+PROBE = """
+(() => {
+  const probe = window.__probe = {input: 0, change: 0, messages: 0, lastMessage: 0};
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { probe.messages++; probe.lastMessage = performance.now(); });
+    }
+  };
+  for (const kind of ['pointerdown', 'keydown']) {
+    window.addEventListener(kind, () => { probe.input = performance.now(); }, true);
+  }
+  const watch = () => new MutationObserver((records) => {
+    for (const record of records) {
+      const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+      if (node && !node.closest('[data-testid="stHeader"], [data-testid="stStatusWidget"]')) {
+        probe.change = performance.now();
+        return;
+      }
+    }
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  if (document.documentElement) watch(); else document.addEventListener('DOMContentLoaded', watch);
+})();
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def generate(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
+    paths = folder / "leads.parquet", folder / "activities.parquet"
+    if not all(path.exists() for path in paths):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "scoring.synth", "--leads", str(count), "--seed", str(seed),
+                        "--out", str(folder), "--format", "parquet"], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+    return paths
+
+
+@contextmanager
+def server(paths: tuple[Path, Path], home: Path) -> Iterator[str]:
+    """``leadgrid app`` on the files, on a free port; the URL once it answers."""
+    port = _free_port()
+    log = (home / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scoring", "app", "--leads", str(paths[0]), "--activities", str(paths[1]),
+         "--port", str(port), "--headless"],
+        cwd=ROOT, env=dict(os.environ, LEADGRID_HOME=str(home)), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _probe(page: Page) -> dict:
+    return page.evaluate("() => ({...window.__probe, now: performance.now()})")
+
+
+def settle(page: Page, messages_before: int | None = None, timeout_ms: int = STEP_TIMEOUT_MS) -> dict:
+    """Wait until the server has answered (more websocket messages than ``messages_before``),
+    Streamlit is not running and the page has not changed for QUIET_MS."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    status = page.locator("[data-testid='stStatusWidget']")
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+        state = _probe(page)
+        answered = messages_before is None or state["messages"] > messages_before
+        quiet = state["now"] - max(state["change"], state["lastMessage"]) >= QUIET_MS
+        if answered and quiet and not status.is_visible():
+            return state
+    raise TimeoutError(f"the app did not settle: {_probe(page)}, running: {status.is_visible()}, "
+                       f"messages before: {messages_before}")
+
+
+def timed(page: Page, action: Callable[[], None], done: Callable[[], None] | None = None) -> float:
+    """Seconds from the input event ``action`` causes to the last DOM change it brings."""
+    before = _probe(page)["messages"]
+    action()
+    if done is not None:
+        done()
+    state = settle(page, before)
+    if state["input"] <= 0 or state["change"] < state["input"]:
+        raise RuntimeError("no screen update after the input")
+    return (state["change"] - state["input"]) / 1000
+
+
+def open_page(page: Page, title: str) -> None:
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=re.compile("^" + re.escape(title))).wait_for()
+    settle(page, timeout_ms=LOAD_TIMEOUT_MS)
+
+
+def _number_input(page: Page, label: str):
+    return page.locator("[data-testid='stNumberInput']").filter(has=page.get_by_text(label, exact=True))
+
+
+def a_from_steps(page: Page, repeat: int) -> list[float]:
+    steps = _number_input(page, "A from")
+    times = []
+    for step in range(repeat + 1):
+        up = step % 2 == 0
+        value = float(steps.locator("input").input_value())
+        wanted = f"A ≥ {value + (1 if up else -1):g}"
+        button = steps.get_by_test_id("stNumberInputStepUp" if up else "stNumberInputStepDown")
+        times.append(timed(page, button.click,
+                           lambda w=wanted: page.locator("text.legendtext", has_text=w).first.wait_for()))
+    return times[1:]
+
+
+def weight_changes(page: Page, repeat: int) -> list[float]:
+    slider = page.get_by_role("slider", name="Industry")
+    rescale = page.get_by_role("button", name="Rescale the others to 100 %")
+    times = []
+    for step in range(repeat + 1):
+        slider.focus()
+        before = _probe(page)["messages"]
+        slider.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+        settle(page, before)
+        rescale.wait_for()
+        times.append(timed(page, rescale.click, lambda: page.get_by_text("Weights total 100 %").wait_for()))
+    return times[1:]
+
+
+def half_life_steps(page: Page, repeat: int) -> list[float]:
+    slider = page.get_by_role("slider", name="Half-life (days)")
+    times = []
+    for step in range(repeat + 1):
+        value = float(slider.get_attribute("aria-valuenow"))
+        slider.focus()
+        wanted = value + (0.5 if step % 2 == 0 else -0.5)
+        times.append(timed(page, lambda s=step: slider.press("ArrowRight" if s % 2 == 0 else "ArrowLeft")))
+        if float(slider.get_attribute("aria-valuenow")) != wanted:
+            raise RuntimeError(f"half-life is {slider.get_attribute('aria-valuenow')}, wanted {wanted}")
+    return times[1:]
+
+
+def measure(paths: tuple[Path, Path], repeat: int, home: Path) -> dict[str, list[float]]:
+    with server(paths, home) as url, sync_playwright() as driver:
+        context = driver.chromium.launch_persistent_context(
+            str(home / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
+            viewport={"width": 1600, "height": 1000})
+        context.set_default_timeout(STEP_TIMEOUT_MS)
+        try:
+            page = context.new_page()
+            page.add_init_script(PROBE)
+            started = time.monotonic()
+            page.goto(url)
+            page.get_by_role("heading", name=re.compile("^1 · Data")).wait_for(timeout=LOAD_TIMEOUT_MS)
+            settle(page, timeout_ms=LOAD_TIMEOUT_MS)
+            print(f"  opened in {time.monotonic() - started:.1f} s (read, prepare, first page)", file=sys.stderr)
+            open_page(page, "2 · Profile")
+            figures = {"A from step": a_from_steps(page, repeat), "weight change": weight_changes(page, repeat)}
+            open_page(page, "3 · Engagement")
+            figures["half-life step"] = half_life_steps(page, repeat)
+            return figures
+        finally:
+            context.close()
+
+
+def table(results: dict[int, dict[str, list[float]]]) -> str:
+    sizes = sorted(results)
+    lines = ["click to last screen update, median (min-max) in ms",
+             f"{'control':<16}" + "".join(f"{f'{size:,} leads':>24}" for size in sizes)]
+    for control in CONTROLS:
+        cells = []
+        for size in sizes:
+            times = [1000 * t for t in results[size][control]]
+            cells.append(f"{statistics.median(times):,.0f} ({min(times):,.0f}-{max(times):,.0f})")
+        lines.append(f"{control:<16}" + "".join(f"{cell:>24}" for cell in cells))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leads", type=int, default=1_000_000, help="the large size (default 1,000,000)")
+    parser.add_argument("--small", type=int, default=6_000, help="the small peer (default 6,000; 0: none)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed steps per control (default 5)")
+    parser.add_argument("--data", type=Path, help="keep the generated data here (reused when present)")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="leadgrid-browser-bench-"))
+    results = {}
+    try:
+        for size in [s for s in (args.small, args.leads) if s]:
+            print(f"{size:,} leads: generating, starting the app, timing", file=sys.stderr)
+            paths = generate(size, (args.data or work) / str(size))
+            home = work / f"home-{size}"
+            home.mkdir()
+            results[size] = measure(paths, args.repeat, home)
+            print(table({size: results[size]}), file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
