@@ -357,10 +357,17 @@ class Headline:
 
 
 def headline(result: Preview) -> Headline:
-    """Acceptance when any lead of the history has a sales decision, or when the history
-    records no conversions either; conversion otherwise."""
+    """Acceptance when any lead of the history has a sales decision; conversion when only
+    conversions are recorded; when neither is, acceptance's figures (all missing) under a
+    label that says so."""
     sales, matrix = result.sales, result.matrix
-    if int(matrix["decided"].sum()) > 0 or int(matrix["conversion_known"].sum()) == 0:
+    decided, known = int(matrix["decided"].sum()), int(matrix["conversion_known"].sum())
+    if decided == 0 and known == 0:
+        return Headline("acceptance", "No outcomes recorded", "acceptance_rate", sales.acceptance_rate,
+                        sales.rest_acceptance_rate, "decisions",
+                        "This data records neither sales decisions nor conversions: map an accepted or "
+                        "converted column on the Data page to judge the model.")
+    if decided > 0:
         return Headline("acceptance", "Accepted by sales", "acceptance_rate", sales.acceptance_rate,
                         sales.rest_acceptance_rate, "decisions",
                         "Of the to-sales leads that sales decided on, the share they accepted.")

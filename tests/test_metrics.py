@@ -20,6 +20,7 @@ from scoring.metrics import (
     DAYS_PER_MONTH,
     MIN_DECISIONS,
     Outcomes,
+    headline,
     matrix_metrics,
     preview,
     read_flags,
@@ -385,3 +386,24 @@ def test_matrix_table_shows_conversion_when_the_data_records_no_decisions():
     assert "conversion" in text.splitlines()[0]
     assert "Converted: 50.0%; the rest: 0.0%" in text
     assert " 50.0%" in text.splitlines()[3]  # row A, cell 4: 2 leads, 1 converted
+
+
+@pytest.mark.parametrize(("columns", "outcome", "label", "rate"), [
+    ({"accepted": ["yes", "no", "", ""], "converted": ["1", "0", "0", "0"]}, "acceptance", "Accepted by sales", 0.5),
+    ({"converted": ["1", "0", "0", "0"]}, "conversion", "Converted", 0.5),
+    ({}, "acceptance", "No outcomes recorded", None),
+])
+def test_headline_judges_by_acceptance_else_conversion_else_says_none_is_recorded(columns, outcome, label, rate):
+    # leads a and b are A4 (to sales); c and d are D4
+    leads = pd.DataFrame({"lead_id": ["a", "b", "c", "d"], "x": ["1", "1", "0", "0"], **columns})
+    model = validate_model({
+        "name": "t",
+        "profile": {"categories": [{"id": "x", "field": "x", "weight": 100,
+                                    "rules": [{"match": {"in": ["1"]}, "value": 100}]}],
+                    "grades": {"A": 75, "B": 50, "C": 25, "D": 0}},
+        "engagement": {"grades": {"1": 60, "2": 35, "3": 15, "4": 0}},
+        "routing": {"cells": {"A4": {"action": "sales"}}},
+    })
+    head = headline(preview(model, Scorer(leads)))
+    assert (head.outcome, head.label) == (outcome, label)
+    assert math.isnan(head.rate) if rate is None else head.rate == rate

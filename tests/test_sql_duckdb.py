@@ -138,3 +138,9 @@ def test_hostile_names_and_values_are_data_not_sql():
 def test_generated_models_and_messy_data_score_as_the_engine(case):
     model, leads, activities = case
     assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
+
+
+def test_a_row_number_id_is_refused_in_sql():
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    with pytest.raises(ExportError, match=r"columns\.leads\.lead_id: '@row' .* map it to a column"):
+        export_sql(model, "duckdb", SqlOptions(mapping={"leads": {"lead_id": "@row"}}))

@@ -134,6 +134,10 @@ def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions =
     target = Target(dialect)
     mapping = model.column_mapping(options.mapping)
     lead_columns = {**mapping.get("leads", {})}
+    numbered = sorted(field for field, column in lead_columns.items() if column == d.ROW_NUMBER)
+    if numbered:
+        raise ExportError(f"columns.leads.{numbered[0]}: '{d.ROW_NUMBER}' (the row number of a file) has no "
+                          "meaning in a warehouse table, whose rows have no order; map it to a column")
     activity_columns = {name: mapping.get("activities", {}).get(name, name) for name in d.ACTIVITY_COLUMNS}
 
     def physical(field: str) -> str:
