@@ -54,18 +54,24 @@ def main() -> None:
     st.set_page_config(page_title="LeadGrid", page_icon=":material/target:", layout="wide")
     drafts.init()
     drafts.keep_draft_in_url()
-    pages = [
-        st.Page(f"{PAGES}/data.py", title="1 · Data", icon=":material/folder_open:", default=True),
-        st.Page(f"{PAGES}/profile.py", title="2 · Profile", icon=":material/domain:"),
-        st.Page(f"{PAGES}/engagement.py", title="3 · Engagement", icon=":material/bolt:"),
-        st.Page(f"{PAGES}/matrix.py", title="4 · Matrix", icon=":material/grid_on:"),
-        st.Page(f"{PAGES}/funnel.py", title="After hand-over", icon=":material/filter_alt:"),
-        st.Page(f"{PAGES}/export.py", title="5 · Export", icon=":material/ios_share:"),
-        st.Page(f"{PAGES}/calibrate.py", title="6 · Calibrate", icon=":material/tune:"),
-        st.Page(f"{PAGES}/compare.py", title="7 · Compare", icon=":material/compare_arrows:"),
-        st.Page(f"{PAGES}/drift.py", title="8 · Drift", icon=":material/timeline:"),
-        st.Page(f"{PAGES}/agreement.py", title="9 · Agreement", icon=":material/handshake:"),
-    ]
+    pages = {
+        "Workshop": [
+            st.Page(f"{PAGES}/data.py", title="1 · Data", icon=":material/folder_open:", default=True),
+            st.Page(f"{PAGES}/profile.py", title="2 · Profile", icon=":material/domain:"),
+            st.Page(f"{PAGES}/engagement.py", title="3 · Engagement", icon=":material/bolt:"),
+            st.Page(f"{PAGES}/matrix.py", title="4 · Matrix", icon=":material/grid_on:"),
+            st.Page(f"{PAGES}/export.py", title="5 · Export", icon=":material/ios_share:"),
+        ],
+        "Recalibration": [
+            st.Page(f"{PAGES}/calibrate.py", title="6 · Calibrate", icon=":material/tune:"),
+            st.Page(f"{PAGES}/compare.py", title="7 · Compare", icon=":material/compare_arrows:"),
+            st.Page(f"{PAGES}/drift.py", title="8 · Drift", icon=":material/timeline:"),
+            st.Page(f"{PAGES}/funnel.py", title="After hand-over", icon=":material/filter_alt:"),
+        ],
+        "Agreement": [
+            st.Page(f"{PAGES}/agreement.py", title="9 · Agreement", icon=":material/handshake:"),
+        ],
+    }
     navigation = st.navigation(pages)
     widgets.messages()
     sidebar()

@@ -39,6 +39,11 @@ PAGES = {
     "ui/pages/engagement.py": "3 · Engagement: how interested",
     "ui/pages/matrix.py": "4 · Matrix: who goes to sales",
     "ui/pages/export.py": "5 · Export: take the model to production",
+    "ui/pages/calibrate.py": "6 · Calibrate: what the outcomes suggest",
+    "ui/pages/compare.py": "7 · Compare: before and after",
+    "ui/pages/drift.py": "8 · Drift: this quarter vs last",
+    "ui/pages/funnel.py": "After hand-over: funnel, reasons, SLA, segments",
+    "ui/pages/agreement.py": "9 · Agreement: version and sign-off",
 }
 SESSION_KEYS = (state.MODEL, state.BASELINE, state.UNDO, state.REDO, state.DRAFT_REVISION,
                 state.HISTORY, state.DRAFT_ID, state.DATASET, state.UPLOADS)
