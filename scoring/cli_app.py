@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -56,7 +55,10 @@ def cmd_app(args: argparse.Namespace) -> int:
     if not APP.exists():
         raise DataError("the app is not installed with this package (run from a clone)", source=str(APP))
     env = app_environment(args)
-    return subprocess.call(app_command(args), env=env)
+    command = app_command(args)
+    # the server takes this process's place, so a kill or Ctrl+C reaches it (a child would outlive us)
+    os.execve(command[0], command, env)
+    return 0  # not reached
 
 
 def add_app_command(commands: argparse._SubParsersAction) -> None:

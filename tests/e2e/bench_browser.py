@@ -12,7 +12,8 @@ that click), and a half-life step (Engagement: the slider one step by keyboard).
 timed from the input event (the click, the key press) to the last change of the page's DOM
 (main area and sidebar) once the run has finished and the page stayed still for 1.5 s,
 measured in the page's own clock. One warm-up step per control is not counted; medians of
-``--repeat`` steps, alternating up and down so the model stays the same.
+``--repeat`` steps, alternating up and down so the model stays the same. The server watches
+no files (a source file changed by someone else would show Streamlit's "Rerun?" prompt).
 
 This is a benchmark, not a test: it asserts nothing about time. It needs about 3 GB of RAM
 at a million leads; the temporary data is deleted at the end.
@@ -101,7 +102,8 @@ def server(paths: tuple[Path, Path], home: Path) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "scoring", "app", "--leads", str(paths[0]), "--activities", str(paths[1]),
          "--port", str(port), "--headless"],
-        cwd=ROOT, env=dict(os.environ, LEADGRID_HOME=str(home)), stdout=log, stderr=subprocess.STDOUT)
+        cwd=ROOT, env=dict(os.environ, LEADGRID_HOME=str(home), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none"),
+        stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
