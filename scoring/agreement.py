@@ -23,6 +23,14 @@ def unsigned(model: LeadModel) -> LeadModel:
     return model if model.sign_off is None else model.model_copy(update={"sign_off": None})
 
 
+def edited(before: LeadModel, after: LeadModel) -> LeadModel:
+    """``after`` as the result of an edit of ``before``: signatures confirm the content they
+    were given on, so a change to anything but the signatures drops them."""
+    if after.sign_off is None or unsigned(before) == unsigned(after):
+        return after
+    return unsigned(after)
+
+
 def sign_off_role(owner_role: str) -> str:
     """The signature role of an owner's role: ``sales`` or ``marketing`` (any case), else ``other``."""
     role = owner_role.strip().casefold()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 import scoring
+from scoring.agreement import edited
 from scoring.diff import summarize_changes
 
 MAX_UNDO = 200
@@ -142,6 +143,7 @@ def _changed(text: str, kind: str) -> None:
 def apply(new_model: scoring.LeadModel, text: str | None = None) -> bool:
     """Make ``new_model`` current, keeping the old one for undo. False when nothing changed."""
     current = model()
+    new_model = edited(current, new_model)
     if new_model == current:
         return False
     text = text or summarize_changes(current, new_model)

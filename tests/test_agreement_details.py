@@ -11,6 +11,7 @@ import pytest
 from scoring import ModelError, load_model
 from scoring.agreement import (
     all_signed,
+    edited,
     owner_fields,
     owner_rows,
     owners_from_fields,
@@ -21,6 +22,7 @@ from scoring.agreement import (
     unsigned,
     with_details,
 )
+from scoring.edit import with_grades
 from scoring.model import LeadModel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +120,16 @@ def test_unsigned_drops_only_the_sign_off():
     assert unsigned(model).sign_off is None
     assert unsigned(model).owners == {"sales": "Lee"}
     assert unsigned(DEFAULT) is DEFAULT
+
+
+def test_an_edit_drops_the_signatures_and_keeping_the_content_keeps_them():
+    model = _signed({"sales": "Lee"}, [{"name": "Lee", "role": "sales", "signed_at": "2027-01-15T10:00:00Z"}])
+    reweighted = with_grades(model, "profile", {"A": 75, "B": 50, "C": 30})
+    assert reweighted.sign_off is not None  # the edit functions leave the section alone
+    assert edited(model, reweighted).sign_off is None
+    assert edited(model, reweighted) == unsigned(reweighted)
+    assert edited(model, model) is model
+    assert edited(unsigned(model), model) is model  # signing is not an edit of the content
 
 
 def test_owner_fields_split_marketing_sales_and_others():
