@@ -10,20 +10,17 @@ instead of silently dropping the other tab's change.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import re
 import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import LeadGridError, ModelError
-from .fileio import write_atomic
+from .fileio import locked, write_atomic
 from .model import LeadModel
 from .modelfile import dump_model, load_model
 
@@ -32,7 +29,6 @@ BASELINE_FILE = "baseline.yaml"
 STATE_FILE = "state.json"
 UPLOADS_FILE = "uploads.json"
 UPLOADS_FOLDER = "uploads"
-LOCK_FILE = ".lock"
 _DRAFT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -99,7 +95,7 @@ class DraftStore:
         folder = self.path(draft.id)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            with self._locked(folder):
+            with locked(folder):
                 found = self._revision_on_disk(folder)
                 if found != draft.revision:
                     raise StaleDraft(draft.id, draft.revision, found)
@@ -143,7 +139,7 @@ class DraftStore:
         folder = self.path(draft_id)
         if not self.exists(draft_id):
             raise DraftError(f"draft {draft_id} not found in {self.folder}")
-        with self._locked(folder):
+        with locked(folder):
             state = self._state(draft_id)
             state["title"] = title.strip()
             try:
@@ -219,12 +215,3 @@ class DraftStore:
         except (ValueError, AttributeError):
             return -1  # unreadable: no session can claim to be based on it
 
-    @contextlib.contextmanager
-    def _locked(self, folder: Path) -> Iterator[None]:
-        """One writer at a time per draft, across processes."""
-        with open(folder / LOCK_FILE, "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)

@@ -8,9 +8,11 @@ mid-write leaves the previous file untouched.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import LeadGridError
@@ -55,6 +57,21 @@ def _keep_mode(target: Path, temporary: Path) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     os.chmod(temporary, mode)
+
+
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def locked(folder: str | Path) -> Iterator[None]:
+    """One writer at a time in ``folder``, across processes (an advisory lock on its
+    ``.lock`` file; the folder must exist)."""
+    with open(Path(folder) / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def refuse_overwriting_inputs(out: str | Path, inputs: Iterable[str | Path | None],

@@ -19,22 +19,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .agreement import sign_off_role, signed, unsigned
 from .errors import LeadGridError, ModelError
-from .fileio import write_atomic
+from .fileio import locked, write_atomic
 from .model import LeadModel, SignOff
 from .modelfile import dump_model, load_model
 from .validation import validate_model
 
 SUFFIX = ".yaml"
-LOCK_FILE = ".lock"
 MAX_FILE_NAME = 100
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -107,7 +104,7 @@ class VersionStore:
         text = dump_model(saved)  # a model that cannot be written fails before anything is touched
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with self._locked(target.parent):
+            with locked(target.parent):
                 if target.exists():
                     raise VersionExists(self._taken(target, model))
                 write_atomic(target, text)
@@ -124,7 +121,7 @@ class VersionStore:
         target = self.path(name, version)
         role = sign_off_role(role)
         moment = at or dt.datetime.now(dt.UTC)
-        with self._locked(target.parent) if target.parent.is_dir() else contextlib.nullcontext():
+        with locked(target.parent) if target.parent.is_dir() else contextlib.nullcontext():
             model = self.load(name, version)
             if signed(model, person, role) is not None:
                 raise VersionError(f"{person.strip()} has already signed version {version} of {name} as {role}")
@@ -204,12 +201,3 @@ class VersionStore:
         return f"the file for version {model.version} of {model.name}, {target}, already holds {holder}: " \
                "give this one another version"
 
-    @contextlib.contextmanager
-    def _locked(self, folder: Path) -> Iterator[None]:
-        """One writer at a time per model folder, across processes."""
-        with open(folder / LOCK_FILE, "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)

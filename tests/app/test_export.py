@@ -209,4 +209,4 @@ def test_the_other_sections_stay(open_app):
         "What changed since it was loaded", "Download the model", "SQL for production",
         "Continue from a saved model", "Drafts"]
     assert "Nothing yet: this is the model as it was loaded." in [caption.value for caption in at.caption]
-    assert at.file_uploader(key="upload_model") is not None
+    assert at.file_uploader(key="export_model_file") is not None

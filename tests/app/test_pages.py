@@ -198,8 +198,8 @@ def test_engagement_threshold_above_the_number_above_is_refused(open_app):
 # ----- 4. export: loading a model file ----------------------------------------------------------
 
 def _upload_model(at: AppTest, name: str, raw: bytes) -> AppTest:
-    at.file_uploader(key="upload_model").set_value((name, raw, "application/x-yaml")).run()
-    at.button(key="load_model").click().run()
+    at.file_uploader(key="export_model_file").set_value((name, raw, "application/x-yaml")).run()
+    at.button(key="export_model_open").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -229,7 +229,7 @@ def test_good_model_upload_replaces_the_model_and_resets_changed_since_loaded(op
     assert not _errors(at)
     assert at.session_state[state.MODEL] == loaded
     assert at.session_state[state.BASELINE] == loaded
-    assert _history(at)[-1] == "Loaded windows.yaml"
+    assert _history(at)[-1] == "Opened windows.yaml"
     assert at.session_state[state.UNDO][-1].model == DEFAULT_MODEL  # undo goes back to the default
     assert "Nothing yet: this is the model as it was loaded." in [c.value for c in at.caption]
 
@@ -399,7 +399,7 @@ def test_undo_stack_grows_with_each_edit_in_workshop_words(open_app):
     assert not at.exception and not _errors(at)
     stack = at.session_state[state.UNDO]
     assert [snapshot.text for snapshot in stack] == [
-        "Loaded windows.yaml",
+        "Opened windows.yaml",
         "Industry weight 25 → 40; Company size (employees) weight 20 → 16; "
         "Annual revenue (USD) weight 15 → 12 (+2 more)",
         "C1: nurture:fast-track → sales",

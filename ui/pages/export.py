@@ -133,17 +133,7 @@ else:
     st.code(sql, language="sql", height=420)
 
 st.subheader("Continue from a saved model")
-uploaded = st.file_uploader("Model file (YAML or JSON)", type=["yaml", "yml", "json"], key="upload_model",
-                            help="Replaces the model being edited; Undo brings the current one back.")
-if uploaded is not None and st.button("Load this model", key="load_model", type="primary"):
-    try:
-        loaded = scoring.parse_model(uploaded.getvalue(), uploaded.name)
-    except scoring.ModelError as error:
-        st.error("\n\n".join(error.lines))
-        st.caption("The model being edited is unchanged.")
-    else:
-        state.load(loaded, f"Loaded {uploaded.name}")
-        st.rerun()
+widgets.model_upload("export")
 
 st.subheader("Drafts")
 st.caption(f"Every change is saved as you go to `{drafts.store().folder}`. "
