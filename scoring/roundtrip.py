@@ -23,7 +23,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarfloat import ScalarFloat
+from ruamel.yaml.scalarint import BinaryInt, DecimalInt, HexCapsInt, HexInt, OctalInt, ScalarInt
 from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -55,12 +58,53 @@ class _Representer(RoundTripRepresenter):
         return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
+    def represent_written_float(self, data: Any) -> Any:
+        written = getattr(data, _WRITTEN, None)
+        if written is not None:
+            return self.represent_scalar("tag:yaml.org,2002:float", written)
+        return self.represent_float(float(data))
+
+    def represent_written_int(self, data: Any) -> Any:
+        written = getattr(data, _WRITTEN, None)
+        if written is not None:
+            return self.represent_scalar("tag:yaml.org,2002:int", written)
+        return self.represent_int(int(data))
+
+
+class _Constructor(RoundTripConstructor):
+    """Numbers from the file remember their text, written back as they were (``30.0``,
+    ``2.50``, ``1.5736305887780082e-169``: ruamel.yaml would rebuild the text from the
+    value and its format, which can change a digit of a long exponent form)."""
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        return _remember(super().construct_yaml_float(node), node.value)
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        return _remember(super().construct_yaml_int(node), node.value)
+
+
+_WRITTEN = "_leadgrid_written"
+
+
+def _remember(value: Any, written: str) -> Any:
+    if not isinstance(value, ScalarFloat | ScalarInt):  # plain int/float: give it a place for the text
+        value = ScalarFloat(value) if isinstance(value, float) else ScalarInt(value)
+    setattr(value, _WRITTEN, written)
+    return value
+
+
 _Representer.add_representer(str, _Representer.represent_str)
+_Representer.add_representer(ScalarFloat, _Representer.represent_written_float)
+for _int_type in (ScalarInt, BinaryInt, OctalInt, HexInt, HexCapsInt, DecimalInt):
+    _Representer.add_representer(_int_type, _Representer.represent_written_int)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
 def _writer(mapping: int = 2, sequence: int = 4, offset: int = 2, width: int = WIDTH) -> YAML:
     yaml = YAML(typ="rt")
     yaml.Representer = _Representer
+    yaml.Constructor = _Constructor
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     yaml.width = width
     yaml.allow_unicode = True
