@@ -49,13 +49,11 @@ def score_bins(scores: np.ndarray, width: float = BIN_WIDTH,
     count = int(np.ceil((high - low) / width - 1e-9))
     edges = low + width * np.arange(count + 1, dtype=float)
     edges[-1] = high
-    missing = np.isnan(scores)
-    inside = (scores >= low) & (scores <= high)
-    codes = np.minimum(((scores[inside] - low) // width).astype(np.int64), count - 1)
-    counts = np.bincount(codes, minlength=count).astype(np.int64)
-    below = int((scores < low).sum())
-    return ScoreBins(edges, counts, below, int(len(scores) - inside.sum() - below - missing.sum()),
-                     int(missing.sum()))
+    even = abs(low + width * count - high) < 1e-9 * max(1.0, abs(high))
+    # numpy's even-width path is one pass; it drops NaN and anything outside the range
+    counts = np.histogram(scores, bins=count if even else edges, range=(low, high))[0].astype(np.int64)
+    missing = int(np.isnan(scores).sum())
+    return ScoreBins(edges, counts, int((scores < low).sum()), int((scores > high).sum()), missing)
 
 
 def grade_shares(scores: np.ndarray, thresholds: Mapping[str, float], names: Sequence[str]) -> dict[str, float]:

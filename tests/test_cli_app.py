@@ -30,6 +30,7 @@ def test_command_runs_streamlit_on_the_app() -> None:
     command = app_command(_args("--port", "8600", "--headless"))
     assert command[1:5] == ["-m", "streamlit", "run", str(APP)] and APP.name == "app.py"
     assert command[-4:] == ["--server.port", "8600", "--server.headless", "true"]
+    assert command[command.index("--runner.postScriptGC") + 1] == "false"  # seconds at a million leads
 
 
 def test_bad_paths_are_one_line_with_exit_1(tmp_path: Path, capsys) -> None:
