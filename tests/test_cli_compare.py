@@ -186,7 +186,7 @@ def test_the_sample_figures_quoted_in_the_readme(capsys):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     code, out, _ = run(capsys, "compare", DEFAULT_CONFIG, ROOT / "configs" / "windows.yaml", *SAMPLE)
     assert code == 0
-    assert "507 of 6,000 leads change rating; 99 move into the to-sales cells, 1 out of them" in out
+    assert "507 of 6,000 leads change rating; 77 move into the to-sales cells, 3 out of them" in out
     assert "Largest moves: C4 → C3 68, D4 → D3 54, B3 → B2 52" in out
     assert "507 of 6,000 leads change rating (C4 → C3 68, D4 → D3 54, B3 → B2 52, …)" in readme
     code, out, _ = run(capsys, "drift", "--model", DEFAULT_CONFIG, *SAMPLE, "--split-date", "2025-07-01",

@@ -66,12 +66,12 @@ def test_agreed_on_and_sign_off_read_and_round_trip():
 
 
 @pytest.mark.parametrize(("extra", "expected"), [
-    ("agreed_on: 20270115\n", "m.yaml:101 agreed_on: must be a date written YYYY-MM-DD (no time); got 20270115"),
+    ("agreed_on: 20270115\n", "m.yaml:102 agreed_on: must be a date written YYYY-MM-DD (no time); got 20270115"),
     ("agreed_on: 2027-02-30\n", "agreed_on: must be a date written YYYY-MM-DD (no time); got '2027-02-30'"),
     ("agreed_on: 2027-01-15T10:00:00Z\n", "agreed_on: must be a date written YYYY-MM-DD (no time); got '2027-01-15T"),
     ("agreed_on: 15.01.2027\n", "agreed_on: must be a date written YYYY-MM-DD (no time); got '15.01.2027'"),
     ("sign_off: [{name: Dana, role: boss, signed_at: 2027-01-01}]\n",
-     "m.yaml:101 sign_off[0].role: input should be 'sales', 'marketing' or 'other'; got 'boss'"),
+     "m.yaml:102 sign_off[0].role: input should be 'sales', 'marketing' or 'other'; got 'boss'"),
     ("sign_off: [{name: Dana, role: sales, signed_at: soon}]\n",
      "sign_off[0].signed_at: must be a date and time written like 2027-01-15T14:30:00Z; got 'soon'"),
     ("sign_off: [{name: ' ', role: sales, signed_at: 2027-01-01}]\n", "sign_off[0].name: needs text other than spaces"),

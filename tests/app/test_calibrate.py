@@ -39,8 +39,9 @@ def test_page_renders_with_curve_warnings_evidence_and_quality(open_app):
     at = _calibrate(open_app)
     assert not at.error
     assert any("activities dated after their lead's hand-over" in w.value for w in at.warning)
-    assert at.number_input(key="calibrate_capacity").value == 81  # the current model's leads a month
-    assert at.info[0].value.startswith("For at most 81 leads a month to sales")
+    # the current model's leads a month: A1-A3 and B1-B3, 2,500 of the 6,000 sample leads
+    assert at.number_input(key="calibrate_capacity").value == 136
+    assert at.info[0].value.startswith("For at most 136 leads a month to sales")
     assert len(at.get("plotly_chart")) >= 3  # the curve, gain and lift
     labels = [e.label for e in at.expander]
     assert any(label.startswith("Industry") for label in labels)

@@ -664,10 +664,12 @@ SELECT
     THEN 'sales'
     WHEN 'A2'
     THEN 'sales'
+    WHEN 'A3'
+    THEN 'sales'
     WHEN 'B2'
     THEN 'sales'
-    WHEN 'A3'
-    THEN 'nurture:fast-track'
+    WHEN 'B3'
+    THEN 'sales'
     WHEN 'C1'
     THEN 'nurture:fast-track'
     WHEN 'D4'
@@ -681,10 +683,12 @@ SELECT
     THEN 24
     WHEN 'A2'
     THEN 48
+    WHEN 'A3'
+    THEN 48
     WHEN 'B2'
     THEN 48
-    WHEN 'A3'
-    THEN NULL
+    WHEN 'B3'
+    THEN 48
     WHEN 'C1'
     THEN NULL
     WHEN 'D4'
