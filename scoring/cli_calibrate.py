@@ -18,7 +18,7 @@ from .fileio import refuse_overwriting_inputs, write_atomic
 from .formatting import NO_VALUE, format_number, format_rate
 from .metrics import SalesSummary
 from .model import LETTERS, NUMBERS, LeadModel
-from .modelfile import dump_model, load_model
+from .modelfile import dump_model, load_model_text
 
 
 def _rate(text: str) -> float:
@@ -69,7 +69,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     if args.out:
         refuse_overwriting_inputs(args.out, [args.model, args.leads, args.activities])
-    model = load_model(args.model)
+    model, source_text = load_model_text(args.model)
     scorer = _scorer(model, args)
     proposal = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance))
     quality = model_quality(model, scorer)
@@ -79,7 +79,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     else:
         print(calibration_table(model, proposal, quality, warnings))
     if args.out:
-        write_atomic(args.out, dump_model(proposal.model))
+        write_atomic(args.out, dump_model(proposal.model, like=source_text))  # keeps the file's comments
         print(f"wrote the proposed model to {args.out}", file=sys.stderr)
     return 0
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from .fileio import refuse_overwriting_inputs, write_atomic
-from .modelfile import dump_model, dump_model_json, load_model, model_json_schema
+from .modelfile import dump_model, dump_model_json, load_model_text, model_json_schema
 from .sql import DEFAULT_DIALECT, DIALECTS
 
 DEFAULT_DBT_NAME = "lead_scores"  # as scoring.sql.dbt.DEFAULT_MODEL_NAME (sqlglot is imported on use)
@@ -95,9 +95,9 @@ def _options(args: argparse.Namespace):
 
 def export_files(args: argparse.Namespace) -> dict[str, str]:
     """File name (relative to --out) -> text; one entry named '' for a single-file export."""
-    model = load_model(args.model)
+    model, source_text = load_model_text(args.model)
     if args.to == "yaml":
-        return {"": dump_model(model)}
+        return {"": dump_model(model, like=source_text)}  # a YAML file comes out as it is, comments and all
     if args.to == "json":
         return {"": dump_model_json(model)}
     if args.to == "json-schema":

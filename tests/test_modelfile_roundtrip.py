@@ -191,3 +191,30 @@ def test_property_any_model_written_onto_another_models_file_reads_back_as_itsel
     assert parse_model(out) == new, out
     assert dump_model(new, like=text) == out
     assert "# a workshop file" in out
+
+
+# ------------------------------------------------ the command line writes onto the file
+
+
+def test_cli_export_to_yaml_gives_the_file_back_with_its_comments(capsys):
+    from scoring.cli import main
+
+    assert main(["export", "--model", str(DEFAULT_CONFIG), "--to", "yaml"]) == 0
+    assert capsys.readouterr().out == DEFAULT_TEXT
+
+
+def test_cli_calibrate_out_keeps_the_comments_of_the_model_file(capsys, tmp_path):
+    from calibrate_cases import MODEL, hand_leads
+
+    from scoring.cli import main
+
+    text = _commented(dump_model(validate_model(MODEL)))
+    model, leads, out = tmp_path / "hand.yaml", tmp_path / "leads.csv", tmp_path / "proposed.yaml"
+    model.write_text(text, encoding="utf-8")
+    hand_leads().to_csv(leads, index=False)
+    code = main(["calibrate", "--model", str(model), "--leads", str(leads), "--capacity", "3", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    written = out.read_text(encoding="utf-8")
+    assert comments(written) == comments(text)
+    assert parse_model(written) != parse_model(text)  # the proposal moved a line
+    assert all("grades:" in line for line in changed_lines(text, written)), changed_lines(text, written)
