@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
@@ -17,6 +18,15 @@ from scoring.metrics import Preview, headline
 from . import charts, data, drafts, state
 
 
+def _apply_thresholds(axis: str, names: tuple[str, ...], key_prefix: str) -> None:
+    """A threshold input's on_change: apply the thresholds before the run, so the page is
+    drawn once, with them (not drawn, applied, and drawn again: seconds at a million leads).
+    An invalid set is left to the run, which shows why."""
+    wanted = {name: float(st.session_state[state.widget_key(key_prefix, name)]) for name in names[:-1]}
+    with contextlib.suppress(scoring.ModelError):
+        state.apply(with_grades(state.model(), axis, wanted))
+
+
 def thresholds_with_histogram(axis: str, names: tuple[str, ...], scores: np.ndarray, axis_title: str,
                               key_prefix: str) -> None:
     """The score histogram with a number input for each grade's lowest score beside it.
@@ -29,6 +39,7 @@ def thresholds_with_histogram(axis: str, names: tuple[str, ...], scores: np.ndar
         for name in names[:-1]:
             key = state.seed(state.widget_key(key_prefix, name), float(grades[name]))
             wanted[name] = st.number_input(f"{name} from", 0.0, None, key=key, step=1.0, format="%.1f",
+                                           on_change=_apply_thresholds, args=(axis, names, key_prefix),
                                            help=f"Leads scoring at least this (and below the grade above) get {name}.")
         st.caption(f"{names[-1]} is everything below {names[-2]}.")
         if any(wanted[name] != grades[name] for name in wanted):
