@@ -195,12 +195,12 @@ def half_life_steps(page: Page, repeat: int) -> list[float]:
     slider = page.get_by_role("slider", name="Half-life (days)")
     times = []
     for step in range(repeat + 1):
-        value = float(slider.get_attribute("aria-valuenow"))
+        value = float(slider.input_value())
         slider.focus()
         wanted = value + (0.5 if step % 2 == 0 else -0.5)
         times.append(timed(page, lambda s=step: slider.press("ArrowRight" if s % 2 == 0 else "ArrowLeft")))
-        if float(slider.get_attribute("aria-valuenow")) != wanted:
-            raise RuntimeError(f"half-life is {slider.get_attribute('aria-valuenow')}, wanted {wanted}")
+        if float(slider.input_value()) != wanted:
+            raise RuntimeError(f"half-life is {slider.input_value()}, wanted {wanted}")
     return times[1:]
 
 
