@@ -9,15 +9,17 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from modelcases import DEFAULT_CONFIG, PROPERTY_SETTINGS, SPEC_EXAMPLE, SPEC_TEXT, model_dicts
+from modelcases import DEFAULT_CONFIG, SPEC_EXAMPLE, SPEC_TEXT, model_dicts
 
 from scoring import dump_model, dump_model_json, load_model, parse_model, validate_model
 from scoring.edit import with_category, with_grades, with_recency, with_route, with_weights
 from scoring.modelfile import load_model_text, model_to_data
 from scoring.roundtrip import yaml_onto
 
+# each example writes, merges and reads two whole models: fewer examples than the model tests
+ROUND_TRIP_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
 DEFAULT_TEXT = DEFAULT_CONFIG.read_text(encoding="utf-8")
 DEFAULT = parse_model(DEFAULT_TEXT)
@@ -162,7 +164,7 @@ def _commented(text: str) -> str:
     return "# a workshop file\n" + re.sub(r"^(\s+weight: .*)$", r"\1  # agreed", text, flags=re.M)
 
 
-@PROPERTY_SETTINGS
+@ROUND_TRIP_SETTINGS
 @given(model_dicts(), st.data())
 def test_property_comments_survive_an_edit_of_a_weight(data, draw):
     model = validate_model(data)
@@ -182,7 +184,7 @@ def test_property_comments_survive_an_edit_of_a_weight(data, draw):
     assert all("weight:" in line for line in changed_lines(text, out)), changed_lines(text, out)
 
 
-@PROPERTY_SETTINGS
+@ROUND_TRIP_SETTINGS
 @given(model_dicts(), model_dicts())
 def test_property_any_model_written_onto_another_models_file_reads_back_as_itself(first, second):
     old, new = validate_model(first), validate_model(second)
