@@ -151,14 +151,32 @@ def yaml_onto(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
     order, quoting, numbers as written, keys the file leaves to their defaults)."""
     _, indent, sequence_offset = load_yaml_guess_indent(text)
     offset = sequence_offset or 0
-    width = max([WIDTH, *(len(line) for line in text.splitlines())])
-    yaml = _writer(mapping=indent - offset if offset and indent > offset else indent, sequence=indent,
-                   offset=offset, width=width)
+    mapping = indent - offset if offset and indent > offset else indent
+    yaml = _writer(mapping=mapping, sequence=indent, offset=offset)
     document = yaml.load(text)
     if not isinstance(document, CommentedMap):
         return fresh_yaml(new)
+    yaml.width = _line_width(yaml, document, text)
     _apply_mapping(document, old, new, "")
     return _emit(yaml, document)
+
+
+def _line_width(yaml: YAML, document: Any, text: str) -> int:
+    """The line width at which ruamel.yaml writes the unchanged ``document`` most like
+    ``text``: a hand-written file may keep long flow lists on one line, a written one has
+    them wrapped at 100, and ruamel.yaml does not keep where a flow list was wrapped."""
+    lines = text.splitlines()
+    longest = max(len(line) for line in lines)
+    best, fewest = WIDTH, None
+    for width in sorted({WIDTH, 80, 120, longest, 100_000}):
+        yaml.width = width
+        written = _emit(yaml, document).splitlines()
+        differing = len(set(written).symmetric_difference(lines))
+        if fewest is None or differing < fewest:
+            best, fewest = width, differing
+        if not differing:
+            break
+    return best
 
 
 def same(a: Any, b: Any) -> bool:
