@@ -8,10 +8,10 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 import pytest
+from enginecases import AS_OF, SCORER_ACTIVITIES, SCORER_LEADS, scenario_st, scorer_models
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_engine import ReferenceScorer
-from test_engine import AS_OF, SCORER_ACTIVITIES, SCORER_LEADS, scenario_st, scorer_models
 
 from scoring import Scorer
 from scoring.modelfile import load_model
