@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from metricscases import MODEL_YAML
 
-from scoring import RATINGS, Scorer
+from scoring import RATINGS, Scorer, parse_model
 from scoring.metrics import matrix_metrics, preview, rating_codes, sales_summary
 from scoring.modelfile import load_model
 from scoring.synth import generate
@@ -46,10 +47,6 @@ def test_preview_figures_on_synthetic_data_equal_the_per_lead_figures():
 @given(rows=st.lists(st.tuples(st.sampled_from(["Software", "Retail", "x", None]), st.integers(0, 30), OUTCOME,
                                OUTCOME, st.one_of(st.none(), st.floats(0, 1e6), st.just("n/a"))), max_size=40))
 def test_preview_figures_on_messy_outcomes_equal_the_per_lead_figures(rows):
-    from test_metrics import MODEL_YAML
-
-    from scoring import parse_model
-
     leads = pd.DataFrame({
         "lead_id": [f"L{i}" for i in range(len(rows))],
         "industry": pd.Series([r[0] for r in rows], dtype=object),
