@@ -22,7 +22,7 @@ from typing import Any
 from .errors import LeadGridError, ModelError
 from .fileio import locked, write_atomic
 from .model import LeadModel
-from .modelfile import dump_model, load_model
+from .modelfile import dump_model, load_model, load_model_text, parse_model
 
 MODEL_FILE = "model.yaml"
 BASELINE_FILE = "baseline.yaml"
@@ -59,6 +59,9 @@ class Draft:
     revision: int = 0
     state: dict[str, Any] = field(default_factory=dict)  # dataset choice, history, free keys
     uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # role -> (file name, bytes)
+    # the YAML file the baseline was read from: kept as the baseline's file, and the model
+    # is written onto it, so the draft keeps the file's comments and layout
+    baseline_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,18 @@ class DraftInfo:
     saved_at: float
     last_change: str
     revision: int
+
+
+def _baseline_file(draft: Draft) -> str:
+    """The baseline's own file when the draft has it (and it still reads as the baseline),
+    else the baseline written plainly."""
+    if draft.baseline_text is not None:
+        try:
+            if parse_model(draft.baseline_text) == draft.baseline:
+                return draft.baseline_text
+        except ModelError:
+            pass
+    return dump_model(draft.baseline)
 
 
 class DraftStore:
@@ -100,8 +115,8 @@ class DraftStore:
                 if found != draft.revision:
                     raise StaleDraft(draft.id, draft.revision, found)
                 revision = draft.revision + 1
-                write_atomic(folder / MODEL_FILE, dump_model(draft.model))
-                write_atomic(folder / BASELINE_FILE, dump_model(draft.baseline))
+                write_atomic(folder / MODEL_FILE, dump_model(draft.model, like=draft.baseline_text))
+                write_atomic(folder / BASELINE_FILE, _baseline_file(draft))
                 state = {**draft.state, "revision": revision, "saved_at": time.time(), "name": draft.model.name}
                 write_atomic(folder / STATE_FILE, json.dumps(state, indent=1, allow_nan=False))
         except OSError as error:
@@ -163,10 +178,11 @@ class DraftStore:
         state = self._state(draft_id)
         try:
             model = load_model(folder / MODEL_FILE)
-            baseline = load_model(folder / BASELINE_FILE)
+            baseline, baseline_text = load_model_text(folder / BASELINE_FILE)
         except ModelError as error:
             raise DraftError(f"draft {draft_id} cannot be opened: {error}") from None
-        return Draft(draft_id, model, baseline, int(state.get("revision", 0)), state, self._uploads(draft_id))
+        return Draft(draft_id, model, baseline, int(state.get("revision", 0)), state, self._uploads(draft_id),
+                     baseline_text)
 
     def list(self, limit: int | None = None) -> list[DraftInfo]:
         """The drafts, most recently saved first; unreadable ones are left out."""

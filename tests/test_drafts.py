@@ -8,9 +8,10 @@ import os
 
 import pytest
 
-from scoring import load_model
+from scoring import dump_model, load_model
 from scoring.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
 from scoring.edit import with_grades
+from scoring.modelfile import load_model_text
 
 DEFAULT = "configs/default.yaml"
 
@@ -113,3 +114,23 @@ def test_draft_ids_are_names_never_paths(store, model):
     store.save(Draft("d1", model, model))
     store.delete("d1")
     assert not store.exists("d1") and store.list() == []
+
+
+def test_a_draft_keeps_the_loaded_file_and_writes_the_model_onto_it(store):
+    model, text = load_model_text(DEFAULT)
+    assert "#" in text  # the shipped model is commented
+    changed = with_grades(model, "profile", {"A": 81, "B": 50, "C": 30})
+    store.save(Draft("d1", changed, model, baseline_text=text))
+    assert (store.path("d1") / "baseline.yaml").read_text() == text
+    written = (store.path("d1") / "model.yaml").read_text()
+    assert [line for line in written.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert "A: 81" in written
+    back = store.load("d1")
+    assert back.model == changed and back.baseline == model and back.baseline_text == text
+
+
+def test_a_baseline_text_that_no_longer_reads_as_the_baseline_is_not_kept(store, model):
+    other = with_grades(model, "profile", {"A": 90, "B": 50, "C": 30})
+    store.save(Draft("d1", model, model, baseline_text=dump_model(other)))
+    assert store.load("d1").baseline == model

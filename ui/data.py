@@ -21,6 +21,7 @@ import scoring
 from scoring.datasets import CATALOGUE, SAMPLE, PublicDataset
 from scoring.engine import Scorer
 from scoring.metrics import Outcomes, Preview, preview
+from scoring.modelfile import load_model_text
 from scoring.quality import DataQuality, data_quality
 
 from . import state
@@ -199,7 +200,8 @@ def use_catalogue(key: str) -> None:
     previous model and data set back."""
     _catalogue_frames(key, _stamp(key))  # read first: a missing file must not switch anything
     dataset = CATALOGUE[key]
-    state.load(scoring.load_model(dataset.model_path), f"Opened {dataset.title}", DatasetChoice(key=key))
+    loaded, text = load_model_text(dataset.model_path)
+    state.load(loaded, f"Opened {dataset.title}", DatasetChoice(key=key), text)
 
 
 def use_paths(leads_path: str, activities_path: str | None) -> None:

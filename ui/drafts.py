@@ -15,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
-import scoring
 from scoring.datasets import CATALOGUE, SAMPLE
 from scoring.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
+from scoring.modelfile import load_model_text
 
 from . import state
 from .data import UPLOAD, DatasetChoice
@@ -40,6 +40,7 @@ def _session_draft() -> Draft:
         st.session_state[state.DRAFT_ID], state.model(), state.baseline(), st.session_state[state.DRAFT_REVISION],
         {"dataset": st.session_state[state.DATASET].as_dict(),
          "history": [entry.as_dict() for entry in state.history()][-HISTORY_KEPT:]},
+        baseline_text=state.baseline_text(),
     )
 
 
@@ -73,7 +74,7 @@ def _restore(draft_id: str) -> None:
         choice = DatasetChoice()
     entries = [state.HistoryEntry(**entry) for entry in draft.state.get("history", [])]
     state.start(draft.model, draft.baseline, draft_id, choice, entries,
-                dict(draft.uploads) if choice.key == UPLOAD else {}, draft.revision)
+                dict(draft.uploads) if choice.key == UPLOAD else {}, draft.revision, draft.baseline_text)
     st.session_state.pop(state.DRAFT_CONFLICT, None)
 
 
@@ -126,9 +127,9 @@ def init() -> None:
             state.error(f"{error}. You are working on a new draft; the old one is left as it was.")
     elif wanted and is_draft_id(wanted):
         state.notice(f"Draft {wanted} has no saved changes (or was deleted): this is a new draft.")
-    start = scoring.load_model(SAMPLE.model_path)
+    start, text = load_model_text(SAMPLE.model_path)
     draft_id = new_id()
-    state.start(start, start, draft_id, DatasetChoice(), [], {}, 0)
+    state.start(start, start, draft_id, DatasetChoice(), [], {}, 0, text)
     state.record(f"Opened {SAMPLE.model_path.name}", "load")
     st.query_params["draft"] = draft_id
 

@@ -22,6 +22,7 @@ WIDGET_PREFIX = "w:"  # widget keys the model seeds; cleared whenever the model 
 # ----- session keys: the whole list
 MODEL = "model"
 BASELINE = "baseline"  # the model as loaded, for "changed since loaded"
+BASELINE_TEXT = "baseline_text"  # the YAML file it was loaded from: edits are written onto it
 UNDO = "undo_stack"
 REDO = "redo_stack"
 HISTORY = "history"
@@ -71,6 +72,7 @@ class Snapshot:
     baseline: scoring.LeadModel
     dataset: object | None
     text: str
+    baseline_text: str | None = None
 
 
 def model() -> scoring.LeadModel:
@@ -81,16 +83,22 @@ def baseline() -> scoring.LeadModel:
     return st.session_state[BASELINE]
 
 
+def baseline_text() -> str | None:
+    """The text of the YAML file the model was loaded from, when there was one: the model
+    is written onto it (``dump_model(model, like=...)``) so its comments and layout stay."""
+    return st.session_state.get(BASELINE_TEXT)
+
+
 def history() -> list[HistoryEntry]:
     return st.session_state[HISTORY]
 
 
 def start(current: scoring.LeadModel, loaded: scoring.LeadModel, draft_id: str, dataset: object,
-          entries: list[HistoryEntry], uploads: dict, revision: int) -> None:
+          entries: list[HistoryEntry], uploads: dict, revision: int, loaded_text: str | None = None) -> None:
     """Fill every key of a new session at once."""
     st.session_state.update({
-        MODEL: current, BASELINE: loaded, UNDO: [], REDO: [], HISTORY: entries, DRAFT_ID: draft_id,
-        DRAFT_REVISION: revision, DATASET: dataset, UPLOADS: uploads,
+        MODEL: current, BASELINE: loaded, BASELINE_TEXT: loaded_text, UNDO: [], REDO: [], HISTORY: entries,
+        DRAFT_ID: draft_id, DRAFT_REVISION: revision, DATASET: dataset, UPLOADS: uploads,
     })
 
 
@@ -127,7 +135,7 @@ def error(text: str) -> None:
 
 
 def _push_undo(text: str, dataset: object | None = None) -> None:
-    snapshot = Snapshot(model(), baseline(), dataset, text)
+    snapshot = Snapshot(model(), baseline(), dataset, text, baseline_text())
     st.session_state[UNDO] = (st.session_state[UNDO] + [snapshot])[-MAX_UNDO:]
     st.session_state[REDO] = []
 
@@ -153,14 +161,16 @@ def apply(new_model: scoring.LeadModel, text: str | None = None) -> bool:
     return True
 
 
-def load(new_model: scoring.LeadModel, text: str, dataset: object | None = None) -> None:
+def load(new_model: scoring.LeadModel, text: str, dataset: object | None = None, source: str | None = None) -> None:
     """Start from another model (an upload, a dataset's model), on ``dataset`` when given;
-    undo goes back to the model, and the data set, before it."""
+    ``source`` is the YAML text it was read from, kept so edits are written onto it. Undo
+    goes back to the model, and the data set, before it."""
     _push_undo(text, st.session_state[DATASET] if dataset is not None else None)
     if dataset is not None:
         st.session_state[DATASET] = dataset
     st.session_state[MODEL] = new_model
     st.session_state[BASELINE] = new_model
+    st.session_state[BASELINE_TEXT] = source
     _changed(text, "load")
 
 
@@ -170,9 +180,10 @@ def _step(source: str, target: str, verb: str) -> None:
         return
     snapshot = st.session_state[source].pop()
     present = st.session_state[DATASET] if snapshot.dataset is not None else None
-    st.session_state[target].append(Snapshot(model(), baseline(), present, snapshot.text))
+    st.session_state[target].append(Snapshot(model(), baseline(), present, snapshot.text, baseline_text()))
     st.session_state[MODEL] = snapshot.model
     st.session_state[BASELINE] = snapshot.baseline
+    st.session_state[BASELINE_TEXT] = snapshot.baseline_text
     if snapshot.dataset is not None:
         st.session_state[DATASET] = snapshot.dataset
     _changed(f"{verb}: {snapshot.text}", verb.lower())

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 import scoring
+from scoring.data import decode_text
 from scoring.edit import with_grades
 from scoring.engine import Scorer
 from scoring.evidence import compact_grid, outcome_of
@@ -177,5 +178,6 @@ def model_upload(key: str) -> None:
             st.error("\n\n".join(error.lines))
             st.caption("The model being edited is unchanged.")
         else:
-            state.load(loaded, f"Opened {uploaded.name}")
+            yaml_source = uploaded.getvalue() if not uploaded.name.lower().endswith(".json") else None
+            state.load(loaded, f"Opened {uploaded.name}", source=yaml_source and decode_text(yaml_source))
             st.rerun()

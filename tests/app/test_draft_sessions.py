@@ -140,3 +140,21 @@ def test_infinite_numbers_in_an_upload_are_counted_on_the_data_page(open_app):
     assert not at.exception, at.exception
     warnings = [warning.value for warning in at.warning if "infinite number" in warning.value]
     assert warnings and "employees 2" in warnings[0], [warning.value for warning in at.warning]
+
+
+def _comments(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+
+
+def test_the_yaml_download_keeps_the_files_comments_after_edits_and_a_refresh(open_app):
+    source = (REPO / "configs" / "default.yaml").read_text(encoding="utf-8")
+    assert _comments(source)
+    at = _set_threshold(_page(open_app(), "ui/pages/profile.py"), "A", 75.0)
+    shown = _page(at, "ui/pages/export.py").code[0].value
+    assert _comments(shown) == _comments(source)
+    assert scoring.parse_model(shown).profile.grades.A == 75
+    changed = [line for line in shown.splitlines() if line not in source.splitlines()]
+    assert len(changed) == 1 and "A: 75" in changed[0]  # only the edited line differs
+
+    again = _page(open_app(draft=at.session_state[state.DRAFT_ID]), "ui/pages/export.py")
+    assert again.code[0].value == shown

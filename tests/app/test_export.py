@@ -25,7 +25,8 @@ from scoring.sql.inputs import tables_read
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_MODEL = scoring.load_model(REPO / "configs" / "default.yaml")
+DEFAULT_PATH = REPO / "configs" / "default.yaml"
+DEFAULT_MODEL = scoring.load_model(DEFAULT_PATH)
 EXPORT = "ui/pages/export.py"
 SLUG = "b2b-saas-inbound-default"  # of "B2B SaaS inbound (default)"
 
@@ -83,7 +84,8 @@ def _expected_rows(model: scoring.LeadModel, options: SqlOptions) -> list[tuple[
 
 def test_model_files_download_under_clean_names(open_app, downloads):
     at = _export_page(open_app)
-    assert _download(at, downloads, "download_yaml") == (f"{SLUG}.yaml", scoring.dump_model(DEFAULT_MODEL).encode())
+    # the model as loaded downloads as its own file, comments and all
+    assert _download(at, downloads, "download_yaml") == (f"{SLUG}.yaml", DEFAULT_PATH.read_bytes())
     assert _download(at, downloads, "download_json") == (f"{SLUG}.json",
                                                          scoring.dump_model_json(DEFAULT_MODEL).encode())
     name, raw = _download(at, downloads, "download_schema")

@@ -60,7 +60,7 @@ else:
     st.caption("Nothing yet: this is the model as it was loaded.")
 
 st.subheader("Download the model")
-yaml_text, yaml_error = _written(scoring.dump_model, model)
+yaml_text, yaml_error = _written(lambda edited: scoring.dump_model(edited, like=state.baseline_text()), model)
 json_text, json_error = _written(scoring.dump_model_json, model)
 if yaml_error or json_error:  # one line: the YAML's reason (the canonical file), else the JSON's
     st.error(f"The model cannot be written: {yaml_error or json_error}")
