@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import data
+from .csvfile import decode_text, detect_delimiter
 from .errors import DataError
 from .metrics import Outcomes, Preview
 from .model import LeadModel
@@ -64,9 +65,9 @@ def header_frame(path: str | Path, leads_mapping: Mapping[str, str]) -> pd.DataF
             columns = pq.read_schema(path).names
         else:
             with open(path, "rb") as handle:
-                text = data.decode_text(handle.read(HEADER_BYTES))
+                text = decode_text(handle.read(HEADER_BYTES))
             first = text.split("\n", 1)[0].rstrip("\r")
-            columns = [name.strip() for name in next(csv.reader([first], delimiter=data.detect_delimiter(text)), [])]
+            columns = [name.strip() for name in next(csv.reader([first], delimiter=detect_delimiter(text)), [])]
     except OSError as error:
         raise DataError(f"cannot read the file: {error.strerror or error}", source=source) from None
     except Exception as error:  # pyarrow's errors for a file that is not Parquet

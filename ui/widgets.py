@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 import scoring
-from scoring.data import decode_text
+from scoring.csvfile import decode_text
 from scoring.edit import with_grades
 from scoring.engine import Scorer
 from scoring.evidence import compact_grid, outcome_of
