@@ -15,10 +15,14 @@ from .model import (
     Category,
     EngagementEntry,
     LeadModel,
+    Match,
     Recency,
     Route,
     Rule,
 )
+from .values import canonical_item
+
+Meaning = tuple[object, ...]
 
 
 def _num(value: float | None) -> str:
@@ -31,6 +35,31 @@ def _rule_text(rule: Rule) -> str:
     return f"{rule.match.describe()} → {_num(rule.value)}"
 
 
+def match_meaning(match: Match) -> Meaning:
+    """What ``match`` selects, in one canonical form: two matches that select the same values
+    (``range: [200, 1000]`` and ``gte: 200, lt: 1000``; ``in`` items in another order, case or
+    spacing; ``contains_any`` items one of which contains another) have the same meaning."""
+    if match.missing:
+        return ("missing",)
+    if match.in_ is not None:
+        return ("in", frozenset(canonical_item(item) for item in match.in_))
+    if match.contains_any is not None:
+        items = {item.lower() for item in match.contains_any}
+        return ("contains", frozenset(item for item in items
+                                      if not any(other != item and other in item for other in items)))
+    lows = [bound for bound in (match.gte, match.range[0] if match.range else None) if bound is not None]
+    highs = [bound for bound in (match.lt, match.range[1] if match.range else None) if bound is not None]
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    if low is not None and high is not None and low >= high:
+        return ("number", "none")  # an empty interval: no number matches
+    return ("number", low, high)
+
+
+def same_rule(before: Rule, after: Rule) -> bool:
+    """The same rule, however its match is written."""
+    return before.value == after.value and match_meaning(before.match) == match_meaning(after.match)
+
+
 def _name(item: Category | EngagementEntry) -> str:
     return item.label or item.id
 
@@ -38,9 +67,9 @@ def _name(item: Category | EngagementEntry) -> str:
 def _rules_changes(name: str, old: list[Rule], new: list[Rule]) -> list[str]:
     changes = []
     for index, (before, after) in enumerate(zip(old, new, strict=False), start=1):
-        if before == after:
+        if same_rule(before, after):
             continue
-        if before.match == after.match:
+        if match_meaning(before.match) == match_meaning(after.match):
             changes.append(f"{name} rule {index} ({before.match.describe()}) {_num(before.value)} → {_num(after.value)}")
         else:
             changes.append(f"{name} rule {index}: {_rule_text(before)} ⇒ {_rule_text(after)}")

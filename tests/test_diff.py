@@ -343,9 +343,6 @@ def test_changes_between_the_example_configs_in_model_order():
         "Model name: B2B SaaS inbound (default) → B2B SaaS inbound (recency windows)",
         "Model version: 2026.4 → 2026.4-w",
         f"Model description: {DEFAULT.description} → {WINDOWS.description}",
-        "Company size (employees) rule 2: in range [200, 1000) → 80 ⇒ >= 200 and < 1000 → 80",
-        "Company size (employees) rule 3: in range [50, 200) → 50 ⇒ >= 50 and < 200 → 50",
-        "Company size (employees) rule 4: in range [10, 50) → 20 ⇒ >= 10 and < 50 → 20",
         "Recency half-life 30 days → windows ≤7 d ×1, ≤30 d ×0.75, ≤90 d ×0.5, ≤180 d ×0.25",
         "Activities count up to 365 → 180 days old",
     ]
