@@ -3,30 +3,27 @@
 Each class checks what it can see by itself; a check that needs a path below
 the class (a grade, one duplicate id) raises ``PathError`` naming that sub-path
 so the error message can point at the exact field. Turning pydantic's errors
-into ``ModelError`` happens in :mod:`scoring.validation`.
+into ``ModelError`` happens in :mod:`scoring.validation`. The conditions (``Match``,
+``Rule``) are in :mod:`scoring.conditions`, the shared base class and field types in
+:mod:`scoring.modelbase`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
+from .conditions import OPERATORS as OPERATORS  # re-exported: the format's names in one place
+from .conditions import Match as Match
+from .conditions import Rule
 from .errors import ModelError, PathError, Problem
 from .formatting import format_number
 from .isodates import IsoDate, Timestamp
+from .modelbase import Finite, NonBlank, RuleValue, _Strict
 
 LETTERS = ("A", "B", "C", "D")
 NUMBERS = ("1", "2", "3", "4")
@@ -34,120 +31,6 @@ RATINGS = tuple(letter + number for letter in LETTERS for number in NUMBERS)
 SALES_ACTION = "sales"
 WEIGHT_TOTAL = 100.0
 WEIGHT_TOLERANCE = 0.01
-OPERATORS = ("in", "contains_any", "gte", "lt", "range", "missing")
-
-# Characters a model's text may not hold: control characters other than tab and line
-# breaks, and the ones YAML reads as line breaks or refuses (they could not round-trip).
-_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-
-
-def _scalar_item(value: Any) -> Any:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str | int | float):
-        return value
-    raise ValueError(f"an item must be text or a number; got {value!r}")
-
-
-Scalar = Annotated[str | int | float, Field(union_mode="left_to_right"), BeforeValidator(_scalar_item)]
-# strict: a number must be written as a number (not "30", not true)
-RuleValue = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False, strict=True)]
-Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError(f"needs text other than spaces; got {value!r}")
-    return value
-
-
-# Ids, names, fields and actions: text that is not only spaces (an id of spaces cannot be
-# told apart in a table; a contains_any item '' would match every value).
-NonBlank = Annotated[str, Field(min_length=1, json_schema_extra={"pattern": r"\S"}), AfterValidator(_not_blank)]
-
-
-def _text_problems(key: str, value: Any) -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        found = _FORBIDDEN_TEXT.search(value)
-        if found:
-            return [(key, f"text may not contain the control character U+{ord(found.group()):04X}")]
-    elif isinstance(value, list):
-        return [problem for index, item in enumerate(value) for problem in _text_problems(f"{key}[{index}]", item)]
-    return []
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _printable_text(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            problems = [p for key, value in data.items() for p in _text_problems(str(key), value)]
-            if problems:
-                raise PathError(problems)
-        return data
-
-
-class Match(_Strict):
-    """A condition on one value. Exactly one operator, except ``gte`` with ``lt``."""
-
-    in_: list[Scalar] | None = Field(
-        None, alias="in", min_length=1,
-        description="Matches when the trimmed text equals one of the items, ignoring case.",
-    )
-    contains_any: list[NonBlank] | None = Field(
-        None, min_length=1, description="Matches when the text contains one of the items, ignoring case."
-    )
-    gte: Finite | None = Field(None, description="Matches a number >= this.")
-    lt: Finite | None = Field(None, description="Matches a number < this.")
-    range: tuple[Finite | None, Finite | None] | None = Field(
-        None, description="[lo, hi]: matches a number with lo <= value < hi; null leaves an end open."
-    )
-    missing: Literal[True] | None = Field(
-        None, description="Matches a missing value (null, NaN, or blank text)."
-    )
-
-    @model_validator(mode="after")
-    def _one_operator(self) -> Match:
-        used = self.operators()
-        if not used:
-            raise ValueError(f"a match needs one operator, one of {', '.join(OPERATORS)}; got none")
-        if len(used) > 1 and set(used) != {"gte", "lt"}:
-            raise ValueError(
-                f"a match takes one operator (only gte with lt may combine); got {', '.join(used)}"
-            )
-        return self
-
-    def operators(self) -> list[str]:
-        """The operators this match uses, in the format's spelling."""
-        names = {"in_": "in"}
-        return [names.get(name, name) for name in type(self).model_fields if getattr(self, name) is not None]
-
-    def describe(self) -> str:
-        """A short human form, e.g. ``in [Software, Finance]`` or ``>= 1000``."""
-        parts = []
-        if self.in_ is not None:
-            parts.append("in [" + ", ".join(str(item) for item in self.in_) + "]")
-        if self.contains_any is not None:
-            parts.append("contains any of [" + ", ".join(self.contains_any) + "]")
-        if self.gte is not None:
-            parts.append(f">= {format_number(self.gte)}")
-        if self.lt is not None:
-            parts.append(f"< {format_number(self.lt)}")
-        if self.range is not None:
-            lo, hi = self.range
-            parts.append(f"in range [{'' if lo is None else format_number(lo)}, {'' if hi is None else format_number(hi)})")
-        if self.missing:
-            parts.append("is missing")
-        return " and ".join(parts)
-
-
-class Rule(_Strict):
-    """If ``match`` holds, the value takes ``value`` (-100..100)."""
-
-    match: Match
-    value: RuleValue
 
 
 class Category(_Strict):
