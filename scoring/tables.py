@@ -165,9 +165,11 @@ def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
 
 
 def routing_rows(model: LeadModel) -> list[dict[str, Any]]:
-    """Every cell A1..D4 with its action and SLA, for the routing table."""
+    """Every cell A1..D4 with its action, SLA and recycle track (where sales' rejects go),
+    for the routing table."""
     rows = []
     for rating in RATINGS:
         route = model.routing.route_for(rating)
-        rows.append({"rating": rating, "action": route.action, "sla_hours": route.sla_hours})
+        rows.append({"rating": rating, "action": route.action, "sla_hours": route.sla_hours,
+                     "recycle": route.recycle})
     return rows

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -210,3 +211,27 @@ def test_an_edited_row_is_rebuilt_from_the_table():
     [row] = rules_to_rows([rule])
     [back] = rows_to_rules([{**row, "value": 90}], keep=[rule])
     assert back == {"match": {"range": [200.0, 1000.0]}, "value": 90.0}
+
+
+# ----- routing table rows
+
+def test_routing_rows_carry_the_recycle_track_and_edits_of_it_reach_the_model():
+    from scoring.edit import with_routing
+    from scoring.tables import routing_rows, table_records
+
+    rows = routing_rows(DEFAULT)
+    assert [row["rating"] for row in rows] == list(scoring.RATINGS)
+    assert rows[0] == {"rating": "A1", "action": "sales", "sla_hours": 24, "recycle": None}
+    assert with_routing(DEFAULT, rows) == DEFAULT  # the table as shown changes nothing
+    assert with_routing(DEFAULT, table_records(pd.DataFrame(rows))) == DEFAULT
+
+    edited = [dict(row) for row in rows]
+    edited[5]["recycle"] = " nurture:recycled "  # B2
+    model = with_routing(DEFAULT, table_records(pd.DataFrame(edited)))  # as the page's editor gives it
+    assert model.routing.route_for("B2").recycle == "nurture:recycled"
+    assert routing_rows(model)[5]["recycle"] == "nurture:recycled"
+    edited[5]["recycle"] = ""  # emptied: back to none
+    assert with_routing(model, edited).routing.route_for("B2").recycle is None
+    edited[5]["recycle"] = "sales"
+    with pytest.raises(ModelError, match=r"routing\.cells\.B2\.recycle"):
+        with_routing(model, edited)

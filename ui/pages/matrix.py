@@ -71,6 +71,9 @@ with st.expander("Routing: what happens to each cell", expanded=False):
                 help="'sales' hands the lead to sales; anything else is a nurture track."),
             "sla_hours": st.column_config.NumberColumn("SLA (hours)", min_value=1, step=1,
                                                        help="How soon sales must act on a to-sales lead."),
+            "recycle": st.column_config.TextColumn(
+                "Recycle rejects to", help="The nurture track for leads of this cell that sales rejects "
+                "(e.g. nurture:recycle); empty keeps them where they are."),
         })
     if table_records(edited) != table_records(rows):
         try:
