@@ -1,5 +1,8 @@
-"""The sign-off sheet as one self-contained HTML page: inline CSS (with print rules for one
-A4 page width), the decay curve as inline SVG, no script, no link, nothing fetched."""
+"""The sign-off sheet as one self-contained HTML page: inline CSS (print rules for one
+portrait A4 page: small print type, the categories as cards three to a row, the routing
+and preview matrices side by side, the owners' lines to sign last; a bigger model
+continues on a second page, breaking between cards and table rows, never inside one),
+the decay curve as inline SVG, no script, no link, nothing fetched."""
 
 from __future__ import annotations
 
@@ -12,33 +15,46 @@ from .model import LETTERS, NUMBERS, LeadModel
 from .sheet import DecayCurve, Sheet, build_sheet, signed_text
 
 CSS = """
-@page { size: A4; margin: 12mm; }
+@page { size: A4 portrait; margin: 10mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font: 8.5pt/1.3 "DejaVu Sans", Arial, Helvetica, sans-serif; color: #111; margin: 0 auto;
-       max-width: 186mm; padding: 4mm; }
-h1 { font-size: 15pt; margin: 0 0 1mm; }
-h2 { font-size: 10.5pt; margin: 3mm 0 1mm; border-bottom: 1px solid #999; padding-bottom: 0.5mm; }
-p { margin: 1mm 0; }
-table { border-collapse: collapse; width: 100%; table-layout: fixed; }
-th, td { border: 1px solid #bbb; padding: 0.5mm 1.2mm; text-align: left; vertical-align: top;
+body { font: 8pt/1.25 "DejaVu Sans", Arial, Helvetica, sans-serif; color: #111; margin: 0 auto;
+       max-width: 190mm; padding: 4mm; }
+h1 { font-size: 14pt; margin: 0 0 1mm; line-height: 1.15; }
+h2 { font-size: 9pt; margin: 2.5mm 0 1mm; border-bottom: 1px solid #999; padding-bottom: 0.3mm;
+     break-after: avoid; }
+h2 .muted { font-weight: normal; font-size: 7.5pt; }
+p { margin: 0.8mm 0; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 7.5pt; }
+th, td { border: 1px solid #bbb; padding: 0.3mm 1mm; text-align: left; vertical-align: top;
          overflow-wrap: anywhere; }
 th { background: #eee; font-weight: 600; }
-.meta td:first-child { width: 28mm; font-weight: 600; background: #f6f6f6; }
-.note { border: 2px solid #D55E00; padding: 1.5mm 3mm; font-weight: 600; margin: 2mm 0; }
+tr, .card, .decay, .grid, .sign, .figures { break-inside: avoid; }
+.top { display: flex; flex-wrap: wrap; gap: 1mm 4mm; align-items: center; justify-content: space-between; }
+.top h1 { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+.meta { width: auto; table-layout: auto; margin: 0; }
+.meta th { background: #f6f6f6; }
+.meta td { padding-right: 3mm; }
+.note { border: 2px solid #D55E00; padding: 1mm 2.5mm; font-weight: 600; margin: 1.5mm 0; }
 .muted { color: #555; }
-.rules { margin: 0; padding-left: 4mm; }
-.grid td, .grid th { text-align: center; }
-.grid th:first-child { width: 10mm; }
+.small { font-size: 7.2pt; }
+.cards { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 1.5mm; }
+.card { border: 1px solid #bbb; padding: 0.6mm 1.2mm 0.8mm; font-size: 7.5pt; }
+.card-head { display: flex; gap: 1.5mm; align-items: baseline; border-bottom: 1px solid #ddd;
+             margin-bottom: 0.4mm; }
+.card-head .weight { margin-left: auto; font-weight: 700; white-space: nowrap; }
+.rules { margin: 0; padding-left: 4.2mm; }
+.grid td, .grid th { text-align: center; vertical-align: middle; }
+.grid th:first-child { width: 6mm; }
 .grid td.sales { background: #fde0cc; font-weight: 600; border: 2px solid #D55E00; }
 .row { display: flex; gap: 4mm; }
 .row > * { flex: 1 1 0; min-width: 0; }
-.row > .decay { flex: 0 0 40%; }
-.sign td { height: 8mm; }
-.marks th, .marks td { text-align: center; padding: 0.5mm 0.3mm; }
+.row > .decay { flex: 0 0 38%; }
+.sign td { height: 7mm; }
+.marks th, .marks td { text-align: center; padding: 0.3mm 0.2mm; }
 svg { width: 100%; height: auto; display: block; }
-section { break-inside: avoid; }
-@media print { body { padding: 0; } }
+footer { margin-top: 1.5mm; }
+@media print { body { padding: 0; max-width: none; } }
 """
 
 
@@ -54,35 +70,38 @@ def _table(head: list[str], rows: list[list[object]], css: str = "", widths: tup
 
 
 def _header(sheet: Sheet) -> str:
-    rows = [("Version", sheet.version), ("Agreed on", sheet.agreed_on)]
-    if sheet.description:
-        rows.append(("Description", sheet.description))
-    meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
+    meta = "".join(f"<th>{escape(k)}</th><td>{escape(v)}</td>"
+                   for k, v in (("Version", sheet.version), ("Agreed on", sheet.agreed_on)))
     note = f'<p class="note">{escape(sheet.note)}</p>' if sheet.note else ""
-    return (f"<h1>{escape(sheet.title)}</h1>{note}<table class=\"meta\">{meta}</table>")
+    description = f"<p>{escape(sheet.description)}</p>" if sheet.description else ""
+    return (f'<header class="top"><h1>{escape(sheet.title)}</h1><table class="meta"><tr>{meta}</tr></table></header>'
+            f"{note}{description}")
 
 
 def _sign_off(sheet: Sheet) -> str:
+    """Last on the page, after everything it agrees to: one line per owner, room to sign."""
     if not sheet.signatures:
         return "<section><h2>Sign-off</h2><p class=\"muted\">No owners are named in this model.</p></section>"
     rows = "".join(
         f"<tr><td>{escape(s.owner_role)}</td><td>{escape(s.person)}</td>"
-        f"<td>{escape('signed ' + signed_text(s)) if s.signed else ''}</td><td></td></tr>"
+        f"<td>{escape('signed ' + signed_text(s)) if s.signed else ''}</td><td></td><td></td></tr>"
         for s in sheet.signatures)
-    return ("<section><h2>Owners and sign-off</h2><table class=\"sign\"><thead><tr><th>Role</th><th>Name</th>"
-            f"<th>Signed in LeadGrid</th><th>Signature</th></tr></thead><tbody>{rows}</tbody></table></section>")
+    return ("<section><h2>Owners and sign-off</h2><table class=\"sign\"><colgroup><col style=\"width:13%\">"
+            "<col style=\"width:22%\"><col style=\"width:23%\"><col style=\"width:14%\"><col></colgroup>"
+            "<thead><tr><th>Role</th><th>Name</th><th>Signed in LeadGrid</th><th>Date</th><th>Signature</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></section>")
 
 
 def _profile(sheet: Sheet) -> str:
-    rows = []
+    cards = []
     for block in sheet.categories:
         rules = "".join(f"<li>{escape(rule.condition)} → <b>{escape(rule.value)}</b></li>" for rule in block.rules)
-        rows.append(f"<tr><td><b>{escape(block.label)}</b><br><span class=\"muted\">{escape(block.field)}</span></td>"
-                    f"<td>{escape(block.weight)}</td><td><ol class=\"rules\">{rules}</ol></td></tr>")
+        cards.append(f"<div class=\"card\"><div class=\"card-head\"><b>{escape(block.label)}</b>"
+                     f"<span class=\"muted\">{escape(block.field)}</span>"
+                     f"<span class=\"weight\">{escape(block.weight)}</span></div><ol class=\"rules\">{rules}</ol></div>")
     grades = ", ".join(f"{name}: {band}" for name, band in sheet.letter_grades)
-    return ("<section><h2>Profile: who is a good fit (A–D)</h2><table><colgroup><col style=\"width:30%\">"
-            "<col style=\"width:12%\"><col></colgroup><thead><tr><th>Category (column)</th><th>Weight</th>"
-            f"<th>Rules, first match wins → value</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return ("<section><h2>Profile: who is a good fit (A–D) <span class=\"muted\">category, column, weight; "
+            f"rules in order, the first match wins → value</span></h2><div class=\"cards\">{''.join(cards)}</div>"
             f"<p>Profile score = Σ weight × value / 100, clipped to 0–100. <b>Letters</b>: {escape(grades)}.</p>"
             "</section>")
 
@@ -97,7 +116,7 @@ def _ticks(horizon: float) -> list[float]:
     return [step * index for index in range(int(horizon / step + 1e-9) + 1)]
 
 
-def decay_svg(curve: DecayCurve, width: int = 360, height: int = 150) -> str:
+def decay_svg(curve: DecayCurve, width: int = 360, height: int = 120) -> str:
     """The decay curve as an inline SVG: age in days across, share counted up."""
     left, right, top, bottom = 34, width - 8, 8, height - 24
     horizon = max(curve.ages[-1], 1e-9)
@@ -124,14 +143,14 @@ def decay_svg(curve: DecayCurve, width: int = 360, height: int = 150) -> str:
 def _engagement(sheet: Sheet) -> str:
     table = _table(["Entry", "Counts", "Points", "Cap"],
                    [[a.label, a.counts, a.points, a.cap] for a in sheet.activities], "entries",
-                   (30, 40, 18, 12)) if sheet.activities else "<p class=\"muted\">No engagement entries.</p>"
+                   (27, 36, 28, 9)) if sheet.activities else "<p class=\"muted\">No engagement entries.</p>"
     grades = ", ".join(f"{name}: {band}" for name, band in sheet.number_grades)
     decay = ""
     if sheet.decay is not None:
         marks = _table(["days", *(m[0].removesuffix(" days") for m in sheet.decay.marks)],
-                       [["counts", *(m[1] for m in sheet.decay.marks)]], "marks", (17,))
+                       [["counts", *(m[1] for m in sheet.decay.marks)]], "marks", (15,))
         decay = (f"<div class=\"decay\"><p><b>Decay</b>: {escape(sheet.decay.text)}.</p>{decay_svg(sheet.decay)}"
-                 f"<p class=\"muted\">An activity this many days old counts as:</p>{marks}</div>")
+                 f"<p class=\"muted small\">An activity this many days old counts as:</p>{marks}</div>")
     return ("<section><h2>Engagement: how interested (1–4)</h2>"
             f"<div class=\"row\"><div>{table}<p>Entry points = points × min(decayed count, cap); "
             f"engagement score clipped to 0–100. <b>Numbers</b>: {escape(grades)}.</p></div>{decay}</div></section>")
@@ -151,7 +170,7 @@ def _grid(cell_text) -> str:
 
 def _routing(sheet: Sheet) -> str:
     def cell(rating: str) -> tuple[str, str]:
-        return ("sales" if rating in sheet.sales_cells else "", escape(sheet.routing[rating]))
+        return ("sales" if rating in sheet.sales_cells else "", escape(sheet.routing[rating]).replace(":", ":<wbr>"))
 
     to_sales = ", ".join(sheet.sales_cells) or "none"
     return ("<section><h2>Routing: what happens to each rating</h2>"
@@ -169,7 +188,8 @@ def _preview(sheet: Sheet) -> str:
         return ("sales" if rating in sheet.sales_cells else "", f"{escape(leads)}<br><b>{escape(rate)}</b>")
 
     figures = _table(["To sales", "Per month", block.rate_label, "Rest", "Conversions caught"],
-                     [[block.to_sales, block.per_month, block.rate, block.rest_rate, block.caught]])
+                     [[block.to_sales, block.per_month, block.rate, block.rest_rate, block.caught]], "figures",
+                     (24, 14, 20, 12, 30))
     return (f"<section><h2>On the historical leads</h2><p class=\"muted\">{escape(block.source)}. "
             f"Per cell: leads and {escape(block.rate_label.lower())}.</p>{_grid(cell)}{figures}"
             + (f"<p class=\"muted\">{escape(block.footnote)}</p>" if block.footnote else "") + "</section>")
@@ -179,8 +199,8 @@ def render_html(sheet: Sheet) -> str:
     """The sheet as a complete HTML document."""
     grids = (f"<div class=\"row\">{_routing(sheet)}{_preview(sheet)}</div>" if sheet.preview is not None
              else _routing(sheet))
-    body = "".join([_header(sheet), _sign_off(sheet), _profile(sheet), _engagement(sheet), grids,
-                    f"<p class=\"muted\">LeadGrid model sheet · printed {escape(sheet.printed_on)}</p>"])
+    body = "".join([_header(sheet), _profile(sheet), _engagement(sheet), grids, _sign_off(sheet),
+                    f"<footer class=\"muted\">LeadGrid model sheet · printed {escape(sheet.printed_on)}</footer>"])
     title = escape(f"{sheet.title} {sheet.version}")
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>{CSS}</style></head>"

@@ -159,6 +159,17 @@ def test_html_is_self_contained_escaped_and_printable(result):
         assert figure in html
 
 
+def test_html_is_laid_out_for_one_portrait_page(result):
+    html = sheet_html(MODEL, result, source="leads.csv", printed_on=PRINTED)
+    assert "@page { size: A4 portrait; margin: 10mm; }" in html
+    assert html.count('<div class="card">') == 2  # a card per category, three to a row
+    assert '<b>Industry</b><span class="muted">industry</span><span class="weight">60 %</span>' in html
+    order = ["<h1>", "Profile: who", "Engagement: how", "Routing: what", "On the historical leads",
+             "Owners and sign-off", "printed 2027-02-01"]
+    assert [html.index(text) for text in order] == sorted(html.index(text) for text in order)  # sign last
+    assert "<th>Date</th><th>Signature</th>" in html  # room to date and sign on paper
+
+
 def test_html_without_leads_has_no_preview():
     html = sheet_html(MODEL, printed_on=PRINTED)
     assert "On the historical leads" not in html and "Routing: what happens to each rating" in html

@@ -102,7 +102,7 @@ def test_cli_sheet_renders_offline_fits_a4_and_prints(browser, tmp_path: Path) -
     assert page.get_by_role("img", name="Decay curve").is_visible()
     assert page.get_by_text("On the historical leads").is_visible()
     pdf = _check_prints(page, "sheet-default")
-    assert 1 <= _pdf_pages(pdf) <= 2, f"{_pdf_pages(pdf)} pages"
+    assert _pdf_pages(pdf) == 1, f"the default model's sheet with its preview prints to {_pdf_pages(pdf)} A4 pages"
 
 
 # ----- the journey ------------------------------------------------------------------------------
