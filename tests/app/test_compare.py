@@ -5,20 +5,26 @@ the drift page reads two quarters of the sample data and refuses a split date ou
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from scoring.compare import compare_models
+from scoring.compare import SUMMARY_LABELS, compare_models, format_change, format_figure
 from scoring.engine import Scorer
+from scoring.model import RATINGS
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = scoring.load_model(REPO / "configs" / "default.yaml")
 WINDOWS_MODEL = scoring.load_model(REPO / "configs" / "windows.yaml")
+WINDOWS_YAML = REPO / "configs" / "windows.yaml"
 COMPARE, DRIFT = "ui/pages/compare.py", "ui/pages/drift.py"
 
 
@@ -137,3 +143,71 @@ def test_compare_with_a_file_asks_for_one(open_app):
     at.segmented_control(key=state.COMPARE_SOURCE).set_value("file").run()
     assert not at.exception and not at.error
     assert "Upload the model to compare the draft with." in at.info[0].value
+
+
+# ----- model A from an uploaded file ---------------------------------------------------------
+
+
+def _upload_model_a(at: AppTest, name: str, raw: bytes) -> AppTest:
+    at.segmented_control(key=state.COMPARE_SOURCE).set_value("file").run()
+    at.file_uploader(key=state.COMPARE_UPLOAD).set_value((name, raw, "application/x-yaml")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _movement_shown(at: AppTest) -> pd.DataFrame:
+    """The counts the movement heatmap draws (Plotly sends them as typed binary arrays)."""
+    z = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["z"]
+    if isinstance(z, dict):  # {"dtype": "i2", "bdata": base64, "shape": "16, 16"}
+        counts = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]).newbyteorder("<"))
+        z = counts.reshape(len(RATINGS), len(RATINGS))
+    return pd.DataFrame(np.asarray(z), index=list(RATINGS), columns=list(RATINGS))
+
+
+def test_compare_draft_against_an_uploaded_model(open_app, sample_scorer):
+    at = _upload_model_a(_page(open_app(), COMPARE), "windows.yaml", WINDOWS_YAML.read_bytes())
+    assert not at.error
+    expected = compare_models(WINDOWS_MODEL, DEFAULT_MODEL, sample_scorer)  # A: the file; B: the draft
+    markdown = _markdown(at)
+    assert f"**A**: windows.yaml ({WINDOWS_MODEL.name} {WINDOWS_MODEL.version}) · **B**: the draft" in markdown
+    moves = expected.moves
+    assert (f"**{moves['changed_rating']:,}** of 6,000 leads change rating; **{moves['into_sales']:,}** move into "
+            f"the to-sales cells and **{moves['out_of_sales']:,}** out of them ({moves['stay_in_sales']:,} stay)"
+            in markdown)
+    # the movement drawn is the engine's: each lead's rating under A against under B, every lead once
+    movement = _movement_shown(at)
+    pd.testing.assert_frame_equal(movement, expected.movement.loc[list(RATINGS), list(RATINGS)], check_dtype=False,
+                                  check_names=False)
+    rating_a, rating_b = sample_scorer.score(WINDOWS_MODEL)["rating"], sample_scorer.score(DEFAULT_MODEL)["rating"]
+    by_hand = pd.crosstab(rating_a, rating_b).reindex(index=list(RATINGS), columns=list(RATINGS), fill_value=0)
+    assert (movement.to_numpy() == by_hand.to_numpy()).all() and movement.to_numpy().sum() == 6000
+    assert int(np.trace(movement.to_numpy())) == 6000 - moves["changed_rating"]
+    # the to-sales deltas, B minus A, as the page shows them
+    summary = expected.summary
+    shown = {metric.label: (metric.value, metric.delta) for metric in at.main.metric}  # not the sidebar's
+    assert shown == {label: (format_figure(name, summary.loc[name, "b"]),
+                                    format_change(name, summary.loc[name, "change"]))
+                            for name, label in SUMMARY_LABELS.items()}
+    assert summary.loc["to_sales_leads", "change"] == moves["into_sales"] - moves["out_of_sales"]
+    pd.testing.assert_frame_equal(at.dataframe[0].value, expected.cells, check_dtype=False)
+    assert expected.changes and all(f"- {change}" in markdown for change in expected.changes)
+    assert any("Recency windows" in change for change in expected.changes)
+    assert at.session_state[state.MODEL] == DEFAULT_MODEL  # A is only read: the draft is untouched
+
+
+def test_a_broken_model_upload_is_one_error(open_app):
+    at = _upload_model_a(_page(open_app(), COMPARE), "broken.yaml", b"name: x\nprofile:\n  categories: [\n  - id: a\n")
+    assert len(at.error) == 1
+    assert at.error[0].value.startswith("broken.yaml:4: not valid YAML")
+    assert not at.get("plotly_chart") and not at.main.metric  # the page stops before comparing
+    assert at.session_state[state.MODEL] == DEFAULT_MODEL
+
+
+def test_an_uploaded_model_with_another_column_mapping_is_one_error(open_app):
+    raw = ((REPO / "configs" / "default.yaml").read_text() + "columns:\n  leads: {industry: sector}\n").encode()
+    at = _upload_model_a(_page(open_app(), COMPARE), "sector.yaml", raw)
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert message.startswith("Cannot compare: columns: the two models map columns differently")
+    assert "leads.industry: A reads 'sector'" in message and "\n" not in message
+    assert not at.get("plotly_chart") and not at.main.metric
