@@ -1,6 +1,8 @@
 """``leadgrid calibrate``: thresholds and to-sales cells from a sales capacity or a minimum
-acceptance rate, with the current model beside the proposal, the model's AUCs and the
-reasons to distrust the history. Without --leads it reads the sample data."""
+acceptance rate, or (``--weights``) the category weights the outcomes suggest, with the
+current model beside the proposal, the model's AUCs and the reasons to distrust the history.
+Without --leads it reads the sample data. One proposal a run: thresholds depend on the
+weights, so weights first (``--weights --out w.yaml``), then thresholds on ``w.yaml``."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import sys
 
 from . import data
 from .calibrate import Proposal, Target, propose_thresholds
+from .calibrate_evidence import WeightSuggestion, suggest_weights
 from .calibrate_honesty import honesty_warnings
 from .calibrate_quality import OUTCOME_LABELS, SCORES, Quality, model_quality
 from .datasets import SAMPLE
@@ -19,6 +22,8 @@ from .formatting import NO_VALUE, format_number, format_rate
 from .metrics import SalesSummary
 from .model import LETTERS, NUMBERS, LeadModel
 from .modelfile import dump_model, load_model_text
+
+FITTED = {"acceptance": "sales acceptance", "conversion": "conversion"}  # what the weights were fitted to
 
 
 def _rate(text: str) -> float:
@@ -34,7 +39,8 @@ def _rate(text: str) -> float:
 
 def add_calibrate_command(commands: argparse._SubParsersAction) -> None:
     """The ``calibrate`` subcommand."""
-    parser = commands.add_parser("calibrate", help="propose thresholds from a sales capacity or an acceptance target")
+    parser = commands.add_parser("calibrate", help="propose thresholds from a sales capacity or an acceptance "
+                                 "target, or (--weights) the category weights the outcomes suggest")
     parser.add_argument("--model", required=True, help="model YAML file")
     parser.add_argument("--leads", help="leads file (CSV or Parquet); default: the sample data")
     parser.add_argument("--activities", help="activities file (CSV or Parquet), with --leads")
@@ -45,8 +51,11 @@ def add_calibrate_command(commands: argparse._SubParsersAction) -> None:
     target.add_argument("--capacity", type=float, metavar="N", help="leads a month sales can take")
     target.add_argument("--min-acceptance", dest="min_acceptance", type=_rate, metavar="R",
                         help="lowest share of the to-sales leads sales must accept (0.7 or 70%%)")
+    target.add_argument("--weights", action="store_true",
+                        help="instead of thresholds: category weights from a logistic regression of the outcome "
+                             "on the category values, beside the current ones with the preview of both")
     parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--out", help="write the proposed model here (YAML)")
+    parser.add_argument("--out", help="write the proposed model here (YAML, onto the model file's text)")
     parser.set_defaults(run=cmd_calibrate)
 
 
@@ -71,15 +80,21 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         refuse_overwriting_inputs(args.out, [args.model, args.leads, args.activities])
     model, source_text = load_model_text(args.model)
     scorer = _scorer(model, args)
-    proposal = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance))
+    result: Proposal | WeightSuggestion
+    if args.weights:
+        result = suggest_weights(model, scorer)
+    else:
+        result = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance))
     quality = model_quality(model, scorer)
     warnings = honesty_warnings(model, scorer)
     if args.format == "json":
-        _print_json({"model": model.name, **proposal.as_dict(), "quality": quality.as_dict(), "warnings": warnings})
+        _print_json({"model": model.name, **result.as_dict(), "quality": quality.as_dict(), "warnings": warnings})
+    elif isinstance(result, WeightSuggestion):
+        print(weights_table(model, result, quality, warnings))
     else:
-        print(calibration_table(model, proposal, quality, warnings))
+        print(calibration_table(model, result, quality, warnings))
     if args.out:
-        write_atomic(args.out, dump_model(proposal.model, like=source_text))  # keeps the file's comments
+        write_atomic(args.out, dump_model(result.model, like=source_text))  # keeps the file's comments
         print(f"wrote the proposed model to {args.out}", file=sys.stderr)
     return 0
 
@@ -98,6 +113,21 @@ def _acceptance(sales: SalesSummary) -> str:
     return f"{format_rate(sales.acceptance_rate)} ({format_rate(sales.acceptance_low)}–{format_rate(sales.acceptance_high)})"
 
 
+def _headline_rows(current: SalesSummary, proposed: SalesSummary) -> list[tuple[str, str, str]]:
+    """The to-sales set's headline figures under the current model and the proposal."""
+    return [
+        ("Leads a month", _per_month(current), _per_month(proposed)),
+        ("Accepted by sales", _acceptance(current), _acceptance(proposed)),
+        ("Conversions caught", format_rate(current.conversions_caught_share),
+         format_rate(proposed.conversions_caught_share)),
+    ]
+
+
+def _side_by_side(rows: list[tuple[str, str, str]], heading: str = "proposed") -> list[str]:
+    width = max(len("current"), *(len(row[1]) for row in rows)) + 2
+    return [f"{'':20}{'current':{width}}{heading}"] + [f"{label:20}{now:{width}}{new}" for label, now, new in rows]
+
+
 def calibration_table(model: LeadModel, proposal: Proposal, quality: Quality, warnings: list[str]) -> str:
     """The proposal beside the current model, the AUCs and the warnings, as plain text."""
     new = proposal.model
@@ -106,18 +136,33 @@ def calibration_table(model: LeadModel, proposal: Proposal, quality: Quality, wa
         ("Engagement from", _grades(model.engagement.grades.as_dict(), NUMBERS),
          _grades(new.engagement.grades.as_dict(), NUMBERS)),
         ("To sales", " ".join(model.sales_ratings()) or "none", " ".join(new.sales_ratings()) or "none"),
-        ("Leads a month", _per_month(proposal.current), _per_month(proposal.proposed)),
-        ("Accepted by sales", _acceptance(proposal.current), _acceptance(proposal.proposed)),
-        ("Conversions caught", format_rate(proposal.current.conversions_caught_share),
-         format_rate(proposal.proposed.conversions_caught_share)),
+        *_headline_rows(proposal.current, proposal.proposed),
     ]
-    width = max(len(row[1]) for row in rows) + 2
-    lines = [f"Target: {proposal.target.describe()}", "", f"{'':20}{'current':{width}}proposed"]
-    lines += [f"{label:20}{current:{width}}{proposed}" for label, current, proposed in rows]
+    lines = [f"Target: {proposal.target.describe()}", "", *_side_by_side(rows)]
+    return "\n".join(lines + _quality_and_warnings(quality, warnings))
+
+
+def weights_table(model: LeadModel, suggestion: WeightSuggestion, quality: Quality, warnings: list[str]) -> str:
+    """The suggested category weights beside the current ones (with each fit coefficient),
+    the headline figures of both models' previews, the AUCs and the warnings, as plain text."""
+    labels = {category.id: category.label or category.id for category in model.profile.categories}
+    label_width = max(20, *(len(label) + 2 for label in labels.values()))
+    lines = [f"Weights fitted to {FITTED[suggestion.outcome]} on {suggestion.leads:,} leads with a "
+             "known outcome (L2-regularised logistic regression of the outcome on the category values, rescaled "
+             "to 100)", "",
+             f"{'Weight':{label_width}}{'current':>9}{'suggested':>11}{'coefficient':>13}"]
+    lines += [f"{labels[key]:{label_width}}{format_number(current):>9}{format_number(suggestion.suggested[key]):>11}"
+              f"{suggestion.coefficients[key]:>13.3f}" for key, current in suggestion.current.items()]
+    lines += ["", *_side_by_side(_headline_rows(suggestion.current_sales, suggestion.suggested_sales), "suggested")]
+    return "\n".join(lines + _quality_and_warnings(quality, warnings))
+
+
+def _quality_and_warnings(quality: Quality, warnings: list[str]) -> list[str]:
+    lines: list[str] = []
     if len(quality.auc.columns):
         lines += ["", "ROC AUC (current model)" + "".join(f"{OUTCOME_LABELS[o]:>22}" for o in quality.auc.columns)]
         for score, label in SCORES.items():
             lines.append(f"  {label:21}" + "".join(f"{quality.auc.loc[score, o]:>22.3f}" for o in quality.auc.columns))
     if warnings:
         lines += ["", "Before trusting these figures:"] + [f"- {warning}" for warning in warnings]
-    return "\n".join(lines)
+    return lines

@@ -5,13 +5,18 @@ definition for any input."""
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
-from calibrate_cases import hand_leads, hand_model, hand_scorer
+from calibrate_cases import (
+    hand_leads,
+    hand_model,
+    hand_scorer,
+    two_category_leads,
+    two_category_model,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,26 +68,8 @@ def test_whole_weights_by_hand():
 
 
 def _two_category_case() -> tuple[scoring.LeadModel, scoring.Scorer]:
-    """X (a = 100, b = 0) says nothing: both values have the same outcomes. Y (good = 100,
-    bad = 0) does: 3 of 4 good leads accepted, 1 of 4 bad ones. With X balanced against Y
-    and an intercept, the fit's gradient for X is 0 at X = 0, so X gets weight 0 exactly."""
-    rows = []
-    for x, y in itertools.product("ab", ("good", "bad")):
-        outcomes = ["true", "true", "true", "false"] if y == "good" else ["true", "false", "false", "false"]
-        rows += [{"x": x, "y": y, "accepted": o} for o in outcomes]
-    leads = pd.DataFrame(rows)
-    leads.insert(0, "lead_id", range(1, len(leads) + 1))
-    leads["created_at"] = "2025-01-01"
-    model = scoring.validate_model({
-        "name": "two",
-        "profile": {"categories": [
-            {"id": "x", "field": "x", "weight": 50, "rules": [{"match": {"in": ["a"]}, "value": 100}]},
-            {"id": "y", "field": "y", "weight": 50, "rules": [{"match": {"in": ["good"]}, "value": 100}]}],
-            "grades": {"A": 75, "B": 50, "C": 25, "D": 0}},
-        "engagement": {"activities": [], "grades": {"1": 3, "2": 2, "3": 1, "4": 0}},
-        "routing": {"cells": {"A4": {"action": "sales"}, "B4": {"action": "sales"}}},
-    })
-    return model, scoring.Scorer(leads)
+    """See calibrate_cases: X says nothing about acceptance, Y does."""
+    return two_category_model(), scoring.Scorer(two_category_leads())
 
 
 def test_suggested_weights_follow_the_outcome():

@@ -1,6 +1,6 @@
 """``leadgrid calibrate``: the issue's done-when on the sample data, the hand case through
-the command line (table, JSON, --out), and one-line errors with exit 1 (bad input) or
-2 (bad usage)."""
+the command line (table, JSON, --out), suggested weights (--weights) on the two-category
+case, and one-line errors with exit 1 (bad input) or 2 (bad usage)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from calibrate_cases import hand_leads
+from calibrate_cases import TWO_CATEGORY_MODEL, hand_leads, two_category_leads
 
 import scoring
 from scoring.cli import main
+from scoring.edit import with_weights
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = str(REPO / "configs" / "default.yaml")
@@ -87,7 +88,8 @@ def test_hand_case_table_and_json(capsys, hand_files):
     (["--min-acceptance", "1.5"], 1, "above 0 and at most 1"),
     (["--min-acceptance", "lots"], 2, "needs a rate such as 0.7 or 70%"),
     (["--capacity", "3", "--min-acceptance", "0.5"], 2, "not allowed with argument"),
-    ([], 2, "one of the arguments --capacity --min-acceptance is required"),
+    ([], 2, "one of the arguments --capacity --min-acceptance --weights is required"),
+    (["--weights", "--capacity", "3"], 2, "argument --capacity: not allowed with argument --weights"),
 ])
 def test_bad_targets_are_one_line(capsys, hand_files, argv, code, words):
     model, leads = hand_files
@@ -112,3 +114,102 @@ def test_out_never_overwrites_an_input(capsys, hand_files):
     code, _, err = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--capacity", "3", "--out", model)
     assert code == 1 and "that is an input file" in err
     assert Path(model).read_text(encoding="utf-8") == before
+
+
+# ----- suggested weights (--weights) ---------------------------------------------------------
+
+
+@pytest.fixture
+def two_category_files(tmp_path: Path) -> tuple[str, str]:
+    """The two-category case of calibrate_cases, with a comment the written model must keep."""
+    model = tmp_path / "two.yaml"
+    model.write_text("# two categories, X says nothing\n" + scoring.dump_model(scoring.validate_model(TWO_CATEGORY_MODEL)),
+                     encoding="utf-8")
+    leads = tmp_path / "leads.csv"
+    two_category_leads().to_csv(leads, index=False)
+    return str(model), str(leads)
+
+
+def test_weights_by_hand_as_json(capsys, two_category_files):
+    model, leads = two_category_files
+    code, text, err = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--weights", "--format", "json")
+    assert code == 0, err
+    result = json.loads(text)
+    assert (result["model"], result["outcome"], result["leads"]) == ("two", "acceptance", 16)
+    assert result["current"] == {"x": 50.0, "y": 50.0}
+    assert result["suggested"] == {"x": 0.0, "y": 100.0}
+    assert result["coefficients"]["x"] == pytest.approx(0.0, abs=1e-4) and result["coefficients"]["y"] > 0.5
+    # now: the 8 good leads and the 4 (a, bad) ones reach B (profile >= 50), 7 of 12 accepted;
+    # Y alone: the 8 good leads, 6 of 8; one day of leads, so a month's leads are all of them
+    now, then = result["current_sales"], result["suggested_sales"]
+    assert (now["leads"], now["leads_per_month"], now["decided"]) == (12, 12, 12)
+    assert now["acceptance_rate"] == pytest.approx(7 / 12)
+    assert (then["leads"], then["leads_per_month"], then["decided"]) == (8, 8, 8)
+    assert then["acceptance_rate"] == pytest.approx(6 / 8)
+    assert set(result["quality"]["auc"]) == {"acceptance"}
+    assert result["warnings"] == ["2025Q1 has 16 sales decisions among 16 leads, too few to judge that quarter "
+                                  "on its own (at least 30)"]
+
+
+def test_weights_by_hand_as_a_table(capsys, two_category_files):
+    model, leads = two_category_files
+    code, text, _ = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--weights")
+    assert code == 0
+    lines = text.splitlines()
+    assert lines[0].startswith("Weights fitted to sales acceptance on 16 leads with a known outcome")
+    rows = {line.split()[0]: line.split()[1:] for line in lines if line.strip()}
+    assert rows["Weight"] == ["current", "suggested", "coefficient"]
+    assert rows["x"][:2] == ["50", "0"] and rows["y"][:2] == ["50", "100"]
+    assert float(rows["x"][2]) == pytest.approx(0.0, abs=1e-3)
+    assert [line.split()[-2:] for line in lines if line.startswith("Leads a month")] == [["12", "8"]]
+    accepted = next(line for line in lines if line.startswith("Accepted by sales  "))
+    assert accepted.split()[3] == "58%" and accepted.split()[5] == "75%"  # 7/12 and 6/8
+    assert "ROC AUC (current model)" in text and "Before trusting these figures:" in text
+
+
+def test_weights_out_writes_onto_the_model_file(capsys, two_category_files, tmp_path):
+    model, leads = two_category_files
+    out = tmp_path / "weighted.yaml"
+    code, text, err = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--weights", "--format", "json",
+                           "--out", str(out))
+    assert code == 0 and "wrote the proposed model to" in err
+    written = scoring.load_model(out)
+    assert [(c.id, c.weight) for c in written.profile.categories] == [("x", 0.0), ("y", 100.0)]
+    before, after = Path(model).read_text(encoding="utf-8").splitlines(), out.read_text(encoding="utf-8").splitlines()
+    assert after[0] == "# two categories, X says nothing" and len(after) == len(before)
+    assert [(b.strip(), a.strip()) for b, a in zip(before, after, strict=True) if a != b] == \
+        [("weight: 50", "weight: 0"), ("weight: 50", "weight: 100")]  # only the weight lines move
+    # the written model, scored by the engine, sends what the JSON says
+    sales = scoring.preview(written, scoring.Scorer(scoring.load_leads(leads))).sales
+    assert sales.leads == json.loads(text)["suggested_sales"]["leads"] == 8
+    code, _, err = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--weights", "--out", leads)
+    assert code == 1 and "that is an input file" in err
+
+
+def test_weights_on_the_sample_data(capsys):
+    code, text, err = _run(capsys, "calibrate", "--model", DEFAULT, "--weights", "--format", "json")
+    assert code == 0, err
+    result = json.loads(text)
+    assert sum(result["suggested"].values()) == 100
+    assert set(result["suggested"]) == set(result["current"]) == {c.id for c in scoring.load_model(DEFAULT).profile.categories}
+    assert result["current_sales"]["leads"] == 2500  # the default model's to-sales set on the sample data
+    suggested = with_weights(scoring.load_model(DEFAULT), result["suggested"])
+    leads = scoring.load_leads(REPO / "sample_data" / "leads.csv")
+    activities = scoring.read_table(REPO / "sample_data" / "activities.csv")
+    assert scoring.preview(suggested, scoring.Scorer(leads, activities)).sales.leads == result["suggested_sales"]["leads"]
+
+
+@pytest.mark.parametrize(("columns", "words"), [
+    ({"accepted": None}, "record no outcomes"),
+    ({"accepted": ["true"] * 16}, "every lead with a known outcome has the same outcome"),
+])
+def test_weights_without_evidence_is_one_line(capsys, two_category_files, tmp_path, columns, words):
+    model, _ = two_category_files
+    leads = two_category_leads()
+    for name, values in columns.items():
+        leads = leads.drop(columns=name) if values is None else leads.assign(**{name: values})
+    path = tmp_path / "bare.csv"
+    leads.to_csv(path, index=False)
+    code, out, err = _run(capsys, "calibrate", "--model", model, "--leads", str(path), "--weights")
+    assert code == 1 and not out
+    assert words in err and len(err.strip().splitlines()) == 1
