@@ -4,16 +4,18 @@
 
 For each size, synthetic leads and activities (``scoring.synth``, about ten activities a
 lead) are written as Parquet to a temporary directory (or read from ``--data DIR/<size>/``
-when there), the app is started on them by path (``python -m scoring app --leads ...
---activities ...``) and Debian's Chromium, driven by Playwright with a fresh profile, times
-three controls: a step of the "A from" input (Profile), a weight change (Profile: Industry
-one step right, refused as the total is 101 %, then "Rescale the others to 100 %"; timed from
-that click), and a half-life step (Engagement: the slider one step by keyboard). Each is
-timed from the input event (the click, the key press) to the last change of the page's DOM
-(main area and sidebar) once the run has finished and the page stayed still for 1.5 s,
-measured in the page's own clock. One warm-up step per control is not counted; medians of
-``--repeat`` steps, alternating up and down so the model stays the same. The server watches
-no files (a source file changed by someone else would show Streamlit's "Rerun?" prompt).
+when there), the app is started on them by path (``LEADGRID_LEADS`` and
+``LEADGRID_ACTIVITIES``, as ``leadgrid app --leads ... --activities ...`` does) and Debian's
+Chromium, driven by Playwright with a fresh profile, times three controls: a step of the
+"A from" input (Profile), a weight change (Profile: Industry one step right, refused as the
+total is 101 %, then "Rescale the others to 100 %"; timed from that click), and a half-life
+step (Engagement: the slider one step by keyboard). Each is timed from the input event (the
+click, the key press) to the last change of the page's DOM (main area and sidebar) once the
+run has finished and the page stayed still for 1.5 s, measured in the page's own clock. One
+warm-up step per control is not counted; medians of ``--repeat`` steps, alternating up and
+down so the model stays the same. The server and the browser are the browser tests' own
+(tests/e2e/browser.py); the server watches no files (a source file changed by someone else
+would show Streamlit's "Rerun?" prompt).
 
 This is a benchmark, not a test: it asserts nothing about time. It needs about 3 GB of RAM
 at a million leads; the temporary data is deleted at the end.
@@ -25,25 +27,17 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from browser import ROOT, StreamlitServer, chromium
+from playwright.sync_api import Page
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 QUIET_MS = 1500
 LOAD_TIMEOUT_MS = 15 * 60_000
 STEP_TIMEOUT_MS = int(os.environ.get("BENCH_STEP_TIMEOUT_MS", 120_000))
@@ -78,12 +72,6 @@ PROBE = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def generate(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     paths = folder / "leads.parquet", folder / "activities.parquet"
     if not all(path.exists() for path in paths):
@@ -94,32 +82,10 @@ def generate(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     return paths
 
 
-@contextmanager
-def server(paths: tuple[Path, Path], home: Path) -> Iterator[str]:
-    """``leadgrid app`` on the files, on a free port; the URL once it answers."""
-    port = _free_port()
-    log = (home / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scoring", "app", "--leads", str(paths[0]), "--activities", str(paths[1]),
-         "--port", str(port), "--headless"],
-        cwd=ROOT, env=dict(os.environ, LEADGRID_HOME=str(home), STREAMLIT_SERVER_FILE_WATCHER_TYPE="none"),
-        stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+def server(paths: tuple[Path, Path], home: Path) -> StreamlitServer:
+    """The app on the files, by path as ``leadgrid app --leads ... --activities ...`` opens them."""
+    files = {"LEADGRID_LEADS": str(paths[0].resolve()), "LEADGRID_ACTIVITIES": str(paths[1].resolve())}
+    return StreamlitServer(home, home / "streamlit.log", env=files, start_timeout=120, stop_timeout=30)
 
 
 def _probe(page: Page) -> dict:
@@ -205,26 +171,19 @@ def half_life_steps(page: Page, repeat: int) -> list[float]:
 
 
 def measure(paths: tuple[Path, Path], repeat: int, home: Path) -> dict[str, list[float]]:
-    with server(paths, home) as url, sync_playwright() as driver:
-        context = driver.chromium.launch_persistent_context(
-            str(home / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1600, "height": 1000})
-        context.set_default_timeout(STEP_TIMEOUT_MS)
-        try:
-            page = context.new_page()
-            page.add_init_script(PROBE)
-            started = time.monotonic()
-            page.goto(url)
-            page.get_by_role("heading", name=re.compile("^1 · Data")).wait_for(timeout=LOAD_TIMEOUT_MS)
-            settle(page, timeout_ms=LOAD_TIMEOUT_MS)
-            print(f"  opened in {time.monotonic() - started:.1f} s (read, prepare, first page)", file=sys.stderr)
-            open_page(page, "2 · Profile")
-            figures = {"A from step": a_from_steps(page, repeat), "weight change": weight_changes(page, repeat)}
-            open_page(page, "3 · Engagement")
-            figures["half-life step"] = half_life_steps(page, repeat)
-            return figures
-        finally:
-            context.close()
+    with server(paths, home) as app, chromium(home / "chromium-profile", timeout_ms=STEP_TIMEOUT_MS) as context:
+        page = context.new_page()
+        page.add_init_script(PROBE)
+        started = time.monotonic()
+        page.goto(app.url)
+        page.get_by_role("heading", name=re.compile("^1 · Data")).wait_for(timeout=LOAD_TIMEOUT_MS)
+        settle(page, timeout_ms=LOAD_TIMEOUT_MS)
+        print(f"  opened in {time.monotonic() - started:.1f} s (read, prepare, first page)", file=sys.stderr)
+        open_page(page, "2 · Profile")
+        figures = {"A from step": a_from_steps(page, repeat), "weight change": weight_changes(page, repeat)}
+        open_page(page, "3 · Engagement")
+        figures["half-life step"] = half_life_steps(page, repeat)
+        return figures
 
 
 def table(results: dict[int, dict[str, list[float]]]) -> str:

@@ -11,50 +11,23 @@ Screenshots and the PDF are saved under test-artifacts/ at the repository root.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import ARTIFACTS, ROOT, VIEWPORT, settle
 
 import scoring
 
-IN_CI = bool(os.environ.get("CI"))
-playwright = pytest.importorskip("playwright.sync_api") if not IN_CI else __import__(
-    "playwright.sync_api", fromlist=["sync_playwright"])
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-TIMEOUT_MS = 60_000
 A4_WIDTH_PX = 794  # 210 mm at 96 px per inch
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI,
-                                reason="needs Debian's chromium (make test installs it)")
 
 
 @pytest.fixture()
-def browser(tmp_path: Path):
-    with playwright.sync_playwright() as driver:
-        context = driver.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield context
-        finally:
-            context.close()
+def browser_options(browser_options: dict) -> dict:
+    return {**browser_options, "viewport": {**VIEWPORT, "width": 1400}}
 
 
 def _pdf_pages(pdf: bytes) -> int:
@@ -79,12 +52,12 @@ def _check_prints(page, name: str) -> bytes:
     return pdf
 
 
-def test_cli_sheet_renders_offline_fits_a4_and_prints(browser, tmp_path: Path) -> None:
+def test_cli_sheet_renders_offline_fits_a4_and_prints(browser_context, tmp_path: Path) -> None:
     out = tmp_path / "model.html"
     subprocess.run([sys.executable, "-m", "scoring", "export", "--model", "configs/default.yaml", "--to", "sheet",
                     "--leads", "sample_data/leads.csv", "--activities", "sample_data/activities.csv",
                     "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
-    page = browser.new_page()
+    page = browser_context.new_page()
     fetched: list[str] = []
 
     def only_the_sheet(route) -> None:  # the sheet itself loads; anything else it asks for is refused
@@ -107,95 +80,40 @@ def test_cli_sheet_renders_offline_fits_a4_and_prints(browser, tmp_path: Path) -
 
 # ----- the journey ------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """``streamlit run app.py`` on a free port with its own LEADGRID_HOME; restartable."""
-
-    def __init__(self, home: Path, log: Path):
-        self.home, self.log_path = home, log
-        self.process: subprocess.Popen | None = None
-        self.url = ""
-
-    def start(self) -> str:
-        port = _free_port()
-        self.log = self.log_path.open("a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=dict(os.environ, LEADGRID_HOME=str(self.home)), stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        self.url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1)
-                return self.url
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError(f"streamlit did not start; see {self.log_path}") from None
-                time.sleep(0.3)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-            self.process = None
-            self.log.close()
-
-
-@pytest.fixture()
-def server(tmp_path: Path):
-    running = Server(tmp_path / "leadgrid-home", tmp_path / "streamlit.log")
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-def _settle(page) -> None:
-    page.wait_for_timeout(500)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
-    page.wait_for_timeout(300)
-
-
 def _open_agreement(page) -> None:
     page.get_by_role("link", name="9 · Agreement").click()
     page.get_by_role("heading", name=re.compile("^9 · Agreement")).wait_for()
-    _settle(page)
+    settle(page)
 
 
 def _click_until(page, button, expected, tries: int = 3) -> None:
     """Click ``button`` until ``expected`` shows: a click that lands while Streamlit is still
     redrawing the page after the previous one can be lost."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     for _ in range(tries):
-        _settle(page)
+        settle(page)
         if button.count() == 0 and expected.count() > 0:
             break
         button.click()
         try:
             expected.wait_for(timeout=15_000)
             break
-        except playwright.TimeoutError:
+        except PlaywrightTimeout:
             continue
     expected.wait_for()
-    _settle(page)
+    settle(page)
 
 
 def _main(page):
     return page.locator("[data-testid='stMain']")
 
 
-def test_edit_save_sign_download_and_reopen_after_restart(server, browser, tmp_path: Path) -> None:
-    page = browser.new_page()
+def test_edit_save_sign_download_and_reopen_after_restart(server, browser_context, tmp_path: Path) -> None:
+    page = browser_context.new_page()
     page.goto(server.url)
     page.get_by_role("heading", name=re.compile("^1 · Data")).wait_for()
-    _settle(page)
+    settle(page)
     _open_agreement(page)
 
     main = _main(page)
@@ -229,7 +147,7 @@ def test_edit_save_sign_download_and_reopen_after_restart(server, browser, tmp_p
     assert "<h1>EU inbound</h1>" in html and "On the historical leads" in html
     for person in ("Dana", "Lee"):
         assert re.search(rf"<td>{person}</td><td>signed \d{{4}}-\d\d-\d\d \d\d:\d\d UTC</td>", html), person
-    sheet_page = browser.new_page()
+    sheet_page = browser_context.new_page()
     sheet_page.goto(sheet.as_uri())
     _check_prints(sheet_page, "sheet-signed")
 
@@ -237,7 +155,7 @@ def test_edit_save_sign_download_and_reopen_after_restart(server, browser, tmp_p
     server.start()
     page.goto(server.url)
     page.get_by_role("heading", name=re.compile("^1 · Data")).wait_for()
-    _settle(page)
+    settle(page)
     _open_agreement(page)
     main = _main(page)
     assert main.get_by_label("Model name", exact=True).input_value() == "B2B SaaS inbound (default)"

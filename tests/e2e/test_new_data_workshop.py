@@ -17,17 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_browser import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    ROOT,
-    TIMEOUT_MS,
-    _open,
-    _settle,
-    _shoot,
-    app_url,
-    playwright,
-)
+from browser import ROOT, VIEWPORT, open_page, settle, shoot
 
 from scoring.data import read_table
 
@@ -44,17 +34,9 @@ def bank_files(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture()
-def page(tmp_path: Path):
+def browser_options(browser_options: dict) -> dict:
     """A tall window, so a full-page screenshot holds the whole page (Streamlit scrolls inside)."""
-    with playwright.sync_playwright() as driver:
-        context = driver.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1600, "height": 2600})
-        context.set_default_timeout(TIMEOUT_MS)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
+    return {**browser_options, "viewport": {**VIEWPORT, "height": 2600}}
 
 
 def _main(view):
@@ -71,60 +53,60 @@ def _pick(view, key: str, option: str) -> None:
     view.get_by_role("option", name=option, exact=True).click()
 
 
-def test_workshop_on_leads_without_id_acceptance_or_activities(app_url: str, page, bank_files) -> None:  # noqa: F811
+def test_workshop_on_leads_without_id_acceptance_or_activities(app_url: str, page, bank_files) -> None:
     leads_csv, model_yaml = bank_files
     page.goto(app_url)
     page.get_by_role("heading", name=re.compile("^1 · Data")).wait_for()
-    _settle(page)
+    settle(page)
     assert _main(page).get_by_text("Not found here").count() == 0  # absent datasets: a collapsed detail
 
     # ----- Data: upload leads without an id; the default model does not fit
     page.get_by_text("My own files", exact=True).click()
-    _settle(page)
+    settle(page)
     page.locator(".st-key-upload_leads input[type='file']").set_input_files(str(leads_csv))
     page.get_by_role("button", name="Use these files").click()
-    _settle(page)
+    settle(page)
     _main(page).get_by_text("This model does not fit these leads").first.wait_for()
     assert _main(page).get_by_text("This model does not fit these leads").count() == 1  # one message
     assert "closest:" not in _main(page).inner_text()  # no false "closest column" hints
-    _shoot(page, "new-data-1-default-model")
+    shoot(page, "new-data-1-default-model")
 
     # ----- Data: open our own model here, then map lead_id to the row number and converted to y
     page.get_by_text("Open your own model (YAML or JSON)").click()
     page.locator(".st-key-data_model_file input[type='file']").set_input_files(str(model_yaml))
     page.get_by_role("button", name="Open this model").click()
-    _settle(page)
+    settle(page)
     _main(page).get_by_text("missing leads column: lead_id").wait_for()
-    _shoot(page, "new-data-1b-own-model")
+    shoot(page, "new-data-1b-own-model")
     # the file has no id: the lead_id field offers the row number
     lead_id = page.locator(".st-key-w-map-leads-lead_id input")
     assert lead_id.input_value() == "(row number: 1, 2, 3, …)"
     _pick(page, "w-map-leads-converted", "y")
     page.get_by_role("button", name="Apply column mapping").click()
-    _settle(page)
+    settle(page)
     metrics = _main(page).locator("[data-testid='stMetric']")
     metrics.filter(has_text="Leads").first.get_by_text("5,149").wait_for()
     assert _main(page).get_by_text("This model does not fit these leads").count() == 0
     _no_emoji(page)
-    _shoot(page, "new-data-2-data")
+    shoot(page, "new-data-2-data")
 
     # ----- Profile: the compact matrix beside the weights, evidence in the rule tables, by conversion
-    _open(page, "2 · Profile")
+    open_page(page, "2 · Profile")
     compact = page.locator(".st-key-profile_compact_matrix")
     compact.get_by_text("converted per cell").wait_for()
     assert compact.locator("td").count() == 16
     assert "To sales:" in compact.inner_text() and "converted" in compact.inner_text()
     assert _main(page).get_by_text("Accepted by sales").count() == 0  # no acceptance column: never offered
     page.get_by_text("Occupation — column").click()
-    _settle(page)
+    settle(page)
     default_line = _main(page).get_by_text(re.compile(r"^No rule matches: [\d,]+ leads")).first
     assert re.search(r"converted \d+\.\d% \(\d+\.\d–\d+\.\d%\)|converted –", default_line.inner_text())
     _main(page).get_by_text("What history says about each value").first.wait_for()
     _no_emoji(page)
-    _shoot(page, "new-data-3-profile")
+    shoot(page, "new-data-3-profile")
 
     # ----- Engagement: no event log, so no fading controls; field entries editable with evidence
-    _open(page, "3 · Engagement")
+    open_page(page, "3 · Engagement")
     _main(page).get_by_text("This data has no activities file").wait_for()
     assert page.get_by_role("slider", name="Half-life (days)").count() == 0
     assert _main(page).get_by_role("heading", name="Points per activity").count() == 0
@@ -132,10 +114,10 @@ def test_workshop_on_leads_without_id_acceptance_or_activities(app_url: str, pag
     _main(page).get_by_text("Engagement from lead columns").wait_for()
     assert _main(page).get_by_text(re.compile(r"^No rule matches: [\d,]+ leads")).count() >= 1  # open entries
     _no_emoji(page)
-    _shoot(page, "new-data-4-engagement")
+    shoot(page, "new-data-4-engagement")
 
     # ----- Matrix: judged by conversion; no acceptance colouring, no "few decisions", no "0 with a sales decision"
-    _open(page, "4 · Matrix")
+    open_page(page, "4 · Matrix")
     main = _main(page)
     assert main.get_by_role("button", name="Converted").count() == 1
     assert main.get_by_role("button", name="Accepted by sales").count() == 0
@@ -146,8 +128,8 @@ def test_workshop_on_leads_without_id_acceptance_or_activities(app_url: str, pag
     heat = page.locator(".js-plotly-plot").first
     assert heat.locator("text", has_text="few decisions").count() == 0
     _no_emoji(page)
-    _shoot(page, "new-data-5-matrix")
+    shoot(page, "new-data-5-matrix")
 
-    _open(page, "5 · Export")
+    open_page(page, "5 · Export")
     _no_emoji(page)
-    _shoot(page, "new-data-6-export")
+    shoot(page, "new-data-6-export")
