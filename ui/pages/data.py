@@ -11,6 +11,8 @@ from ui import data, state, widgets
 MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
 ROW_NUMBER_TEXT = "(row number: 1, 2, 3, …)"
 NO_FIT = "Map its columns under *Columns* below, or open a model written for this data (*Open your own model* above)."
+NO_ACTIVITY_LOG = ("No activity log in this data: engagement comes from lead columns only (nothing to count "
+                   "per activity or to fade).")
 OPTIONAL_LEAD_FIELDS = ("scored_at", "created_at", "accepted", "converted", "won_amount", *PIPELINE_FIELDS)
 
 st.title("1 · Data: the historical leads")
@@ -98,15 +100,18 @@ except scoring.DataError as error:
     quality = None
 
 if quality is not None:
-    cols = st.columns(4)
+    cols = st.columns(4 if activity_columns else [1, 1, 2])
     cols[0].metric("Leads", f"{quality.leads:,}")
     cols[1].metric("Period", "–" if quality.first_date is None else f"{quality.first_date:%b %Y}",
                    None if quality.first_date is None else f"to {quality.last_date:%b %Y}",
                    delta_color="off", delta_arrow="off", help=f"From the {quality.date_column or 'date'} column.")
-    cols[2].metric("Activities used", f"{quality.activities.usable:,}",
-                   help="Activities of known leads, dated, and not after the lead was handed over.")
-    cols[3].metric("Activities after hand-over", f"{quality.activities.after_scoring:,}",
-                   help="Dated after the lead's scored_at: they never count, as in production.")
+    if activity_columns:
+        cols[2].metric("Activities used", f"{quality.activities.usable:,}",
+                       help="Activities of known leads, dated, and not after the lead was handed over.")
+        cols[3].metric("Activities after hand-over", f"{quality.activities.after_scoring:,}",
+                       help="Dated after the lead's scored_at: they never count, as in production.")
+    else:
+        cols[2].caption(NO_ACTIVITY_LOG)
     if quality.absent_columns:
         st.error(f"This model does not fit these leads: it reads {len(quality.absent_columns)} column"
                  f"{'s' if len(quality.absent_columns) > 1 else ''} the file lacks "

@@ -2,6 +2,7 @@
 from lead columns (page counts, durations) with the evidence for each value, and the
 engagement thresholds over the engagement-score histogram, the matrix beside them."""
 
+import contextlib
 import re
 
 import pandas as pd
@@ -38,6 +39,16 @@ def _entries() -> list[dict]:
     return [entry.model_dump(by_alias=True, exclude_none=True) for entry in engagement.activities]
 
 
+def _remove_entry(entry_id: str, name: str) -> None:
+    """The remove button's on_click: applied before the run, so the page is drawn once."""
+    current = state.model()
+    kept = [e.model_dump(by_alias=True, exclude_none=True) for e in current.engagement.activities if e.id != entry_id]
+    try:
+        state.apply(with_activities(current, kept), f"Removed {name}")
+    except scoring.ModelError as error:
+        state.error("; ".join(error.lines))
+
+
 def _apply_entries(entries: list[dict], text: str | None = None) -> None:
     try:
         if state.apply(with_activities(model, entries), text):
@@ -46,34 +57,65 @@ def _apply_entries(entries: list[dict], text: str | None = None) -> None:
         st.error("; ".join(error.lines))
 
 
+FORM_KEY, MAX_AGE_KEY, HALF_LIFE_KEY = (state.widget_key("recency", name) for name in ("form", "max_age", "half_life"))
+
+
+def _form(recency) -> str:
+    return "windows" if recency is not None and recency.windows else "half-life"
+
+
+def _half_life(recency) -> float:
+    fallback = DEFAULT_RECENCY["half_life_days"]
+    return float(recency.half_life_days or fallback) if recency else fallback
+
+
+def _windows(recency) -> list[dict]:
+    return [w.model_dump() for w in recency.windows] if recency and recency.windows else list(DEFAULT_WINDOWS)
+
+
+def _recency_moved() -> None:
+    """on_change of the fading form, the age limit and the half-life: apply the recency
+    before the run, so a step draws the page once, with it (not drawn, applied, and drawn
+    again: half a second at a million leads). The windows are the model's (a windows table
+    edit is applied by the run). A model without recency and without activities keeps the
+    setting for its first activity; an invalid setting is left to the run, which shows why."""
+    current = state.model()
+    recency = current.engagement.recency
+    if recency is None and not current.activity_entries:
+        return
+    max_age = st.session_state.get(MAX_AGE_KEY, recency.max_age_days if recency else None)
+    setting: dict = {"max_age_days": float(max_age or 0) or None}
+    if st.session_state.get(FORM_KEY, _form(recency)) == "half-life":
+        setting["half_life_days"] = float(st.session_state.get(HALF_LIFE_KEY, _half_life(recency)))
+    else:
+        setting["windows"] = _windows(recency)
+    with contextlib.suppress(scoring.ModelError):
+        state.apply(with_recency(current, setting))
+
+
 def recency_controls() -> dict:
     """How fast activities fade; returns the recency the page's widgets set."""
     st.subheader("How fast activities fade")
     recency = engagement.recency
     settings_column, curve_column = st.columns([1, 2])
     with settings_column:
-        form = "windows" if recency is not None and recency.windows else "half-life"
         chosen_form = st.radio("Fading", ["half-life", "windows"], horizontal=True,
-                               key=state.seed(state.widget_key("recency", "form"), form),
+                               key=state.seed(FORM_KEY, _form(recency)), on_change=_recency_moved,
                                help="Half-life: an activity counts half after that many days. "
                                     "Windows: full count this week, less after, in steps.")
         max_age = st.number_input("Ignore activities older than (days; 0 = never)", 0.0, None, step=15.0,
-                                  key=state.seed(state.widget_key("recency", "max_age"),
-                                                 float(recency.max_age_days or 0) if recency else 0.0),
-                                  help="Older activities add nothing at all.")
+                                  key=state.seed(MAX_AGE_KEY, float(recency.max_age_days or 0) if recency else 0.0),
+                                  on_change=_recency_moved, help="Older activities add nothing at all.")
         new_recency: dict = {"max_age_days": max_age or None}
         if chosen_form == "half-life":
-            fallback = DEFAULT_RECENCY["half_life_days"]
-            current = float(recency.half_life_days or fallback) if recency else fallback
+            current = _half_life(recency)
             # the range always holds the model's value: a widget clamps what lies outside it
             half_life = st.slider("Half-life (days)", min(1.0, current), max(180.0, current), step=0.5,
-                                  key=state.seed(state.widget_key("recency", "half_life"), current),
+                                  key=state.seed(HALF_LIFE_KEY, current), on_change=_recency_moved,
                                   help="After this many days an activity counts half; after twice as long, a quarter.")
             new_recency["half_life_days"] = half_life
         else:
-            windows = pd.DataFrame(
-                [w.model_dump() for w in recency.windows] if recency and recency.windows else list(DEFAULT_WINDOWS),
-                columns=["within_days", "factor"])
+            windows = pd.DataFrame(_windows(recency), columns=["within_days", "factor"])
             edited_windows = st.data_editor(
                 windows, key=state.widget_key("recency", "windows"), num_rows="dynamic", hide_index=True,
                 column_config={
@@ -162,8 +204,8 @@ for index, entry in enumerate(engagement.activities):
         if edited is not None:
             _apply_entries([{**e, "rules": edited} if e["id"] == entry.id else e for e in entries])
         rules.value_table(scorer, entry.field, entry.rules or [], 0.0)
-        if st.button("Remove this entry", key=f"remove_entry_{entry.id}", icon=":material/delete:"):
-            _apply_entries([e for e in entries if e["id"] != entry.id], f"Removed {entry.label or entry.id}")
+        st.button("Remove this entry", key=f"remove_entry_{entry.id}", icon=":material/delete:",
+                  on_click=_remove_entry, args=(entry.id, entry.label or entry.id))
 
 used = {entry.field for entry in model.field_entries}
 candidates = [c for c in scorer.leads.columns if c not in NOT_ENGAGEMENT and c not in used]

@@ -37,6 +37,15 @@ def _rescale() -> None:
         state.notice(error.message)
 
 
+def _default_moved(category_id: str) -> None:
+    """The default share's on_change: apply it before the run, so the page is drawn once.
+    The rules are the model's (a rule table edit is applied by the run); an invalid change
+    is left to the run, which shows why."""
+    default = float(st.session_state[state.widget_key("default", category_id)])
+    with contextlib.suppress(scoring.ModelError):
+        state.apply(with_category(state.model(), category_id, default=default))
+
+
 # ----- weights and thresholds, with the matrix they make beside them
 controls, beside = st.columns([3, 1])
 with controls:
@@ -82,7 +91,8 @@ for index, category in enumerate(categories):
             edited = rules.rule_table(category.id, scorer, category.field, category.rules, category.default,
                                       f"profile.categories[{index}].rules")
             default_key = state.seed(state.widget_key("default", category.id), float(category.default))
-            default = st.number_input("Default share (no rule matches)", -100.0, 100.0, step=5.0, key=default_key)
+            default = st.number_input("Default share (no rule matches)", -100.0, 100.0, step=5.0, key=default_key,
+                                      on_change=_default_moved, args=(category.id,))
             if edited is not None or default != category.default:
                 new_rules = edited if edited is not None else category.rules
                 if state.apply(with_category(model, category.id, rules=new_rules, default=default)):
