@@ -22,7 +22,7 @@ from typing import Any
 from .errors import LeadGridError, ModelError
 from .fileio import locked, write_atomic
 from .model import LeadModel
-from .modelfile import dump_model, load_model, load_model_text, parse_model
+from .modelfile import dump_model, load_model, load_model_text, reads_as
 
 MODEL_FILE = "model.yaml"
 BASELINE_FILE = "baseline.yaml"
@@ -79,12 +79,8 @@ class DraftInfo:
 def _baseline_file(draft: Draft) -> str:
     """The baseline's own file when the draft has it (and it still reads as the baseline),
     else the baseline written plainly."""
-    if draft.baseline_text is not None:
-        try:
-            if parse_model(draft.baseline_text) == draft.baseline:
-                return draft.baseline_text
-        except ModelError:
-            pass
+    if draft.baseline_text is not None and reads_as(draft.baseline_text, draft.baseline):
+        return draft.baseline_text
     return dump_model(draft.baseline)
 
 

@@ -10,6 +10,7 @@ file it was loaded from keeps that file's comments, key order and quoting
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,7 @@ def dump_model(model: LeadModel, like: str | bytes | None = None) -> str:
 def _onto(like: str | bytes, model: LeadModel, data: dict[str, Any]) -> str | None:
     """``model`` written onto the model file text ``like``; None when that cannot keep its meaning."""
     try:
-        original = parse_model(like, None)
+        original, original_data = _original(like)
     except ModelError:
         return None
     source = like.decode("utf-8-sig") if isinstance(like, bytes) else like.removeprefix("\ufeff")
@@ -109,12 +110,28 @@ def _onto(like: str | bytes, model: LeadModel, data: dict[str, Any]) -> str | No
     if original == model:
         return source
     try:
-        text = yaml_onto(source, model_to_data(original), data)
+        text = yaml_onto(source, original_data, data)
         if parse_model(text, None) == model:
             return text
     except (ModelError, YAMLError, ValueError, TypeError, KeyError, IndexError):
         pass  # a merge that did not keep the meaning: the plain layout instead
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _original(like: str | bytes) -> tuple[LeadModel, dict[str, Any]]:
+    """The model in ``like`` and its data, kept per text: a session writes each of its
+    edits onto the same file. Only :func:`_onto` reads them, and never changes them."""
+    original = parse_model(like, None)
+    return original, model_to_data(original)
+
+
+def reads_as(text: str | bytes, model: LeadModel) -> bool:
+    """Whether ``text`` is a model file that reads as ``model`` (its reading kept per text)."""
+    try:
+        return _original(text)[0] == model
+    except ModelError:
+        return False
 
 
 def load_model_text(path: str | Path) -> tuple[LeadModel, str]:

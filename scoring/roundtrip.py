@@ -16,6 +16,7 @@ quoted, so what is written reads back to the same model.
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 import json
 import re
@@ -149,16 +150,29 @@ def yaml_onto(text: str, old: dict[str, Any], new: dict[str, Any]) -> str:
 
     Everything where ``old`` and ``new`` agree is left as the file has it (comments, key
     order, quoting, numbers as written, keys the file leaves to their defaults)."""
+    layout = _layout(text)
+    if layout is None:
+        return fresh_yaml(new)
+    mapping, sequence, offset, width = layout
+    yaml = _writer(mapping=mapping, sequence=sequence, offset=offset, width=width)
+    document = yaml.load(text)  # loaded afresh each time: the edit changes it in place
+    _apply_mapping(document, old, new, "")
+    return _emit(yaml, document)
+
+
+@functools.lru_cache(maxsize=8)
+def _layout(text: str) -> tuple[int, int, int, int] | None:
+    """The indents and line width ``text`` is written with (None when it is not a mapping).
+    Kept per text: a session writes each of its edits onto the same file, and finding the
+    layout loads the file twice and writes it up to five times (most of a save's time)."""
     _, indent, sequence_offset = load_yaml_guess_indent(text)
     offset = sequence_offset or 0
     mapping = indent - offset if offset and indent > offset else indent
     yaml = _writer(mapping=mapping, sequence=indent, offset=offset)
     document = yaml.load(text)
     if not isinstance(document, CommentedMap):
-        return fresh_yaml(new)
-    yaml.width = _line_width(yaml, document, text)
-    _apply_mapping(document, old, new, "")
-    return _emit(yaml, document)
+        return None
+    return mapping, indent, offset, _line_width(yaml, document, text)
 
 
 def _line_width(yaml: YAML, document: Any, text: str) -> int:
