@@ -8,26 +8,12 @@ from pathlib import Path
 
 import pytest
 from clicases import DEFAULT_CONFIG, ROOT, assert_one_line_error, run, strict_json
+from metricscases import small_model
 
 from scoring import RATINGS
 
-MODEL_A = """\
-schema_version: 1
-name: Model A
-profile:
-  categories:
-    - {id: industry, field: industry, weight: 100,
-       rules: [{match: {in: [Software]}, value: 100}, {match: {in: [Retail]}, value: 60}], default: 0}
-  grades: {A: 75, B: 50, C: 25, D: 0}
-engagement:
-  activities:
-    - {id: visits, field: total_visits, rules: [{match: {gte: 10}, value: 70}]}
-  grades: {"1": 60, "2": 35, "3": 15, "4": 0}
-routing:
-  default: {action: nurture}
-  cells: {A1: {action: sales}, B1: {action: sales}}
-"""
-MODEL_B = MODEL_A.replace("name: Model A", "name: Model B").replace("value: 60", "value: 80")
+MODEL_A = small_model("Model A", "{A1: {action: sales}, B1: {action: sales}}")
+MODEL_B = small_model("Model B", "{A1: {action: sales}, B1: {action: sales}}", retail=80)
 # under A: A1, B1, B4, D1 (January), A1, A1, B1, D1 (February); under B every B becomes an A
 LEADS_CSV = """\
 lead_id,created_at,industry,total_visits,accepted,converted

@@ -12,32 +12,15 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from metricscases import small_model
 
 from scoring import RATINGS, ModelError, Scorer, parse_model
 from scoring.compare import check_same_mapping, compare_models, movement_matrix
 from scoring.metrics import DAYS_PER_MONTH
 
-MODEL_A = """
-schema_version: 1
-name: Model A
-profile:
-  categories:
-    - {id: industry, field: industry, weight: 100,
-       rules: [{match: {in: [Software]}, value: 100}, {match: {in: [Retail]}, value: 60}], default: 0}
-  grades: {A: 75, B: 50, C: 25, D: 0}
-engagement:
-  activities:
-    - {id: visits, field: total_visits, rules: [{match: {gte: 10}, value: 70}]}
-  grades: {"1": 60, "2": 35, "3": 15, "4": 0}
-routing:
-  default: {action: nurture}
-  cells:
-    A1: {action: sales}
-    B1: {action: sales}
-"""
+MODEL_A = small_model("Model A", "{A1: {action: sales}, B1: {action: sales}}")
 # B: Retail is worth 80 (an A), and the to-sales cells are A1 and A4
-MODEL_B = (MODEL_A.replace("name: Model A", "name: Model B").replace("value: 60", "value: 80")
-           .replace("B1: {action: sales}", "A4: {action: sales}"))
+MODEL_B = small_model("Model B", "{A1: {action: sales}, A4: {action: sales}}", retail=80)
 
 START = pd.Timestamp("2025-01-01")
 LEADS = pd.DataFrame({

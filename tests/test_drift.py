@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from metricscases import small_model
 
 from scoring import RATINGS, DataError, parse_model
 from scoring.drift import (
@@ -23,22 +24,7 @@ from scoring.drift import (
 )
 from scoring.metrics import wilson_interval
 
-MODEL = parse_model("""
-schema_version: 1
-name: Drift test model
-profile:
-  categories:
-    - {id: industry, field: industry, weight: 100,
-       rules: [{match: {in: [Software]}, value: 100}, {match: {in: [Retail]}, value: 60}], default: 0}
-  grades: {A: 75, B: 50, C: 25, D: 0}
-engagement:
-  activities:
-    - {id: visits, field: total_visits, rules: [{match: {gte: 10}, value: 70}]}
-  grades: {"1": 60, "2": 35, "3": 15, "4": 0}
-routing:
-  default: {action: nurture}
-  cells: {A1: {action: sales}}
-""")
+MODEL = parse_model(small_model("Drift test model", "{A1: {action: sales}}"))
 
 LEADS = pd.DataFrame({
     "lead_id": [f"L{i}" for i in range(1, 9)],
