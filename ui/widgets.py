@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -14,7 +15,8 @@ from scoring.edit import with_grades
 from scoring.engine import Scorer
 from scoring.evidence import compact_grid, outcome_of
 from scoring.formatting import format_rate
-from scoring.metrics import Preview, headline
+from scoring.metrics import History, Preview, headline
+from scoring.segments import Segments, segment_labels, segment_preview
 
 from . import charts, data, drafts, state
 
@@ -181,3 +183,42 @@ def model_upload(key: str) -> None:
             yaml_source = uploaded.getvalue() if not uploaded.name.lower().endswith(".json") else None
             state.load(loaded, f"Opened {uploaded.name}", source=yaml_source and decode_text(yaml_source))
             st.rerun()
+
+
+ALL_LEADS = "(all leads)"
+
+
+@dataclass(frozen=True)
+class SegmentFilter:
+    """What the segment picker chose: the preview for the chosen leads (the whole preview
+    when none is chosen), their mask, and the segment's values (None for all leads)."""
+
+    result: Preview
+    within: np.ndarray | None
+    segments: Segments | None
+
+
+def segment_filter(model: scoring.LeadModel, full: Preview, scorer: Scorer, history: History,
+                   column_key: str, value_key: str, default: str = ALL_LEADS) -> SegmentFilter:
+    """Two pickers: a lead column to slice by and one of its values; every figure drawn
+    from the returned preview is for the leads with that value only."""
+    columns = [str(column) for column in scorer.leads.columns]
+    default = default if default in columns else ALL_LEADS
+    if st.session_state.get(column_key, default) not in [ALL_LEADS, *columns]:  # another data set
+        st.session_state[column_key] = default
+    pick_column, pick_value = st.columns(2)
+    segment = pick_column.selectbox(
+        "Segment", [ALL_LEADS, *columns], key=state.seed(column_key, default),
+        help="Any lead column: pick one of its values to see every figure for those leads only.")
+    if segment == ALL_LEADS:
+        return SegmentFilter(full, None, None)
+    segments = segment_labels(scorer.leads, segment)
+    if st.session_state.get(value_key, ALL_LEADS) not in [ALL_LEADS, *segments.values]:
+        st.session_state[value_key] = ALL_LEADS
+    value = pick_value.selectbox("Only the leads where it is", [ALL_LEADS, *segments.values], key=value_key)
+    if segments.note():
+        st.caption(segments.note())
+    if value == ALL_LEADS or value not in segments.values:
+        return SegmentFilter(full, None, segments)
+    within = segments.mask(value)
+    return SegmentFilter(segment_preview(model, full, history, within), within, segments)

@@ -16,10 +16,9 @@ from scoring.funnel import (
 from scoring.metrics import History, Outcomes, rating_codes
 from scoring.model import RATINGS
 from scoring.pipeline import LEAD_SOURCE, Pipeline
-from scoring.segments import segment_breakdown, segment_labels, segment_preview
+from scoring.segments import segment_breakdown, segment_labels
 from ui import charts, state, widgets
 
-ALL_LEADS = "(all leads)"
 RATE = st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
 
 
@@ -54,26 +53,9 @@ if not pipe.has_any():
             "rejection_reason, accepted_at, first_touch_at, opportunity_at or won_at on the Data page.")
 
 # ----- segment picker: every figure below for one value
-columns = [str(c) for c in scorer.leads.columns]
-default_segment = LEAD_SOURCE if LEAD_SOURCE in columns else ALL_LEADS
-if st.session_state.get(state.FUNNEL_SEGMENT, default_segment) not in [ALL_LEADS, *columns]:  # another data set
-    st.session_state[state.FUNNEL_SEGMENT] = default_segment
-pick_column, pick_value = st.columns(2)
-segment = pick_column.selectbox(
-    "Segment", [ALL_LEADS, *columns], key=state.seed(state.FUNNEL_SEGMENT, default_segment),
-    help="Any lead column: the breakdown below shows each value; pick one to filter every figure.")
-within, result, segments = None, full, None
-if segment != ALL_LEADS:
-    segments = segment_labels(scorer.leads, segment)
-    if st.session_state.get(state.FUNNEL_SEGMENT_VALUE, ALL_LEADS) not in [ALL_LEADS, *segments.values]:
-        st.session_state[state.FUNNEL_SEGMENT_VALUE] = ALL_LEADS
-    value = pick_value.selectbox("Only the leads where it is", [ALL_LEADS, *segments.values],
-                                 key=state.FUNNEL_SEGMENT_VALUE)
-    if segments.note():
-        st.caption(segments.note())
-    if value != ALL_LEADS and value in segments.values:
-        within = segments.mask(value)
-        result = segment_preview(model, full, history, within)
+chosen = widgets.segment_filter(model, full, scorer, history, state.FUNNEL_SEGMENT, state.FUNNEL_SEGMENT_VALUE,
+                                default=LEAD_SOURCE)
+within, result, segments = chosen.within, chosen.result, chosen.segments
 report = after_handover(model, rating_codes(full.scored["rating"]), pipe, within)
 
 # ----- the matrix: click a cell
@@ -160,7 +142,7 @@ else:
 
 # ----- source breakdown of this cell
 labels = segments if segments is not None else (segment_labels(scorer.leads, LEAD_SOURCE)
-                                                 if LEAD_SOURCE in columns else None)
+                                                 if LEAD_SOURCE in scorer.leads.columns else None)
 if labels is not None:
     st.markdown(f"**{cell} by {labels.column}**")
     cell_mask = rating_codes(full.scored["rating"]) == RATINGS.index(cell)

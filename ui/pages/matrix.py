@@ -8,8 +8,9 @@ from scoring.edit import with_routing
 from scoring.evidence import few_outcomes, outcome_of, rate_choices
 from scoring.explain import explain_lead
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.metrics import cell_leads, headline
+from scoring.metrics import History, Outcomes, cell_leads, headline
 from scoring.model import RATINGS, SALES_ACTION
+from scoring.segments import segment_breakdown
 from scoring.tables import routing_rows, table_records
 from ui import charts, state, widgets
 
@@ -17,7 +18,18 @@ ACTIONS = [SALES_ACTION, "nurture", "nurture:fast-track", "nurture:slow", "disca
 
 st.title("4 · Matrix: who goes to sales")
 model = state.model()
-preview, scorer = widgets.preview_or_stop()
+full, scorer = widgets.preview_or_stop()
+
+# ----- slice: every figure below for the leads of one segment value
+outcomes = Outcomes()
+history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+chosen = widgets.segment_filter(model, full, scorer, history, state.MATRIX_SEGMENT, state.MATRIX_SEGMENT_VALUE)
+preview = chosen.result
+if chosen.segments is not None:
+    with st.expander(f"By {chosen.segments.column}: how the model does for each value", expanded=False):
+        st.dataframe(segment_breakdown(full, history, chosen.segments), hide_index=True, key="matrix_breakdown")
+        st.caption("To-sales leads per month, their acceptance and conversion with 95 % intervals, per value; "
+                   "*worse* marks a value whose to-sales set does clearly worse than the whole.")
 
 # ----- headline
 sales = preview.sales
