@@ -212,3 +212,16 @@ def test_the_other_sections_stay(open_app):
         "Continue from a saved model", "Drafts"]
     assert "Nothing yet: this is the model as it was loaded." in [caption.value for caption in at.caption]
     assert at.file_uploader(key="export_model_file") is not None
+
+
+def test_an_as_of_moment_goes_into_the_sql_and_a_bad_one_is_one_error(open_app):
+    at = _export_page(open_app)
+    at.text_input(key="export_as_of").set_value("2026-06-30")
+    _run(at)
+    assert _sql_shown(at) == [export_sql(DEFAULT_MODEL, "duckdb", SqlOptions(as_of="2026-06-30"))]
+    assert _sql_shown(at) != [export_sql(DEFAULT_MODEL, "duckdb", SqlOptions())]
+    at.text_input(key="export_as_of").set_value("next Tuesday")
+    _run(at)
+    errors = [error.value for error in at.error]
+    assert len(errors) == 1 and errors[0].startswith("The SQL cannot be built:") and "next Tuesday" in errors[0]
+    assert _sql_shown(at) == [] and at.session_state[state.MODEL] == DEFAULT_MODEL

@@ -22,6 +22,7 @@ LEADS_TABLE = "export_leads_table"
 ACTIVITIES_TABLE = "export_activities_table"
 HAS_ACTIVITIES = "export_has_activities"
 HAS_SCORED_AT = "export_has_scored_at"
+AS_OF = "export_as_of"
 
 
 def _written(write: Callable[[scoring.LeadModel], str], model: scoring.LeadModel) -> tuple[str | None, str | None]:
@@ -41,7 +42,7 @@ def _sql_export(model_key: str, _model: scoring.LeadModel, dialect: str, options
     reads = tables_read(_model, options, dialect)
     try:
         dbt = dbt_model(_model, dialect, SqlOptions(activities_table=options.activities_table,
-                                                    scored_at=options.scored_at),
+                                                    scored_at=options.scored_at, as_of=options.as_of),
                         leads_ref=options.leads_table, activities_ref=options.activities_table or "activities")
     except ExportError as error:
         return sql, reads, None, str(error)
@@ -95,15 +96,19 @@ has_activities = st.session_state.get(HAS_ACTIVITIES, True)
 activities_table = activities_col.text_input("Activities table", "activities", key=ACTIVITIES_TABLE,
                                              disabled=not has_activities,
                                              help="The activity rows: lead_id, activity, occurred_at.")
-flags = st.columns(2)
+flags = st.columns(3)
 flags[0].checkbox("There is an activities table", True, key=HAS_ACTIVITIES,
                   help="Without one, activity entries count nothing (field entries still do).")
 has_scored_at = flags[1].checkbox("The leads table has scored_at", True, key=HAS_SCORED_AT,
                                   help="The hand-over moment each lead's activities are aged from; without it "
                                        "every lead is aged from the latest activity in the table.")
+as_of = flags[2].text_input(
+    "As of (optional)", "", key=AS_OF, placeholder="the latest activity", disabled=not has_activities,
+    help="A fixed moment (e.g. 2026-06-30 or 2026-06-30 12:00, UTC) that leads without scored_at are aged "
+         "from, as `leadgrid score --as-of`; empty: the latest activity in the table, as the preview does.")
 options = SqlOptions(leads_table=leads_table.strip(),
                      activities_table=activities_table.strip() if has_activities else None,
-                     scored_at=has_scored_at)
+                     scored_at=has_scored_at, as_of=as_of.strip() or None)
 try:
     sql, reads, dbt_zip, dbt_problem = _sql_export(model.model_dump_json(), model, dialect, options)
 except (ExportError, scoring.LeadGridError) as error:
