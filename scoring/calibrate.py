@@ -30,7 +30,7 @@ from .edit import with_grades, with_routing
 from .engine import Scorer
 from .errors import LeadGridError
 from .formatting import format_number, format_rate
-from .metrics import MIN_DECISIONS, History, Outcomes, SalesSummary, preview
+from .metrics import MIN_DECISIONS, History, Outcomes, SalesSummary, history_of, preview
 from .model import LETTERS, NUMBERS, RATINGS, SALES_ACTION, LeadModel
 from .ratings import TOLERANCE
 from .tables import routing_rows
@@ -314,7 +314,7 @@ def threshold_grid(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOM
                    step: float = GRID_STEP) -> Grid:
     """The candidate grid of ``model``'s scores on the scorer's leads (scored once)."""
     rated = scorer.rate(model)
-    history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+    history = history_of(scorer, outcomes)
     return candidate_grid(rated.profile_score, rated.engagement_score, history, step)
 
 

@@ -22,7 +22,7 @@ from .edit import with_weights
 from .engine import Scorer
 from .errors import LeadGridError
 from .evidence import rule_evidence
-from .metrics import MIN_DECISIONS, Flags, History, Outcomes, SalesSummary, preview
+from .metrics import MIN_DECISIONS, Flags, History, Outcomes, SalesSummary, history_of, preview
 from .model import WEIGHT_TOTAL, LeadModel
 
 OUTCOMES = Outcomes()
@@ -33,9 +33,6 @@ EVIDENCE_COLUMNS = (
     "conversion_lift_low", "conversion_lift_high", "too_few_decisions",
 )
 
-
-def _history(scorer: Scorer, outcomes: Outcomes) -> History:
-    return scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
 
 
 def with_lift(frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,7 +130,7 @@ def fit_coefficients(values: np.ndarray, outcome: np.ndarray, strength: float = 
 def suggest_weights(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOMES,
                     strength: float = 1.0) -> WeightSuggestion:
     """Category weights fitted to the history (see the module docstring), and both previews."""
-    history = _history(scorer, outcomes)
+    history = history_of(scorer, outcomes)
     outcome, flags = outcome_to_fit(history)
     ids = [category.id for category in model.profile.categories]
     known = flags.known

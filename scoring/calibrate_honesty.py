@@ -13,7 +13,7 @@ import pandas as pd
 from . import data as d
 from .engine import Scorer
 from .errors import DataError
-from .metrics import MIN_DECISIONS, History, Outcomes
+from .metrics import MIN_DECISIONS, Outcomes, history_of
 from .model import LeadModel
 
 OUTCOMES = Outcomes()
@@ -52,7 +52,7 @@ def quarterly_decisions(scorer: Scorer, outcomes: Outcomes = OUTCOMES) -> pd.Dat
         dated = stamps != d.NAT
         if not dated.any():
             continue
-        history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+        history = history_of(scorer, outcomes)
         decided = history.accepted.known if history.accepted is not None else np.zeros(len(stamps), dtype=bool)
         quarters = pd.DatetimeIndex(stamps[dated].astype("datetime64[ns]")).to_period("Q").astype(str)
         frame = pd.DataFrame({"quarter": quarters, "leads": 1, "decided": decided[dated].astype(int)})

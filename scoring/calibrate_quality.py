@@ -19,7 +19,7 @@ import pandas as pd
 
 from .engine import Scorer
 from .evidence import separation
-from .metrics import MIN_DECISIONS, Flags, History, Outcomes
+from .metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of
 from .model import LeadModel
 
 OUTCOMES = Outcomes()
@@ -85,7 +85,7 @@ def outcome_flags(history: History) -> dict[str, Flags]:
 def model_quality(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOMES) -> Quality:
     """AUC and gain curves of the profile score, the engagement score and the rating."""
     rated = scorer.rate(model)
-    history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+    history = history_of(scorer, outcomes)
     scores = {"profile_score": rated.profile_score, "engagement_score": rated.engagement_score,
               "rating": -rated.rating.astype(float)}  # A1 (code 0) is the best
     flags = outcome_flags(history)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .engine import Scorer
 from .funnel import after_handover
-from .metrics import History, Outcomes, Preview, rating_codes
+from .metrics import Outcomes, Preview, history_of, rating_codes
 from .model import LeadModel
 from .pipeline import Pipeline
 from .segments import TOP_VALUES, segment_breakdown, segment_labels, segment_preview
@@ -65,8 +65,8 @@ class FunnelRun:
 def funnel_run(model: LeadModel, scorer: Scorer, result: Preview, outcomes: Outcomes,
                args: argparse.Namespace) -> FunnelRun:
     """The after-hand-over figures and, with --segment, the breakdown and the filtered preview."""
-    history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
-    pipe = scorer.memo(("pipeline", outcomes), lambda: Pipeline.read(scorer.leads, outcomes))
+    history = history_of(scorer, outcomes)
+    pipe = Pipeline.of(scorer, outcomes)
     codes = rating_codes(result.scored["rating"])
     run = FunnelRun(result)
     within = None

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import NO_RULE, Scorer
-from .metrics import MIN_DECISIONS, Flags, History, Outcomes, wilson_interval
+from .metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of, wilson_interval
 from .model import RATINGS, SALES_ACTION, LeadModel, Rule
 
 RATE_COLUMNS = ("leads", "decided", "accepted", "acceptance_rate", "acceptance_low", "acceptance_high",
@@ -43,10 +43,6 @@ MIN_MODEL_AUC = 0.55  # below this the model separates too little for shares of 
 OUTCOMES = Outcomes()  # the default outcome column names
 OUTCOME_COLUMNS = {"acceptance": ("acceptance_rate", "decided"), "conversion": ("conversion_rate", "conversion_known")}
 
-
-def history_of(scorer: Scorer, outcomes: Outcomes = OUTCOMES) -> History:
-    """The outcome columns of the scorer's leads, read once (shared with ``metrics.preview``)."""
-    return scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
 
 
 def group_outcomes(codes: np.ndarray, size: int, history: History) -> pd.DataFrame:

@@ -281,6 +281,12 @@ class Preview:
     sales: SalesSummary
 
 
+def history_of(scorer: Scorer, outcomes: Outcomes = Outcomes()) -> History:
+    """The outcome columns of the scorer's leads, read once per scorer and outcome names:
+    what the preview, the evidence, calibrate and the funnel all measure against."""
+    return scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+
+
 def preview(model: LeadModel, scorer: Scorer, outcomes: Outcomes = Outcomes()) -> Preview:
     """Score the scorer's leads with ``model`` and measure the result against history.
 
@@ -288,7 +294,7 @@ def preview(model: LeadModel, scorer: Scorer, outcomes: Outcomes = Outcomes()) -
     the 16 cells, and the to-sales summary adds up the cells routed to sales."""
     rated = scorer.rate(model)
     scored = scored_frame(rated, model, scorer.index)
-    history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+    history = history_of(scorer, outcomes)
     totals = CellTotals.count(rated.rating, history)
     matrix = _matrix(totals)
     routes = {rating: model.routing.route_for(rating) for rating in RATINGS}

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .engine import Scorer
 from .metrics import Flags, Outcomes, read_flags
 from .missing import NAT
 from .values import TRIM_CHARS
@@ -154,6 +155,11 @@ class Pipeline:
     reason_labels: dict[str, str]  # reason key -> its most common spelling
     amounts: np.ndarray | None  # won amount, NaN where missing or not a number
     issues: PipelineIssues
+
+    @classmethod
+    def of(cls, scorer: Scorer, outcomes: Outcomes) -> Pipeline:
+        """The pipeline columns of the scorer's leads, read once per scorer and outcome names."""
+        return scorer.memo(("pipeline", outcomes), lambda: cls.read(scorer.leads, outcomes))
 
     @classmethod
     def read(cls, leads: pd.DataFrame, outcomes: Outcomes | None = None) -> Pipeline:

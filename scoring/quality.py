@@ -97,7 +97,7 @@ def _after_handover_issues(scorer: Scorer, outcomes: Outcomes, segment: str | No
     from .pipeline import LEAD_SOURCE, Pipeline
     from .segments import segment_labels
 
-    lines = scorer.memo(("pipeline", outcomes), lambda: Pipeline.read(scorer.leads, outcomes)).issues.lines()
+    lines = Pipeline.of(scorer, outcomes).issues.lines()
     for column in dict.fromkeys([LEAD_SOURCE, *([segment] if segment else [])]):
         if column in scorer.leads.columns:
             note = segment_labels(scorer.leads, column).note()

@@ -13,7 +13,7 @@ from scoring.funnel import (
     segment_funnel,
     with_recycle,
 )
-from scoring.metrics import History, Outcomes, rating_codes
+from scoring.metrics import Outcomes, history_of, rating_codes
 from scoring.model import RATINGS
 from scoring.pipeline import LEAD_SOURCE, Pipeline
 from scoring.segments import segment_breakdown, segment_labels
@@ -46,8 +46,8 @@ st.caption("What happened to the leads after marketing handed them over: accepte
 model = state.model()
 full, scorer = widgets.preview_or_stop()
 outcomes = Outcomes()
-history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
-pipe = scorer.memo(("pipeline", outcomes), lambda: Pipeline.read(scorer.leads, outcomes))
+history = history_of(scorer, outcomes)
+pipe = Pipeline.of(scorer, outcomes)
 if not pipe.has_any():
     st.info("These leads record nothing after the hand-over beyond acceptance. Map lifecycle_stage, "
             "rejection_reason, accepted_at, first_touch_at, opportunity_at or won_at on the Data page.")

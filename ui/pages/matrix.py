@@ -8,7 +8,7 @@ from scoring.edit import with_routing
 from scoring.evidence import few_outcomes, outcome_of, rate_choices
 from scoring.explain import explain_lead
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.metrics import History, Outcomes, cell_leads, headline
+from scoring.metrics import Outcomes, cell_leads, headline, history_of
 from scoring.model import RATINGS, SALES_ACTION
 from scoring.segments import segment_breakdown
 from scoring.tables import routing_rows, table_records
@@ -22,7 +22,7 @@ full, scorer = widgets.preview_or_stop()
 
 # ----- slice: every figure below for the leads of one segment value
 outcomes = Outcomes()
-history = scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+history = history_of(scorer, outcomes)
 chosen = widgets.segment_filter(model, full, scorer, history, state.MATRIX_SEGMENT, state.MATRIX_SEGMENT_VALUE)
 preview = chosen.result
 if chosen.segments is not None:
