@@ -50,7 +50,6 @@ def test_the_list_shows_name_title_last_change_newest_first(store, model):
     store.save(Draft("old", model, model, state={"history": [{"kind": "load", "text": "opened"}]}))
     store.save(Draft("new", model, model, state={"history": [
         {"kind": "load", "text": "opened"}, {"kind": "edit", "text": "weight of industry 30 %"}]}))
-    os.utime(store.path("old") / "state.json")
     state = json.loads((store.path("old") / "state.json").read_text())
     state["saved_at"] -= 60
     (store.path("old") / "state.json").write_text(json.dumps(state))
