@@ -40,3 +40,14 @@ def open_app(leadgrid_home: Path) -> Callable[..., AppTest]:
         return at.run()
 
     return _open
+
+
+@pytest.fixture
+def bank(open_app: Callable[..., AppTest]) -> AppTest:
+    """A session switched to the bank-marketing dataset: no acceptance column, no activities."""
+    from ui import state
+
+    at = open_app()
+    at.radio(key="w:data:source").set_value("bank_marketing").run()
+    assert not at.exception and at.session_state[state.DATASET].key == "bank_marketing"
+    return at

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
@@ -62,14 +61,6 @@ def test_a_column_doing_all_the_work_is_warned_about(open_app):
     at.session_state[state.MODEL] = DEFAULT_MODEL  # and not for the default model
     _page(at, "ui/pages/profile.py")
     assert not any("alone separates" in w.value for w in at.warning)
-
-
-@pytest.fixture
-def bank(open_app) -> AppTest:
-    at = open_app()
-    at.radio(key="w:data:source").set_value("bank_marketing").run()
-    assert not at.exception and at.session_state[state.DATASET].key == "bank_marketing"
-    return at
 
 
 def test_matrix_without_acceptance_offers_conversion_only(bank):

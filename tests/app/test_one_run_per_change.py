@@ -96,14 +96,6 @@ def test_a_default_share_is_applied_in_one_run(open_app, leadgrid_home, runs):
     assert _saved(at, leadgrid_home) == model
 
 
-@pytest.fixture
-def bank(open_app) -> AppTest:
-    at = open_app()
-    at.radio(key="w:data:source").set_value("bank_marketing").run()
-    assert not at.exception and at.session_state[state.DATASET].key == "bank_marketing"
-    return at
-
-
 def test_data_page_without_activities_says_so_instead_of_zero_metrics(bank):
     labels = [metric.label for metric in bank.metric]
     assert "Leads" in labels
