@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
-from .data import SCORED_AT, date_span
+from .data import LEAD_ID, SCORED_AT, date_span
 from .engine import Scorer
 from .model import RATINGS, SALES_ACTION, LeadModel
 from .ratings import scored_frame
@@ -339,13 +339,20 @@ def _or(values: np.ndarray | None, default: np.ndarray) -> np.ndarray:
 
 def cell_leads(result: Preview, leads: pd.DataFrame, rating: str, fields: list[str],
                outcomes: Outcomes = Outcomes(), limit: int = 500) -> pd.DataFrame:
-    """The leads of one cell, best profile first: scores, the fields the model reads, outcomes."""
-    scored = result.scored.reset_index()
-    in_cell = (scored["rating"] == rating).to_numpy()
-    columns = [c for c in dict.fromkeys([*fields, outcomes.accepted, outcomes.converted]) if c in leads.columns]
-    table = pd.concat([scored.loc[in_cell, ["lead_id", "profile_score", "engagement_score"]].reset_index(drop=True),
-                       leads.iloc[np.flatnonzero(in_cell)][columns].reset_index(drop=True)], axis=1)
-    return table.sort_values(["profile_score", "engagement_score"], ascending=False).head(limit)
+    """The leads of one cell, best profile first: scores, the fields the model reads, outcomes.
+
+    ``result`` may hold fewer leads than ``leads`` (a segment's preview): each lead's fields
+    come from its own row of ``leads``, joined by lead id, never by position."""
+    scored = result.scored
+    in_cell = scored.loc[(scored["rating"] == rating).to_numpy(), ["profile_score", "engagement_score"]]
+    best = in_cell.sort_values(["profile_score", "engagement_score"], ascending=False, kind="stable").head(limit)
+    columns = [c for c in dict.fromkeys([*fields, outcomes.accepted, outcomes.converted])
+               if c in leads.columns and c not in (LEAD_ID, *best.columns)]
+    by_id = leads[[LEAD_ID, *columns]].set_index(LEAD_ID) if LEAD_ID in leads.columns else leads[columns]
+    rows = by_id.reindex(best.index)  # lead ids are unique (the Scorer refuses repeats)
+    table = best.join(rows)
+    table.index.name = LEAD_ID
+    return table.reset_index()
 
 
 @dataclass(frozen=True)

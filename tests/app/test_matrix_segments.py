@@ -49,3 +49,24 @@ def test_a_segment_value_filters_every_figure_of_the_matrix_page(open_app):
     sliced = _metrics(at)
     assert sliced["Leads to sales"] == f"{expected.sales.leads:,}"
     assert whole["Leads to sales"] == f"{full.sales.leads:,}" != sliced["Leads to sales"]
+
+
+def test_a_cells_leads_under_a_segment_are_the_files_rows_of_those_ids(open_app):
+    """Issue 19: Segment = lead_source, webinar, cell B3 showed other leads' fields."""
+    at = open_app()
+    at.switch_page(PAGE).run()
+    at.selectbox(key=state.MATRIX_SEGMENT).set_value("lead_source").run()
+    at.selectbox(key=state.MATRIX_SEGMENT_VALUE).set_value("webinar").run()
+    at.selectbox(key=state.SELECTED_CELL).set_value("B3").run()
+    assert not at.exception, at.exception
+    [table] = [frame.value for frame in at.dataframe if "profile_score" in frame.value.columns]
+    leads = scoring.read_table(LEADS)
+    model = scoring.load_model(SAMPLE.model_path)
+    scored = Scorer(leads, scoring.read_table(REPO / "sample_data" / "activities.csv")).score(model)
+    webinar = (leads["lead_source"].str.strip().str.lower() == "webinar").to_numpy()
+    expected = set(scored.index[(scored["rating"] == "B3").to_numpy() & webinar])
+    assert len(table) == len(expected) > 1 and set(table["lead_id"]) == expected
+    columns = [column for column in table.columns if column in leads.columns and column != "lead_id"]
+    assert {"industry", "employees", "job_title"} <= set(columns)
+    raw = leads.set_index("lead_id").loc[table["lead_id"], columns].reset_index()
+    pd.testing.assert_frame_equal(table[["lead_id", *columns]].reset_index(drop=True), raw, check_dtype=False)
