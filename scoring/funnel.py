@@ -11,8 +11,9 @@ shares with 95 % Wilson intervals, as in ``metrics``.
   the most common reasons (compared ignoring case and spacing) with counts; the rest
   as "other reasons", rejections without one as "(no reason given)". The route's
   ``recycle`` track is where they would go.
-- **Revenue**: won amount, deals with an amount, average deal, won amount per lead handed
-  over.
+- **Revenue**: won amount, deals, average deal, won amount per lead handed over. A deal
+  is a won lead (converted, or an amount above 0 where no outcome column says whether the
+  lead was won): a lost lead exported with an amount of 0 is no deal.
 - **Cycle times**: median days from hand-over to acceptance, opportunity and win, over
   the leads that reached the stage and have its date (not dated before the hand-over).
 - **SLA**: where ``first_touch_at`` exists and the cell's route has ``sla_hours``: of the
@@ -86,13 +87,20 @@ def rejection_reasons(pipe: Pipeline, within: np.ndarray, top: int = TOP_REASONS
 
 
 def revenue(pipe: Pipeline, within: np.ndarray) -> dict[str, float] | None:
-    """Won amount, deals with an amount, average deal and won amount per lead handed over."""
+    """Won amount, deals, average deal and won amount per lead handed over.
+
+    A deal is a won lead (``Pipeline.deals``): converted, or an amount above 0 where no
+    outcome column says whether the lead was won; exports that write 0 for lost leads make
+    no deals of them. The won amount is the amounts of the deals; the average deal is over
+    the deals with an amount."""
     if pipe.amounts is None:
         return None
-    amounts = pipe.amounts[within]
-    amounts = amounts[np.isfinite(amounts)]
-    leads, deals, total = int(within.sum()), len(amounts), float(amounts.sum())
-    return {"won_amount": total, "deals": deals, "average_deal": total / deals if deals else math.nan,
+    deal = pipe.deals() & within
+    amounts = pipe.amounts[deal]
+    known = amounts[np.isfinite(amounts)]
+    leads, deals, total = int(within.sum()), int(deal.sum()), float(known.sum())
+    return {"won_amount": total, "deals": deals, "deals_with_amount": len(known),
+            "average_deal": total / len(known) if len(known) else math.nan,
             "won_per_lead": total / leads if leads else math.nan}
 
 

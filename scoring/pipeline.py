@@ -155,6 +155,7 @@ class Pipeline:
     reason_labels: dict[str, str]  # reason key -> its most common spelling
     amounts: np.ndarray | None  # won amount, NaN where missing or not a number
     issues: PipelineIssues
+    won_told: np.ndarray | None = None  # bool: converted or a known lifecycle stage says whether it was won
 
     @classmethod
     def of(cls, scorer: Scorer, outcomes: Outcomes) -> Pipeline:
@@ -234,8 +235,22 @@ class Pipeline:
         if outcomes.won_amount in column:
             amounts, non_numeric = _amounts(column[outcomes.won_amount])
         issues = PipelineIssues(unreadable, early, unknown, unknown_leads, non_numeric)
+        won_told = None
+        if converted is not None or level is not None:
+            won_told = (converted.known if converted is not None else np.zeros(n, dtype=bool)) | (
+                level >= 0 if level is not None else np.zeros(n, dtype=bool))
         return cls(n, reached, basis, days, touch_hours, touch_early, accepted, rejected, rejected_basis,
-                   reason_key, labels, amounts, issues)
+                   reason_key, labels, amounts, issues, won_told)
+
+    def deals(self) -> np.ndarray:
+        """Per lead: a deal, i.e. a won lead: one that reached the won stage (converted, a won
+        lifecycle stage, a won_at date), or, where no outcome column says whether it was won,
+        one with a won amount above 0. A lead lost with an amount of 0 is no deal."""
+        won = self.reached.get(WON, np.zeros(self.leads, dtype=bool))
+        if self.amounts is None:
+            return won
+        told = self.won_told if self.won_told is not None else np.zeros(self.leads, dtype=bool)
+        return won | (~told & (np.nan_to_num(self.amounts, nan=0.0) > 0))
 
     def has_any(self) -> bool:
         """Whether the data records anything after the hand-over beyond the lead itself."""

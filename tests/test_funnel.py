@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scoring
 from scoring.datasets import DATASETS
@@ -140,10 +142,54 @@ def test_top_reasons_fold_the_rest_into_other(case):
 
 
 def test_revenue(case):
-    assert revenue(case[2], cell(case, A1)) == {"won_amount": 1000.0, "deals": 1, "average_deal": 1000.0,
-                                                 "won_per_lead": pytest.approx(1000 / 6)}
+    assert revenue(case[2], cell(case, A1)) == {"won_amount": 1000.0, "deals": 1, "deals_with_amount": 1,
+                                                 "average_deal": 1000.0, "won_per_lead": pytest.approx(1000 / 6)}
     d4 = revenue(case[2], cell(case, D4))  # "n/a" is left out (and counted as an issue)
     assert (d4["won_amount"], d4["deals"], d4["won_per_lead"]) == (3000.0, 1, 600.0)
+
+
+def test_lost_leads_exported_with_an_amount_of_0_are_no_deals():
+    # Issue 19: exports write 0 for lost leads. Two won leads (100 and 300), three lost at 0,
+    # one lost with an amount (a lost opportunity's value: converted says no), one won without
+    # an amount: 3 deals, 400 won, an average deal of 200 over the 2 deals with an amount.
+    leads = pd.DataFrame({"lead_id": list("abcdefg"),
+                          "converted": ["yes", "yes", "no", "no", "no", "no", "yes"],
+                          "won_amount": [100, 300, 0, 0, 0, 50, None]})
+    money = revenue(Pipeline.read(leads), np.ones(7, dtype=bool))
+    assert money == {"won_amount": 400.0, "deals": 3, "deals_with_amount": 2, "average_deal": 200.0,
+                     "won_per_lead": pytest.approx(400 / 7)}
+
+
+def test_without_an_outcome_column_a_deal_is_an_amount_above_0():
+    leads = pd.DataFrame({"lead_id": list("abcd"), "won_amount": [0, 0, 80, 20]})
+    money = revenue(Pipeline.read(leads), np.ones(4, dtype=bool))
+    assert (money["deals"], money["won_amount"], money["average_deal"]) == (2, 100.0, 50.0)
+    # where converted is blank for a lead, its amount decides; where it says no, it does not
+    leads["converted"] = ["", "no", "", "no"]
+    money = revenue(Pipeline.read(leads), np.ones(4, dtype=bool))
+    assert (money["deals"], money["won_amount"], money["average_deal"]) == (1, 80.0, 80.0)
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["yes", "no", "", "maybe", None]),
+                               st.one_of(st.none(), st.just(0.0), st.floats(0.01, 1e6), st.just("n/a")),
+                               st.booleans()), min_size=1, max_size=30))
+def test_deals_and_average_deal_against_the_raw_rows(rows):
+    leads = pd.DataFrame({"lead_id": [str(i) for i in range(len(rows))],
+                          "converted": pd.Series([r[0] for r in rows], dtype=object),
+                          "won_amount": pd.Series([r[1] for r in rows], dtype=object)})
+    within = np.array([r[2] for r in rows])
+    money = revenue(Pipeline.read(leads), within)
+    raw = leads[within]
+    said = raw["converted"].map({"yes": True, "no": False})  # NaN: converted does not say
+    amount = pd.to_numeric(raw["won_amount"], errors="coerce")
+    won = said.where(said.notna(), amount.fillna(0) > 0).astype(bool)
+    assert money["deals"] == int(won.sum())
+    assert money["deals_with_amount"] == int(amount[won].notna().sum())
+    assert money["won_amount"] == pytest.approx(float(amount[won].sum()))
+    expected = amount[won].mean()
+    assert (math.isnan(money["average_deal"]) and math.isnan(expected)) or money["average_deal"] == pytest.approx(
+        expected)
 
 
 def test_cycle_times(case):

@@ -19,6 +19,9 @@ from scoring.pipeline import LEAD_SOURCE, Pipeline
 from scoring.segments import segment_breakdown, segment_labels
 from ui import charts, state, widgets
 
+DEAL_HELP = ("A deal is a won lead: converted (or a won stage), or, where no outcome column says whether the "
+             "lead was won, a won_amount above 0. Lost leads exported with an amount of 0 are no deals. The "
+             "average is over the deals with an amount.")
 RATE = st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
 
 
@@ -92,9 +95,12 @@ with right:
     money_figures = figures["revenue"] or {}
     cycle = figures["cycle_times"]
     a, b = st.columns(2)
+    deals = money_figures.get("deals")
     a.metric("Won amount", money(money_figures.get("won_amount")), border=True,
-             help="Sum of won_amount of the cell's leads.")
-    b.metric("Average deal", money(money_figures.get("average_deal")), border=True)
+             help="Sum of won_amount of the cell's deals (its won leads).")
+    b.metric("Average deal", money(money_figures.get("average_deal")),
+             None if deals is None else f"{deals:,} deal{'s' if deals != 1 else ''}", delta_color="off",
+             delta_arrow="off", border=True, help=DEAL_HELP)
     a.metric("Won per lead sent", money(money_figures.get("won_per_lead")), border=True,
              help="Won amount divided by the leads of the cell.")
     b.metric("Median days to won", days(cycle, "won"), border=True, help="From the hand-over (scored_at).")

@@ -1,0 +1,70 @@
+"""The After hand-over page's figures on data shaped as issue 19 found them: lost leads
+exported with an amount of 0 (no deals), data without sales decisions (no rejection
+reasons), conversion without acceptance (the heatmap still coloured), each checked against
+the raw rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scoring
+from scoring.engine import Scorer
+from ui import data, state
+
+REPO = Path(__file__).resolve().parents[2]
+PAGE = "ui/pages/funnel.py"
+MODEL = scoring.load_model(REPO / "configs" / "default.yaml")
+
+
+@pytest.fixture
+def sample() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return (scoring.read_table(REPO / "sample_data" / "leads.csv"),
+            scoring.read_table(REPO / "sample_data" / "activities.csv"))
+
+
+@pytest.fixture
+def open_files(open_app, tmp_path: Path):
+    """``open_files(leads, activities)``: the app on these frames (opened by path), on the funnel page."""
+
+    def _open(leads: pd.DataFrame, activities: pd.DataFrame):
+        paths = tmp_path / "leads.parquet", tmp_path / "activities.parquet"
+        leads.to_parquet(paths[0])
+        activities.to_parquet(paths[1])
+        at = open_app()
+        at.radio(key="w:data:source").set_value(data.PATHS).run()
+        at.text_input(key="path_leads").set_value(str(paths[0]))
+        at.text_input(key="path_activities").set_value(str(paths[1]))
+        at.button(key="FormSubmitter:path_form-Open these files").click().run()
+        assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+        at.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        return at
+
+    return _open
+
+
+def _metric(at, label: str):
+    [metric] = [metric for metric in at.metric if metric.label == label]
+    return metric
+
+
+def _cell_rows(leads: pd.DataFrame, activities: pd.DataFrame, cell: str) -> pd.DataFrame:
+    scored = Scorer(leads, activities).score(MODEL)
+    return leads[(scored["rating"] == cell).to_numpy()]
+
+
+def test_lost_leads_with_an_amount_of_0_are_not_deals(open_files, sample):
+    leads, activities = sample
+    leads = leads.assign(won_amount=pd.to_numeric(leads["won_amount"]).fillna(0))  # exports write 0 for lost leads
+    at = open_files(leads, activities)
+    at.selectbox(key=state.FUNNEL_CELL).set_value("A1").run()
+    rows = _cell_rows(leads, activities, "A1")
+    won = rows[rows["converted"].astype(str).str.lower() == "true"]
+    assert len(won) < (rows["won_amount"].notna()).sum()  # the zeros would have counted as deals
+    average = _metric(at, "Average deal")
+    assert average.value == f"{won['won_amount'].astype(float).mean():,.0f}"
+    assert average.delta == f"{len(won):,} deals" and "won lead" in average.help
+    assert _metric(at, "Won amount").value == f"{won['won_amount'].astype(float).sum():,.0f}"
