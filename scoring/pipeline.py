@@ -149,7 +149,7 @@ class Pipeline:
     touch_hours: np.ndarray | None  # hours from hand-over to first touch (NaN: none, or before hand-over)
     touch_before_handover: np.ndarray | None  # bool: a first touch dated before the hand-over
     accepted: Flags | None  # sales' decision, where the data records one
-    rejected: np.ndarray | None  # bool: turned down (see rejected_basis)
+    rejected: np.ndarray | None  # bool: turned down by sales (see rejected_basis); None: no decisions recorded
     rejected_basis: str | None
     reason_key: np.ndarray | None  # stage_key of the reason, '' where none
     reason_labels: dict[str, str]  # reason key -> its most common spelling
@@ -198,7 +198,7 @@ class Pipeline:
         for stage, minimum in ((ACCEPTED, 1), (OPPORTUNITY, 2), (WON, 3)):
             sources, hit = [], np.zeros(n, dtype=bool)
             flag, flag_name = flags.get(stage, (None, ""))
-            if flag is not None:
+            if flag is not None and flag.known.any():  # a column without one yes or no records nothing
                 hit |= flag.values == 1.0
                 sources.append(flag_name)
             if level is not None:
@@ -223,7 +223,7 @@ class Pipeline:
             touch = dates[FIRST_TOUCH_AT]
             touch_hours = _elapsed(touch, handover, np.ones(n, dtype=bool), NS_PER_HOUR)
             touch_early = (touch != NAT) & (handover != NAT) & (touch < handover)
-        rejected, rejected_basis = _rejected(accepted, stage_keys, converted, column, outcomes)
+        rejected, rejected_basis = _rejected(accepted, stage_keys, column, outcomes)
         reason_key, labels = None, {}
         if REJECTION_REASON in column:
             text = _text(column[REJECTION_REASON])
@@ -266,15 +266,16 @@ def _elapsed(stamps: np.ndarray, handover: np.ndarray, reached: np.ndarray, unit
     return out
 
 
-def _rejected(accepted: Flags | None, stage_keys: np.ndarray | None, converted: Flags | None,
-              column: dict[str, pd.Series], outcomes: Outcomes) -> tuple[np.ndarray | None, str | None]:
-    """Which leads were turned down, from the best evidence the data has."""
-    if accepted is not None:
+def _rejected(accepted: Flags | None, stage_keys: np.ndarray | None, column: dict[str, pd.Series],
+              outcomes: Outcomes) -> tuple[np.ndarray | None, str | None]:
+    """Which leads sales turned down, from the best record of sales' decisions the data has:
+    the accepted column (when it holds any decision), a rejected lifecycle stage, a rejection
+    reason. A lead that did not convert was not rejected by sales: data that records no sales
+    decision has no rejections (None), never "converted = no"."""
+    if accepted is not None and accepted.known.any():
         return accepted.values == 0.0, f"{outcomes.accepted} = no"
     if stage_keys is not None:
         return np.isin(stage_keys, list(REJECTED_STAGES)), f"{LIFECYCLE_STAGE} rejected, disqualified or recycled"
-    if converted is not None:
-        return converted.values == 0.0, f"{outcomes.converted} = no"
     if REJECTION_REASON in column:
         return _text(column[REJECTION_REASON]) != "", f"a {REJECTION_REASON} given"
     return None, None

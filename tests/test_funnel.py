@@ -148,6 +148,35 @@ def test_revenue(case):
     assert (d4["won_amount"], d4["deals"], d4["won_per_lead"]) == (3000.0, 1, 600.0)
 
 
+def test_no_sales_decisions_no_rejections():
+    # Issue 19: "1,799 rejected (converted = no)" on data without a single sales decision.
+    converted_only = pd.DataFrame({"lead_id": list("abc"), "converted": ["no", "no", "yes"]})
+    assert rejection_reasons(Pipeline.read(converted_only), np.ones(3, dtype=bool)) is None
+    blank = converted_only.assign(accepted=["", None, " "])  # an accepted column without one decision
+    pipe = Pipeline.read(blank)
+    assert rejection_reasons(pipe, np.ones(3, dtype=bool)) is None
+    assert [row["stage"] for row in funnel(pipe, np.ones(3, dtype=bool))] == ["handed_over", "won"]
+    with_reasons = blank.assign(rejection_reason=["No budget", "", None])  # a reason is sales' decision
+    rejections = rejection_reasons(Pipeline.read(with_reasons), np.ones(3, dtype=bool))
+    assert rejections["rejected"] == 1 and rejections["basis"] == "a rejection_reason given"
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["yes", "no", "", "maybe", None]),
+                               st.sampled_from(["yes", "no", "", None]), st.booleans()), min_size=1, max_size=30))
+def test_rejections_against_the_raw_rows(rows):
+    leads = pd.DataFrame({"lead_id": [str(i) for i in range(len(rows))],
+                          "accepted": pd.Series([r[0] for r in rows], dtype=object),
+                          "converted": pd.Series([r[1] for r in rows], dtype=object)})
+    within = np.array([r[2] for r in rows])
+    rejections = rejection_reasons(Pipeline.read(leads), within)
+    decided = leads["accepted"].isin(["yes", "no"])
+    if not decided.any():
+        assert rejections is None
+    else:
+        assert rejections["rejected"] == int(((leads["accepted"] == "no") & within).sum())
+
+
 def test_lost_leads_exported_with_an_amount_of_0_are_no_deals():
     # Issue 19: exports write 0 for lost leads. Two won leads (100 and 300), three lost at 0,
     # one lost with an amount (a lost opportunity's value: converted says no), one won without

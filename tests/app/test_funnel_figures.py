@@ -68,3 +68,13 @@ def test_lost_leads_with_an_amount_of_0_are_not_deals(open_files, sample):
     assert average.value == f"{won['won_amount'].astype(float).mean():,.0f}"
     assert average.delta == f"{len(won):,} deals" and "won lead" in average.help
     assert _metric(at, "Won amount").value == f"{won['won_amount'].astype(float).sum():,.0f}"
+
+
+def test_data_without_sales_decisions_shows_no_rejections(bank):
+    """Issue 19: "1,799 rejected (converted = no)" on data with no sales decisions at all."""
+    at = bank
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    text = " ".join(element.value for element in [*at.markdown, *at.caption])
+    assert "rejected" not in text.replace("rejection", "")
+    assert "rejections and their reasons are shown only where sales decided" in text

@@ -112,7 +112,8 @@ left, right = st.columns([3, 2])
 with left:
     rejections = figures["rejections"]
     if rejections is None:
-        st.caption("No rejections recorded (no accepted column, stage or reason).")
+        st.caption("No sales decisions recorded (no accepted column with decisions, no lifecycle stage, no "
+                   "rejection reason): rejections and their reasons are shown only where sales decided.")
     else:
         st.markdown(f"**Why sales said no** — {rejections['rejected']:,} rejected ({rejections['basis']})")
         st.dataframe(reasons_frame(rejections), hide_index=True, key="reasons_table", column_config={
