@@ -21,7 +21,12 @@ from .cli_calibrate import add_calibrate_command
 from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
 from .cli_funnel import add_segment_arguments, breakdown_text, check_segment_usage, funnel_run
-from .cli_matrix import add_engine_arguments, header_frame, sql_matrix_preview
+from .cli_matrix import (
+    add_engine_arguments,
+    header_frame,
+    sql_matrix_preview,
+    sql_unreadable_numbers,
+)
 from .datasets import DATASETS
 from .diff import describe_changes
 from .engine import Scorer
@@ -34,6 +39,7 @@ from .model import SALES_ACTION, LeadModel
 from .modelfile import load_model, model_json_schema
 from .quality import non_finite_counts
 from .report import explanation_text, matrix_table
+from .values import UnreadableNumbers, unreadable_numbers
 
 PROG = "leadgrid"
 BAD_INPUT = 1
@@ -108,13 +114,23 @@ def _input_files(args: argparse.Namespace) -> list[str | Path | None]:
     return files
 
 
+def warn_unreadable_numbers(model: LeadModel, scorer: Scorer) -> list[UnreadableNumbers]:
+    """One stderr line per column whose values a number rule could not read ("5,000"):
+    the format keeps them as text, but never silently. Returns them for JSON outputs."""
+    found = unreadable_numbers(model, scorer.leads, scorer.column)
+    for column in found:
+        print(f"{PROG}: warning: {column.line()}", file=sys.stderr)
+    return found
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix not in OUTPUT_FORMATS:
         raise UsageError(f"--out must end in .csv or .parquet; got {args.out!r}")
     refuse_overwriting_inputs(args.out, _input_files(args))
     model = load_model(args.model)
-    scored = _scorer(model, args).score(model)
+    scorer = _scorer(model, args)
+    scored = scorer.score(model)
     try:  # to a temporary file renamed into place: a full disk leaves the previous file as it was
         if OUTPUT_FORMATS[suffix] == "csv":
             write_atomic_with(args.out, lambda handle: scored.to_csv(handle, encoding="utf-8"))
@@ -126,6 +142,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     to_sales = int((scored["action"] == SALES_ACTION).sum())
     print(f"scored {len(scored):,} leads -> {args.out} ({to_sales:,} to sales; "
           f"most common: {', '.join(f'{r} {n:,}' for r, n in ratings.head(3).items())})", file=sys.stderr)
+    warn_unreadable_numbers(model, scorer)
     return 0
 
 
@@ -176,13 +193,17 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         header = header_frame(args.leads, leads_mapping) if args.leads and not args.dataset else None
         outcomes = _outcomes(args, leads_mapping, header)
         result = sql_matrix_preview(model, args, outcomes, mapping)
+        unreadable = sql_unreadable_numbers(model, args, leads_mapping)
     else:
         scorer = _scorer(model, args)
         outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
         result = preview(model, scorer, outcomes)
         non_finite = non_finite_counts(scorer.leads, [*model.lead_fields(), outcomes.won_amount])
+        unreadable = unreadable_numbers(model, scorer.leads, scorer.column)
         extra = funnel_run(model, scorer, result, outcomes, args)  # after hand-over; --segment
         result = extra.result
+    for column in unreadable:  # "5,000" under a gte rule: text by the format, never silent
+        print(f"{PROG}: warning: {column.line()}", file=sys.stderr)
     breakdown_only = extra is not None and extra.breakdown is not None and args.segment_value is None
     if args.format == "table":
         print("\n\n".join(([] if breakdown_only else [matrix_table(result)])
@@ -192,6 +213,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     else:
         cells = result.matrix.to_dict(orient="index")
         output = {"model": model.name, "version": model.version, "cells": cells, "to_sales": result.sales.as_dict()}
+        output["unreadable_numbers"] = {column.column: column.as_dict() for column in unreadable}
         if non_finite is not None:  # infinite numbers ("inf", "1e400") per column: written as null
             output["non_finite_values"] = non_finite
         output.update(extra.json if extra is not None else {})

@@ -74,7 +74,7 @@ def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Propose, print, and write the proposal when asked."""
-    from .cli import _print_json
+    from .cli import _print_json, warn_unreadable_numbers
 
     if args.out:
         refuse_overwriting_inputs(args.out, [args.model, args.leads, args.activities])
@@ -87,8 +87,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         result = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance))
     quality = model_quality(model, scorer)
     warnings = honesty_warnings(model, scorer)
+    unreadable = warn_unreadable_numbers(model, scorer)  # "5,000" under a gte rule: one stderr line a column
     if args.format == "json":
-        _print_json({"model": model.name, **result.as_dict(), "quality": quality.as_dict(), "warnings": warnings})
+        _print_json({"model": model.name, **result.as_dict(), "quality": quality.as_dict(), "warnings": warnings,
+                     "unreadable_numbers": {column.column: column.as_dict() for column in unreadable}})
     elif isinstance(result, WeightSuggestion):
         print(weights_table(model, result, quality, warnings))
     else:

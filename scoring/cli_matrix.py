@@ -15,6 +15,7 @@ from .csvfile import decode_text, detect_delimiter
 from .errors import DataError
 from .metrics import Outcomes, Preview
 from .model import LeadModel
+from .values import UnreadableNumbers, number_rule_fields, unreadable_numbers
 
 ENGINES = ("pandas", "duckdb", "spark")
 
@@ -75,3 +76,13 @@ def header_frame(path: str | Path, leads_mapping: Mapping[str, str]) -> pd.DataF
     frame = pd.DataFrame(columns=columns)
     frame.attrs["source"] = source
     return data.apply_mapping(frame, leads_mapping)
+
+
+def sql_unreadable_numbers(model: LeadModel, args: argparse.Namespace,
+                           leads_mapping: Mapping[str, str]) -> list[UnreadableNumbers]:
+    """What the pandas engine counts as unreadable numbers ("5,000" under a gte rule), for
+    the SQL engines, which read the same text as not a number: the leads file is read
+    here only when the model has a number rule."""
+    if not args.leads or not number_rule_fields(model):
+        return []
+    return unreadable_numbers(model, data.load_leads(args.leads, leads_mapping))

@@ -7,13 +7,17 @@ The ``Scorer`` keeps one per field, so moving a weight re-parses nothing.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from .model import Match
+from .model import LeadModel, Match
 
 # Trimming removes spaces, tabs and line breaks, as SQL's TRIM(x, ' \t\r\n') does.
 TRIM_CHARS = " \t\r\n"
@@ -102,6 +106,12 @@ class ValueColumn:
         numbers = pd.to_numeric(text.where(~self.missing, None), errors="coerce")
         return numbers.to_numpy(dtype=float, na_value=np.nan)
 
+    @cached_property
+    def unreadable_number(self) -> np.ndarray:
+        """Present values that do not read as a number (``"5,000"``, ``"$5000"``, ``"n/a"``):
+        no ``gte``, ``lt`` or ``range`` rule can match them."""
+        return ~self.missing & np.isnan(self.number)
+
     def matches(self, match: Match) -> np.ndarray:
         """Boolean array: which values satisfy ``match``."""
         present = ~self.missing
@@ -154,3 +164,73 @@ def _object_text(value: object) -> str | None:
         number = float(value)
         return None if np.isnan(number) else _number_text(number)
     return str(value)
+
+
+NUMBER_OPERATORS = ("gte", "lt", "range")
+
+
+def number_rule_fields(model: LeadModel) -> list[str]:
+    """Lead columns that at least one ``gte``, ``lt`` or ``range`` rule reads, in model order."""
+    readers = [(category.field, category.rules) for category in model.profile.categories]
+    readers += [(entry.field, entry.rules or []) for entry in model.field_entries if entry.field]
+    fields = [field for field, rules in readers
+              if any(set(rule.match.operators()) & set(NUMBER_OPERATORS) for rule in rules)]
+    return list(dict.fromkeys(fields))
+
+
+@dataclass(frozen=True)
+class UnreadableNumbers:
+    """Values of one column that a number rule of the model could not read as a number.
+    The format keeps ``"5,000"`` as text so that every SQL engine agrees; these counts are
+    how that is never silent."""
+
+    column: str
+    count: int
+    example: str  # as written (trimmed): the first one written with a separator, else the first
+    separated: int  # how many are digits once separators, currency signs and full-width forms go
+
+    def line(self) -> str:
+        """One line for the CLI's stderr and the Data page."""
+        values = "value" if self.count == 1 else "values"
+        hint = ""
+        if self.separated:
+            share = "it is" if self.count == 1 else f"{self.separated:,} of them are"
+            hint = (f" ({share} digits with a separator, a currency sign or full-width digits: write plain "
+                    "digits such as 5000)")
+        return (f"{self.column}: {self.count:,} {values} not readable as a number, e.g. {self.example!r}{hint}; "
+                "no gte/lt/range rule matches them")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"count": self.count, "example": self.example, "with_separators": self.separated}
+
+
+def unreadable_numbers(model: LeadModel, leads: pd.DataFrame,
+                       view: Callable[[str], ValueColumn] | None = None) -> list[UnreadableNumbers]:
+    """Per column of ``leads`` (after the column mapping) that a number rule of ``model``
+    reads: how many present values are not a number, with an example; columns without any,
+    or absent, are left out. ``view`` (``Scorer.column``) reuses the scorer's cached column
+    views, so counting after scoring parses nothing again."""
+    found = []
+    for field in number_rule_fields(model):
+        if field not in leads.columns:
+            continue
+        column = view(field) if view is not None else ValueColumn(leads[field])
+        unreadable = column.text[column.unreadable_number]
+        if len(unreadable):
+            counts = pd.Series(unreadable, dtype=object).value_counts(sort=False)  # each distinct text once
+            separated = counts[[_digits_with_separators(str(text)) for text in counts.index]]
+            example = unreadable[0] if separated.empty else next(
+                text for text in unreadable if text in separated.index)
+            found.append(UnreadableNumbers(field, len(unreadable), str(example), int(separated.sum())))
+    return found
+
+
+_SEPARATORS = re.compile(r"[\s,'_$€£¥%]")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _digits_with_separators(text: str) -> bool:
+    """Whether ``text`` is a number once separators, currency signs and full-width forms are
+    taken away (``"5,000"``, ``"5 000"``, ``"$5000"``, ``"５０００"``)."""
+    bare = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    return bool(bare) and bool(_PLAIN_NUMBER.fullmatch(bare)) and bare != text

@@ -6,6 +6,7 @@ import scoring
 from scoring.data import ROW_NUMBER
 from scoring.edit import with_columns
 from scoring.pipeline import PIPELINE_FIELDS
+from scoring.values import unreadable_numbers
 from ui import data, state, widgets
 
 MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
@@ -128,6 +129,10 @@ if quality is not None:
         st.warning("Values that read as an infinite number (such as `inf` or `1e400`): " + ", ".join(
             f"{column} {count:,}" for column, count in quality.non_finite.items())
             + ". A rule compares them as infinite; JSON outputs write them as null.")
+    prepared = data.scorer()
+    if unreadable := unreadable_numbers(model, prepared.leads, prepared.column):  # "5,000" stays text: say so
+        st.warning("Values a number rule (at least, below, between) cannot read as a number, so no such rule "
+                   "matches them: " + "; ".join(column.line() for column in unreadable), icon=":material/pin:")
     if quality.activities.unknown_lead:
         st.caption(f"{quality.activities.unknown_lead:,} activities belong to leads not in the leads file.")
     if quality.after_handover:  # pipeline columns and segments (the After hand-over page)
