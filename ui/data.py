@@ -77,6 +77,19 @@ def choice() -> DatasetChoice:
     return st.session_state[state.DATASET]
 
 
+def source_name(current: DatasetChoice | None = None) -> str:
+    """What the session's data is called where a page names it (the sign-off sheet): the
+    catalogue dataset's title, else the leads file's name, uploaded or opened by path. Every
+    kind of source has one, so a page never reads a source-specific session key for it."""
+    current = current or choice()
+    if current.key in CATALOGUE:
+        return CATALOGUE[current.key].title
+    if current.key == PATHS:
+        return Path(current.paths[0]).name if current.paths else "files opened by path"
+    uploaded = st.session_state.get(state.UPLOADS) or {}
+    return uploaded["leads"][0] if "leads" in uploaded else "uploaded files"
+
+
 def mapping() -> dict[str, dict[str, str]]:
     """The current model's column mapping (model field -> file column) for leads and activities."""
     return state.model().column_mapping()

@@ -8,7 +8,6 @@ import streamlit as st
 
 import scoring
 from scoring.agreement import owner_fields, owners_from_fields, signatures, unsigned, with_details
-from scoring.datasets import CATALOGUE
 from scoring.diff import describe_changes
 from scoring.sheet_html import sheet_html
 from scoring.sheet_md import sheet_markdown
@@ -108,12 +107,11 @@ else:
 
 # ----- the sheet
 st.subheader("The sheet")
+source = data.source_name()
 try:
     result = data.current_preview()
-    choice = data.choice()
-    source = CATALOGUE[choice.key].title if choice.key in CATALOGUE else st.session_state[state.UPLOADS]["leads"][0]
 except scoring.LeadGridError as error:
-    result, source = None, ""
+    result = None
     st.caption(f"Without the preview: {error}")
 sheet_model = saved or unsigned(model)  # signatures only from the saved file they belong to
 note = None if saved is not None or not model.version else "Not saved: this version may still change."
