@@ -14,6 +14,7 @@ The public functions:
 - ``value_evidence(scorer, field, rules, default)``: per value of a column, or per band of
   a numeric column with many values: leads, the rule met, the share it gives, the rates;
 - ``rule_evidence(scorer, field, rules, default)``: the same per rule (and the default);
+- ``value_groups(scorer, field)``: the value (or band) group of each lead, as those tables group them;
 - ``outcome_of(matrix)``, ``rate_choices(matrix)``, ``few_outcomes(matrix, outcome)``,
   ``compact_grid(matrix, outcome)``: which outcome a data set records, and the grid;
 - ``separation`` (AUC) and ``separation_report(scorer, model)``.
@@ -120,17 +121,9 @@ def value_evidence(scorer: Scorer, field: str, rules: Sequence[Rule], default: f
 
 def _value_evidence(scorer: Scorer, field: str, rules: list[Rule], default: float, outcomes: Outcomes,
                     limit: int, bands: int) -> pd.DataFrame:
-    view = scorer.column(field)
     rule_index = scorer.field_rules(field).rule_index(rules).astype(np.intp)
     history = history_of(scorer, outcomes)
-    numbers = view.number
-    present = ~view.missing
-    is_number = present & ~np.isnan(numbers)
-    distinct_numbers = len(np.unique(numbers[is_number])) if is_number.any() else 0
-    if is_number.sum() >= 0.5 * present.sum() and distinct_numbers > limit:
-        codes, labels = _bands(numbers, is_number, view.missing, bands)
-    else:
-        codes, labels = _values(view.key, view.text, view.missing, limit)
+    codes, labels = value_groups(scorer, field, limit, bands)
     frame = group_outcomes(codes, len(labels), history)
     frame.insert(0, "value", labels)
     rule_codes = np.full(len(labels), NO_RULE - 1, dtype=np.intp)  # NO_RULE - 1: no lead yet
@@ -147,6 +140,23 @@ def _value_evidence(scorer: Scorer, field: str, rules: list[Rule], default: floa
                               for m, r in zip(mixed, rule_codes, strict=True)])
     frame = frame[frame["leads"] > 0]
     return frame.reset_index(drop=True)
+
+
+def value_groups(scorer: Scorer, field: str, limit: int = 25, bands: int = 10) -> tuple[np.ndarray, list[str]]:
+    """Per lead, the code of its value's group, and the groups' labels: the groups of
+    ``value_evidence`` (values most common first, or bands of a numeric column; computed once
+    per column: no rule moves them)."""
+    def compute() -> tuple[np.ndarray, list[str]]:
+        view = scorer.column(field)
+        numbers = view.number
+        present = ~view.missing
+        is_number = present & ~np.isnan(numbers)
+        distinct_numbers = len(np.unique(numbers[is_number])) if is_number.any() else 0
+        if is_number.sum() >= 0.5 * present.sum() and distinct_numbers > limit:
+            return _bands(numbers, is_number, view.missing, bands)
+        return _values(view.key, view.text, view.missing, limit)
+
+    return scorer.memo(("value_groups", field, limit, bands), compute)
 
 
 def _values(key: np.ndarray, text: np.ndarray, missing: np.ndarray, limit: int) -> tuple[np.ndarray, list[str]]:

@@ -1,0 +1,185 @@
+"""Per activity type: when its occurrences happened against each lead's hand-over moment,
+how many an engagement entry counts, and how the leads that had it turned out.
+
+An activity counts for a lead when it is dated at or before the lead's hand-over moment
+(``Scorer.lead_as_of_ns``) and, with ``max_age_days``, not older than that; one dated after
+it could not have been known when the lead was rated and counts nothing. A type whose
+occurrences are mostly after the hand-over adds almost nothing, whatever its points: the
+Engagement page shows the counts beside each entry so the room sees it.
+
+The public functions:
+
+- ``activity_rows(scorer)``: every activity row joined to its lead, timed against the
+  hand-over (computed once per scorer);
+- ``type_timing(scorer)``: per activity type, occurrences before and after the hand-over;
+- ``activity_evidence(scorer, model)``: per activity entry, occurrences counted, after the
+  hand-over and too old, the leads that had it before the hand-over and their acceptance
+  and conversion with 95 % Wilson intervals (the evidence profile values get);
+- ``had_before_handover(scorer, activity, max_age_days)``: per lead, whether it had the
+  activity in time to count;
+- ``after_handover_of(scorer, position)``: one lead's activities left out as after its hand-over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import data as d
+from .engine import Scorer, _type_codes, _utc_ns
+from .evidence import RATE_COLUMNS, group_outcomes
+from .metrics import Outcomes, history_of
+from .model import LeadModel
+from .values import canonical_item
+
+OUTCOMES = Outcomes()
+EVIDENCE_COLUMNS = ("id", "label", "activity", "points", "occurrences", "counted", "after_handover", "too_old",
+                    "not_aged", *RATE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ActivityRows:
+    """Every row of the activities table (in table order), joined to its lead by id."""
+
+    position: np.ndarray  # the lead's row position, -1 for an id the leads table lacks
+    occurred: np.ndarray  # int64 UTC nanoseconds, NAT when the row has no date
+    type_code: np.ndarray  # index into ``names``
+    names: list[str]  # activity types as entries are matched to them (trimmed, lower case)
+    age_days: np.ndarray  # days from the activity to its lead's hand-over; NaN when not aged
+    aged: np.ndarray  # known lead, dated, and the lead has a hand-over moment
+
+    @property
+    def before(self) -> np.ndarray:
+        """At or before the lead's hand-over moment: what scoring may count."""
+        return self.aged & (self.age_days >= 0)
+
+    @property
+    def after(self) -> np.ndarray:
+        """After the lead's hand-over moment: never counted."""
+        return self.aged & (self.age_days < 0)
+
+    def of_type(self, activity: str) -> np.ndarray:
+        """Row numbers of one activity type (as an entry names it)."""
+        key = canonical_item(activity)
+        if key not in self.names:
+            return np.empty(0, dtype=np.intp)
+        return np.flatnonzero(self.type_code == self.names.index(key))
+
+
+def activity_rows(scorer: Scorer) -> ActivityRows | None:
+    """The scorer's activities timed against each lead's hand-over; None without activities."""
+    if scorer.activities is None:
+        return None
+    return scorer.memo(("activity_rows",), lambda: _activity_rows(scorer))
+
+
+def _activity_rows(scorer: Scorer) -> ActivityRows:
+    activities = scorer.activities
+    position = scorer._lead_positions(activities[d.LEAD_ID])
+    occurred = _utc_ns(activities, d.OCCURRED_AT)
+    codes, names = _type_codes(activities[d.ACTIVITY])
+    moment = np.full(len(position), d.NAT, dtype=np.int64)
+    moment[position >= 0] = scorer.lead_as_of_ns[position[position >= 0]]
+    aged = (position >= 0) & (occurred != d.NAT) & (moment != d.NAT)
+    age_days = np.full(len(position), np.nan)
+    age_days[aged] = (moment[aged] - occurred[aged]) / d.NS_PER_DAY  # as the engine ages them
+    return ActivityRows(position, occurred, codes, names, age_days, aged)
+
+
+def type_timing(scorer: Scorer) -> pd.DataFrame:
+    """Per activity type in the data (most common first): ``occurrences``, ``before_handover``,
+    ``after_handover`` and ``not_aged`` (unknown lead, no date, or a lead without a hand-over
+    moment). Empty without activities."""
+    rows = activity_rows(scorer)
+    columns = ["activity", "occurrences", "before_handover", "after_handover", "not_aged"]
+    if rows is None:
+        return pd.DataFrame(columns=columns)
+
+    def count(mask: np.ndarray | None = None) -> np.ndarray:
+        codes = rows.type_code if mask is None else rows.type_code[mask]
+        return np.bincount(codes, minlength=len(rows.names))
+
+    frame = pd.DataFrame({"activity": rows.names, "occurrences": count(), "before_handover": count(rows.before),
+                          "after_handover": count(rows.after), "not_aged": count(~rows.aged)})
+    frame = frame[(frame["activity"] != "") & (frame["occurrences"] > 0)]
+    return frame.sort_values("occurrences", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def counted_rows(rows: ActivityRows, activity: str, max_age_days: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of one type, and which of them count (before the hand-over and young enough)."""
+    picked = rows.of_type(activity)
+    counted = rows.before[picked]
+    if max_age_days is not None:
+        counted &= rows.age_days[picked] <= max_age_days
+    return picked, counted
+
+
+def had_before_handover(scorer: Scorer, activity: str, max_age_days: float | None = None) -> np.ndarray:
+    """Per lead: it has at least one occurrence of ``activity`` that counts (at or before its
+    hand-over moment, and not older than ``max_age_days``)."""
+    rows = activity_rows(scorer)
+    if rows is None:
+        return np.zeros(len(scorer), dtype=bool)
+
+    def compute() -> np.ndarray:
+        picked, counted = counted_rows(rows, activity, max_age_days)
+        had = np.zeros(len(scorer), dtype=bool)
+        had[rows.position[picked[counted]]] = True
+        return had
+
+    return scorer.memo(("had_before_handover", canonical_item(activity), max_age_days), compute)
+
+
+def activity_evidence(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUTCOMES) -> pd.DataFrame:
+    """One row per activity entry of ``model``, in order: ``id``, ``label``, ``activity``,
+    ``points``; its type's ``occurrences`` in the table, how many the entry ``counted`` (at or
+    before the lead's hand-over, not older than ``max_age_days``), how many were
+    ``after_handover``, ``too_old`` and ``not_aged``; then the leads that had it counted and
+    their rates (``scoring.evidence.group_outcomes``)."""
+    rows = activity_rows(scorer)
+    recency = model.engagement.recency
+    max_age = recency.max_age_days if recency else None
+    history = history_of(scorer, outcomes)
+    records = []
+    for entry in model.activity_entries:
+        occurrences = counted_count = after = too_old = not_aged = 0
+        if rows is not None:
+            picked, counted = counted_rows(rows, entry.activity or "", max_age)
+            occurrences, counted_count = len(picked), int(counted.sum())
+            after = int(rows.after[picked].sum())
+            not_aged = int((~rows.aged[picked]).sum())
+            too_old = occurrences - counted_count - after - not_aged
+        had = had_before_handover(scorer, entry.activity or "", max_age)
+        rates = group_outcomes(np.where(had, 0, -1), 1, history).iloc[0].to_dict()
+        records.append({"id": entry.id, "label": entry.label or entry.id, "activity": entry.activity,
+                        "points": float(entry.points or 0.0), "occurrences": occurrences, "counted": counted_count,
+                        "after_handover": after, "too_old": too_old, "not_aged": not_aged, **rates})
+    frame = pd.DataFrame(records, columns=list(EVIDENCE_COLUMNS))
+    counts = ["occurrences", "counted", "after_handover", "too_old", "not_aged", "leads", "decided", "accepted",
+              "conversion_known", "converted"]
+    return frame.astype(dict.fromkeys(counts, "int64"))
+
+
+def counts_text(row: dict | pd.Series) -> str:
+    """An entry's occurrences as a workshop reads them: ``2 of 54,850 counted · 54,848 after hand-over``."""
+    parts = [f"{int(row['counted']):,} of {int(row['occurrences']):,} counted"]
+    for column, words in (("after_handover", "after hand-over"), ("too_old", "too old"),
+                          ("not_aged", "without a hand-over moment or date")):
+        if int(row[column]):
+            parts.append(f"{int(row[column]):,} {words}")
+    return " · ".join(parts)
+
+
+def after_handover_of(scorer: Scorer, position: int) -> pd.DataFrame:
+    """The activities of the lead at ``position`` dated after its hand-over moment (left out
+    of its score), in table order: ``activity``, ``occurred_at`` and ``days_after``."""
+    rows = activity_rows(scorer)
+    columns = [d.ACTIVITY, d.OCCURRED_AT, "days_after"]
+    if rows is None:
+        return pd.DataFrame(columns=columns)
+    picked = np.flatnonzero((rows.position == position) & rows.after)
+    frame = scorer.activities.iloc[picked][[d.ACTIVITY, d.OCCURRED_AT]].copy()
+    frame["days_after"] = -rows.age_days[picked]
+    return frame.reset_index(drop=True)

@@ -1,0 +1,309 @@
+"""Leaks: columns and activities that know the outcome, judged one by one.
+
+A leak is data recorded after the outcome (an "offer returned" flag, a rejection reason, an
+event sales logs once they accepted the lead). It makes the preview look far better than the
+model will do in production, so each column and each activity type the model reads is judged
+on its own, against each outcome the data records (acceptance among leads with a sales
+decision, conversion among leads with a known conversion):
+
+- **separation**: the column as the model scores it (or, for an activity, having it before
+  the hand-over) separates the outcome with an AUC of ``STRONG_AUC`` or more (or as far
+  below 0.5); or it does almost all the model's work (``evidence.SeparationReport.dominant``);
+- **a certain value**: a value, band, presence or absence of the column (having the activity
+  before the hand-over) whose leads, at least ``MIN_DECISIONS`` with a known outcome, have
+  the outcome ``NEAR_CERTAIN`` of the time (98 %) while the others have it less than
+  ``COMMON_OUTCOME`` of the time;
+- **an outcome that implies the value**: a group holding ``LARGE_GROUP`` (20 %) or more of the
+  leads with a known outcome but ``FEW_OF_THE_HITS`` (1 %) or less of the outcomes: nearly
+  every accepted (converted) lead has another value, as every converter has "visited";
+- **dates after the hand-over or the outcome**: an activity type ``MOSTLY`` (half or more)
+  dated after its leads' hand-over moment, or whose counted occurrences are mostly dated
+  after the lead's ``accepted_at`` or ``won_at``;
+- **a near-perfect cell**: an A1..D4 cell whose leads, at least ``MIN_DECISIONS`` known, have
+  the outcome ``NEAR_CERTAIN`` of the time.
+
+Each finding is one sentence naming the column, activity type or cell and its figure. Honest
+strong signals (a disqualifier such as "student" at 0 % acceptance) are small groups and are
+not findings; a large group without a single outcome is, and is worth checking.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import activity_evidence as ae
+from .engine import Scorer
+from .evidence import (
+    MISSING_LABEL,
+    OUTCOME_COLUMNS,
+    group_outcomes,
+    separation,
+    separation_report,
+    value_groups,
+)
+from .metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of, preview
+from .missing import NAT
+from .model import RATINGS, LeadModel, Rule
+from .pipeline import ACCEPTED_AT, WON_AT, instants
+
+STRONG_AUC = 0.9
+NEAR_CERTAIN = 0.98
+COMMON_OUTCOME = 0.9  # when the other leads have the outcome this often, a certain group is no surprise
+LARGE_GROUP = 0.2
+FEW_OF_THE_HITS = 0.01
+MOSTLY = 0.5
+OUTCOME_NOUNS = {"acceptance": ("accepted", "with a sales decision"),
+                 "conversion": ("converted", "with a known conversion")}
+PRESENT_LABEL = "(any value)"
+HITS = {"acceptance": "accepted", "conversion": "converted"}  # the per-group count of each outcome
+OUTCOMES = Outcomes()
+
+
+@dataclass(frozen=True)
+class Leak:
+    """One finding: what it is about, which check found it, the figure and the sentence."""
+
+    kind: str  # "column" (a profile category or engagement field entry), "activity" or "cell"
+    id: str  # the category or entry id, or the cell's rating
+    name: str  # the column, the activity type or the cell
+    check: str  # "separation", "dominant", "certain_value", "outcome_implies_value", "after_handover",
+    #            "after_outcome" or "near_perfect_cell"
+    outcome: str | None  # "acceptance" or "conversion"; None for dates after the hand-over
+    figure: float  # the AUC, or the rate or share the sentence gives
+    text: str
+
+
+@dataclass(frozen=True)
+class LeakReport:
+    findings: list[Leak]
+
+    def of(self, ident: str) -> list[Leak]:
+        """The findings about one category or entry (by id)."""
+        return [f for f in self.findings if f.id == ident and f.kind != "cell"]
+
+    @property
+    def cells(self) -> list[Leak]:
+        return [f for f in self.findings if f.kind == "cell"]
+
+    def lines(self) -> list[str]:
+        return [f.text for f in self.findings]
+
+    def as_dicts(self) -> list[dict]:
+        return [asdict(f) for f in self.findings]
+
+
+_NONE = Leak("", "", "", "", None, math.nan, "")
+
+
+@dataclass(frozen=True)
+class _Subject:
+    kind: str
+    id: str
+    name: str  # the column or activity type
+    shown: str  # how a sentence names it: "Column `visited`", "Activity `offer_returned`"
+
+
+def _recorded(history: History) -> list[tuple[str, Flags]]:
+    found = [("acceptance", history.accepted), ("conversion", history.converted)]
+    return [(name, flags) for name, flags in found if flags is not None and flags.known.any()]
+
+
+def leak_report(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = None,
+                outcomes: Outcomes = OUTCOMES) -> LeakReport:
+    """Every finding for ``model`` on the scorer's leads; ``matrix`` is the preview's per-cell
+    table when already computed (else it is computed). Empty without a recorded outcome and
+    without activities."""
+    history = history_of(scorer, outcomes)
+    recorded = _recorded(history)
+    findings: list[Leak] = []
+    for category in model.profile.categories:
+        subject = _Subject("column", category.id, category.field, f"Column `{category.field}`")
+        findings += _column_findings(scorer, subject, category.rules, category.default, history, recorded)
+    for entry in model.field_entries:
+        if entry.field:
+            subject = _Subject("column", entry.id, entry.field, f"Column `{entry.field}`")
+            findings += _column_findings(scorer, subject, entry.rules or [], 0.0, history, recorded)
+    findings += _dominant(scorer, model, outcomes, findings)
+    recency = model.engagement.recency
+    max_age = recency.max_age_days if recency else None
+    for entry in model.activity_entries if scorer.activities is not None else []:
+        subject = _Subject("activity", entry.id, entry.activity or "", f"Activity `{entry.activity}`")
+        findings += _activity_findings(scorer, subject, max_age, history, recorded)
+    if recorded:
+        matrix = preview(model, scorer, outcomes).matrix if matrix is None else matrix
+        findings += _cell_findings(matrix, findings)
+    return LeakReport(findings)
+
+
+# ----- columns and activities: groups of leads
+
+
+def _group_findings(subject: _Subject, codes: np.ndarray, labels: list[str], history: History,
+                    recorded: list[tuple[str, Flags]]) -> list[Leak]:
+    """A certain group, and a large group with (almost) none of the outcomes, per outcome;
+    the largest such group of each check."""
+    frame = group_outcomes(codes, len(labels), history)
+    found: dict[str, Leak] = {}
+    for outcome, _ in recorded:
+        known_column, hits_column = OUTCOME_COLUMNS[outcome][1], HITS[outcome]
+        known, hits = frame[known_column].to_numpy(), frame[hits_column].to_numpy()
+        all_known, all_hits = int(known.sum()), int(hits.sum())
+        for group in np.argsort(-known, kind="stable"):
+            k, h = int(known[group]), int(hits[group])
+            rest_known, rest_hits = all_known - k, all_hits - h
+            rest_rate = rest_hits / rest_known if rest_known else math.nan
+            leak = None
+            if (k >= MIN_DECISIONS and h / k >= NEAR_CERTAIN and rest_known and rest_rate < COMMON_OUTCOME
+                    and "certain_value" not in found):
+                leak = Leak(subject.kind, subject.id, subject.name, "certain_value", outcome, h / k,
+                            f"{_group_text(subject, labels[group])}: {h:,} of {k:,} leads {OUTCOME_NOUNS[outcome][1]} "
+                            f"{OUTCOME_NOUNS[outcome][0]} ({h / k:.1%}) against {rest_rate:.0%} of the others — "
+                            "a value this certain is usually recorded after the outcome.")
+            elif (all_hits >= MIN_DECISIONS and k >= MIN_DECISIONS and k >= LARGE_GROUP * all_known
+                  and h <= FEW_OF_THE_HITS * all_hits and found.get("certain_value", _NONE).outcome != outcome
+                  and "outcome_implies_value" not in found):
+                leak = Leak(subject.kind, subject.id, subject.name, "outcome_implies_value", outcome,
+                            (all_hits - h) / all_hits,
+                            f"{_group_text(subject, labels[group])}: {h:,} of {k:,} leads {OUTCOME_NOUNS[outcome][1]} "
+                            f"{OUTCOME_NOUNS[outcome][0]}, so {all_hits - h:,} of the {all_hits:,} "
+                            f"{OUTCOME_NOUNS[outcome][0]} leads ({(all_hits - h) / all_hits:.1%}) "
+                            f"{_other_text(subject, labels[group])} — often filled in by the outcome itself.")
+            if leak is not None:
+                found[leak.check] = leak
+    return list(found.values())
+
+
+def _group_text(subject: _Subject, label: str) -> str:
+    if subject.kind == "activity":
+        return {"had": f"{subject.shown}, leads who had it before hand-over",
+                "not": f"{subject.shown}, leads without it before hand-over"}[label]
+    if label == MISSING_LABEL:
+        return f"{subject.shown} missing"
+    if label == PRESENT_LABEL:
+        return f"{subject.shown} filled in"
+    return f"{subject.shown} = {label}"
+
+
+def _other_text(subject: _Subject, label: str) -> str:
+    if subject.kind == "activity":
+        return "had it before hand-over"
+    return "have a value" if label == MISSING_LABEL else "have another value"
+
+
+def _auc_finding(subject: _Subject, auc: float, outcome: str, how: str) -> Leak | None:
+    if math.isnan(auc) or abs(auc - 0.5) < STRONG_AUC - 0.5:
+        return None
+    direction = "" if auc >= 0.5 else " (in reverse)"
+    return Leak(subject.kind, subject.id, subject.name, "separation", outcome, auc,
+                f"{subject.shown} {how} separates {OUTCOME_NOUNS[outcome][0]} leads on its own with AUC {auc:.2f}"
+                f"{direction} — few honest fields come near that; check it is known before the outcome.")
+
+
+def _column_findings(scorer: Scorer, subject: _Subject, rules: list[Rule], default: float, history: History,
+                     recorded: list[tuple[str, Flags]]) -> list[Leak]:
+    if not recorded or subject.name not in scorer.leads.columns:
+        return []
+    findings = []
+    index = scorer.field_rules(subject.name).rule_index(rules)
+    shares = np.array([rule.value for rule in rules] + [default], dtype=float)[index]
+    for outcome, flags in recorded:
+        key = ("leak_auc", subject.name, tuple(r.model_dump_json() for r in rules), default, outcome)
+        auc = scorer.memo(key, lambda flags=flags: separation(shares, flags.values))
+        leak = _auc_finding(subject, auc, outcome, "as the model scores it")
+        if leak is not None:
+            findings.append(leak)
+            break
+    codes, labels = value_groups(scorer, subject.name)
+    findings += _group_findings(subject, codes, labels, history, recorded)
+    missing = scorer.column(subject.name).missing
+    if missing.any() and not missing.all():
+        presence = _group_findings(subject, np.where(missing, 0, 1), [MISSING_LABEL, PRESENT_LABEL], history,
+                                   recorded)
+        findings += [f for f in presence if f.check not in {g.check for g in findings}]
+    return findings
+
+
+def _dominant(scorer: Scorer, model: LeadModel, outcomes: Outcomes, found: list[Leak]) -> list[Leak]:
+    """A column doing almost all the model's work, unless already found on its own."""
+    report = separation_report(scorer, model, outcomes)
+    already = {f.id for f in found}
+    return [Leak("column", c.id, c.field, "dominant", report.outcome, c.auc,
+                 f"Column `{c.field}` ({c.label}) alone separates {OUTCOME_NOUNS[report.outcome][0]} leads about "
+                 f"as well as the whole model (AUC {c.auc:.2f} against {report.model_auc:.2f}): it does almost all "
+                 "the work — check it is known before the outcome.")
+            for c in report.dominant if c.id not in already]
+
+
+def _activity_findings(scorer: Scorer, subject: _Subject, max_age: float | None, history: History,
+                       recorded: list[tuple[str, Flags]]) -> list[Leak]:
+    findings = []
+    had = ae.had_before_handover(scorer, subject.name, max_age)
+    if had.any():
+        for outcome, flags in recorded:
+            auc = scorer.memo(("leak_activity_auc", subject.name, max_age, outcome),
+                              lambda flags=flags: separation(had.astype(float), flags.values))
+            leak = _auc_finding(subject, auc, outcome, "(had before hand-over or not)")
+            if leak is not None:
+                findings.append(leak)
+                break
+        findings += _group_findings(subject, np.where(had, 0, 1), ["had", "not"], history, recorded)
+    return findings + _timing_findings(scorer, subject, max_age)
+
+
+def _timing_findings(scorer: Scorer, subject: _Subject, max_age: float | None) -> list[Leak]:
+    rows = ae.activity_rows(scorer)
+    if rows is None:
+        return []
+    picked = rows.of_type(subject.name)
+    aged, after = int(rows.aged[picked].sum()), int(rows.after[picked].sum())
+    findings = []
+    if aged >= MIN_DECISIONS and after >= MOSTLY * aged:
+        findings.append(Leak(subject.kind, subject.id, subject.name, "after_handover", None, after / aged,
+                             f"{subject.shown}: {after:,} of {aged:,} occurrences are dated after the lead's "
+                             f"hand-over ({after / aged:.0%}), so it counts almost nothing — an event recorded "
+                             "after the hand-over usually follows from the outcome."))
+    picked, counted = ae.counted_rows(rows, subject.name, max_age)
+    counted_rows = picked[counted]
+    for column, outcome, word in ((ACCEPTED_AT, "acceptance", "accepted"), (WON_AT, "conversion", "won")):
+        if column not in scorer.leads.columns:
+            continue
+        stamps = scorer.memo(("outcome_instants", column), lambda column=column: instants(scorer.leads[column])[0])
+        dated = stamps[rows.position[counted_rows]]
+        known = dated != NAT
+        later = int((rows.occurred[counted_rows][known] > dated[known]).sum())
+        total = int(known.sum())
+        if total >= MIN_DECISIONS and later >= MOSTLY * total:
+            findings.append(Leak(subject.kind, subject.id, subject.name, "after_outcome", outcome, later / total,
+                                 f"{subject.shown}: {later:,} of the {total:,} occurrences it counts for leads "
+                                 f"with {column} are dated after the lead was {word} ({later / total:.0%}) — it "
+                                 "records the outcome; set the hand-over moment before it."))
+            break
+    return findings
+
+
+# ----- cells
+
+
+def _cell_findings(matrix: pd.DataFrame, found: list[Leak]) -> list[Leak]:
+    strongest = max((f for f in found if f.check in ("separation", "dominant")), key=lambda f: abs(f.figure - 0.5),
+                    default=None)
+    hint = "" if strongest is None else f"; strongest on its own: `{strongest.name}` (AUC {strongest.figure:.2f})"
+    findings = []
+    for outcome in ("acceptance", "conversion"):
+        known_column, hits_column = OUTCOME_COLUMNS[outcome][1], HITS[outcome]
+        all_known, all_hits = int(matrix[known_column].sum()), int(matrix[hits_column].sum())
+        for rating in RATINGS:
+            row = matrix.loc[rating]
+            known, hits = int(row[known_column]), int(row[hits_column])
+            rest_known = all_known - known
+            rest_rate = (all_hits - hits) / rest_known if rest_known else math.nan
+            if known >= MIN_DECISIONS and hits / known >= NEAR_CERTAIN and rest_rate < COMMON_OUTCOME:
+                findings.append(Leak("cell", rating, rating, "near_perfect_cell", outcome, hits / known,
+                                     f"Cell {rating}: {hits:,} of {known:,} leads {OUTCOME_NOUNS[outcome][1]} "
+                                     f"{OUTCOME_NOUNS[outcome][0]} ({hits / known:.1%}) — a cell this clean usually "
+                                     f"means a column or activity recorded after the outcome{hint}."))
+    return findings
