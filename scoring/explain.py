@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from .activity_evidence import after_handover_of
 from .data import ACTIVITY, OCCURRED_AT
 from .engine import NO_RULE, Scorer, decay_factors
 from .missing import NAT, is_missing, shown
@@ -67,6 +68,8 @@ class Explanation:
     fields: list[RuleReason] = field(default_factory=list)
     activities: list[ActivityReason] = field(default_factory=list)
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # the lead's activities dated after its hand-over moment: left out of its score
+    after_handover: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def category_table(self) -> pd.DataFrame:
         """One row per profile category: value, rule met, share, weight, points."""
@@ -82,12 +85,24 @@ class Explanation:
                  for r in self.fields]
         return pd.DataFrame(rows, columns=["entry", "how", "points"])
 
+    def after_handover_text(self) -> str | None:
+        """The activities left out as after the hand-over, in one sentence; None when there are none."""
+        if not len(self.after_handover):
+            return None
+        counts = self.after_handover[ACTIVITY].astype(str).value_counts(sort=True)
+        listed = ", ".join(f"{count} × {name}" for name, count in counts.items())
+        total = len(self.after_handover)
+        return (f"Left out as after the hand-over: {total} activit{'y' if total == 1 else 'ies'} ({listed}), "
+                "dated after this lead's hand-over moment, so not known when it was rated.")
+
     def as_dict(self) -> dict[str, object]:
         """Plain data (for JSON): events as a list of records with ISO timestamps."""
         data = asdict(self)
         data["as_of"] = None if self.as_of is None else self.as_of.isoformat()
         data["events"] = [{key: _plain(value) for key, value in row.items()}
                           for row in self.events.to_dict(orient="records")]
+        data["after_handover"] = [{key: _plain(value) for key, value in row.items()}
+                                  for row in self.after_handover.to_dict(orient="records")]
         data["categories"] = [{**c, "value": _plain(c["value"])} for c in data["categories"]]
         data["fields"] = [{**c, "value": _plain(c["value"])} for c in data["fields"]]
         data["lead_id"] = _plain(self.lead_id)
@@ -154,6 +169,7 @@ def explain_lead(scorer: Scorer, model: LeadModel, lead_id: object) -> Explanati
         fields=fields,
         activities=activities,
         events=_events(events, model),
+        after_handover=after_handover_of(scorer, position),
     )
 
 

@@ -78,6 +78,9 @@ def explanation_text(explanation: Explanation) -> str:
                          f"{cap} x {activity.points_each:g} pts = {activity.points:+.1f}")
     for reason in e.fields:
         lines.append(f"  {reason.label:<{width}} {_shown(reason.value):<24} {reason.rule[:40]:<40} = {reason.points:+.1f}")
+    left_out = e.after_handover_text()
+    if left_out:
+        lines.append(left_out)
     if e.as_of is not None:
         lines.append(f"Ages measured at {e.as_of:%Y-%m-%d %H:%M} UTC")
     return "\n".join(lines)

@@ -114,3 +114,5 @@ if len(table):
     left.dataframe(explanation.category_table(), hide_index=True)
     right.markdown(f"Engagement **{explanation.engagement_score:.1f}** → {explanation.engagement_grade}")
     right.dataframe(explanation.engagement_table(), hide_index=True)
+    if explanation.after_handover_text():  # activities left out of the score as after the hand-over
+        right.caption(explanation.after_handover_text())
