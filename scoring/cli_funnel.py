@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import Scorer
+from .formatting import format_rate
 from .funnel import after_handover
 from .metrics import Outcomes, Preview, history_of, rating_codes
 from .model import LeadModel
@@ -90,11 +91,19 @@ def _rate(rate: float, low: float, high: float) -> str:
     return f"{rate:.0%} ({low:.0%}–{high:.0%})"
 
 
+def _lift(row: dict) -> str:
+    if math.isnan(row["lift"]):
+        return "–"
+    ends = [f"{value:.1f}" if math.isfinite(value) else "∞" for value in (row["lift"], row["lift_low"], row["lift_high"])]
+    return f"{ends[0]}x ({ends[1]}–{ends[2]})"
+
+
 def breakdown_text(frame: pd.DataFrame, column: str, note: str | None) -> str:
     """The breakdown as a terminal table: one line per segment value."""
     width = max([len(column), *(len(str(v)) for v in frame["segment"])]) + 2
+    outcome = str(frame["outcome"].iloc[0]) if len(frame) else "acceptance"
     header = (f"{column:<{width}}{'leads':>8}{'to sales/mo':>13}  {'acceptance (95% CI)':<22}"
-              f"{'conversion (95% CI)'}")
+              f"{'conversion (95% CI)':<22}{'base rate':>9}  lift over the rest (95% CI)")
     lines = [f"Breakdown by {column}: the to-sales leads of each value", "", header]
     for row in frame.to_dict(orient="records"):
         per_month = "–" if math.isnan(row["to_sales_per_month"]) else f"{row['to_sales_per_month']:,.1f}"
@@ -102,10 +111,12 @@ def breakdown_text(frame: pd.DataFrame, column: str, note: str | None) -> str:
         conversion = _rate(row["conversion_rate"], row["conversion_low"], row["conversion_high"])
         flag = "  clearly worse" if row["worse"] else ""
         lines.append(f"{row['segment']!s:<{width}}{row['leads']:>8,}{per_month:>13}  {acceptance:<22}"
-                     f"{conversion:<22}{flag}".rstrip())
+                     f"{conversion:<22}{format_rate(row['base_rate']):>9}  {_lift(row)}{flag}".rstrip())
     worse = int(np.sum(frame["worse"]))
-    lines += ["", f"clearly worse: the interval lies wholly below the to-sales rate of all leads ({worse:,} "
-                  f"value{'s' if worse != 1 else ''})"]
+    lines += ["", f"base rate and lift: {outcome} of all the value's leads; lift: the to-sales leads' rate over its "
+                  "other leads' rate",
+              f"clearly worse: the lift's interval lies wholly below the lift on all leads ({worse:,} "
+              f"value{'s' if worse != 1 else ''})"]
     if note:
         lines.append(note)
     return "\n".join(lines)

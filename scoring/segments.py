@@ -4,10 +4,12 @@
 "(missing)", so a column with thousands of values (an id, a free-text field) still
 makes a readable table and the rest is counted, not dropped. ``segment_breakdown`` gives
 per value: leads, leads to sales per month, and acceptance and conversion of its to-sales
-leads with 95 % Wilson intervals, flagging the values where the model does clearly worse
-than on the whole data: the interval of the segment's to-sales rate lies wholly below
-the to-sales rate of all leads. ``segment_preview`` is the whole matrix preview for the
-leads of one value.
+leads with 95 % Wilson intervals; its base rate and how well the model separates inside it:
+the lift of its to-sales rate over the rate of its other leads, with a 95 % interval. A
+value is flagged where the model separates clearly worse than on the whole data (the lift's
+interval lies wholly below the lift of all leads): a segment with a low base rate where the
+model ranks well is not flagged, one where to-sales does about as well as the rest is.
+``segment_preview`` is the whole matrix preview for the leads of one value.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from .data import require_columns
 from .errors import DataError
 from .metrics import (
+    Z_95,
     CellTotals,
     Flags,
     History,
@@ -94,21 +97,67 @@ def segment_labels(leads: pd.DataFrame, column: str, top: int = TOP_VALUES) -> S
     return Segments(column, labels, values, len(counts), int(max(len(counts) - top, 0)), int(folded.sum()))
 
 
+def lift_interval(hits: float, trials: int, rest_hits: float, rest_trials: int,
+                  z: float = Z_95) -> tuple[float, float, float]:
+    """The ratio of two rates (``hits / trials`` over ``rest_hits / rest_trials``) with its 95 %
+    interval (Katz' log method; 0.5 added to every count when either has no hit, and the end
+    on that side exact: 0 or infinite). NaN when either side has no trials or neither has a
+    hit; the lift is infinite when only the rest has none."""
+    if trials <= 0 or rest_trials <= 0 or (hits <= 0 and rest_hits <= 0):
+        return (math.nan, math.nan, math.nan)
+    lift = math.inf if rest_hits <= 0 else (hits / trials) / (rest_hits / rest_trials)
+    centre, spread = _log_lift(hits, trials, rest_hits, rest_trials)
+    low = 0.0 if hits <= 0 else math.exp(centre - z * spread)  # exact ends, as the Wilson interval's:
+    high = math.inf if rest_hits <= 0 else math.exp(centre + z * spread)  # the interval holds the lift
+    return (lift, low, high)
+
+
+def _log_lift(hits: float, trials: int, rest_hits: float, rest_trials: int) -> tuple[float, float]:
+    """The log of the lift and its standard error, 0.5 added to every count when a side has no hit."""
+    if hits <= 0 or rest_hits <= 0:
+        hits, rest_hits, trials, rest_trials = hits + 0.5, rest_hits + 0.5, trials + 1, rest_trials + 1
+    centre = math.log((hits / trials) / (rest_hits / rest_trials))
+    return centre, math.sqrt(1 / hits - 1 / trials + 1 / rest_hits - 1 / rest_trials)
+
+
+def separation(flags: Flags | None, to_sales: np.ndarray, mask: np.ndarray) -> dict[str, float]:
+    """For the leads ``mask``: the base rate of the outcome ``flags`` (among all of them with a
+    known outcome), the rate of those not to sales (the rest), and the lift of to-sales over
+    the rest with its interval."""
+    if flags is None:
+        nan = math.nan
+        return {"base_rate": nan, "rest_rate": nan, "lift": nan, "lift_low": nan, "lift_high": nan, "lift_target": nan}
+    known = flags.known & mask
+    sales, rest = known & to_sales, known & ~to_sales
+    hits = [float(np.nansum(flags.values[group])) for group in (known, sales, rest)]
+    trials = [int(group.sum()) for group in (known, sales, rest)]
+    lift, low, high = lift_interval(hits[1], trials[1], hits[2], trials[2])
+    figures = {"base_rate": hits[0] / trials[0] if trials[0] else math.nan,
+               "rest_rate": hits[2] / trials[2] if trials[2] else math.nan,
+               "lift": lift, "lift_low": low, "lift_high": high}
+    # what a segment's lift is held against: the lift itself, or where the rest has no hit
+    # (an infinite lift) the lift with 0.5 added to every count
+    figures["lift_target"] = math.exp(_log_lift(hits[1], trials[1], hits[2], trials[2])[0]) if math.isinf(lift) else lift
+    return figures
+
+
 def segment_breakdown(result: Preview, history: History, segments: Segments) -> pd.DataFrame:
-    """Per segment value: leads, to-sales leads per month, acceptance and conversion of
-    its to-sales leads with intervals, and ``worse``: the headline rate's interval lies
-    wholly below the to-sales rate of all leads (acceptance where the data records sales
-    decisions, else conversion)."""
+    """Per segment value: leads, to-sales leads per month, acceptance and conversion of its
+    to-sales leads with intervals; then, for the headline outcome (acceptance where the
+    data records sales decisions, else conversion), the segment's base rate, the rate of its
+    leads not sent to sales, the lift of to-sales over them with an interval (``separation``),
+    and ``worse``: that interval lies wholly below the lift on all leads."""
     to_sales = (result.scored["action"] == SALES_ACTION).to_numpy()
     months = history.months
     head = headline(result)
-    overall = result.sales.acceptance_rate if head.outcome == "acceptance" else result.sales.conversion_rate
+    outcome_flags = history.accepted if head.outcome == "acceptance" else history.converted
+    overall = separation(outcome_flags, to_sales, np.ones(len(to_sales), dtype=bool))["lift_target"]
     rows = []
     for value in segments.values:
         mask = segments.labels == value
         sales = mask & to_sales
         row: dict[str, object] = {"segment": value, "leads": int(mask.sum()), "to_sales": int(sales.sum())}
-        row["to_sales_per_month"] = int(sales.sum()) / months if months else math.nan
+        row["to_sales_per_month"] = int((sales & history.in_window).sum()) / months if months else math.nan
         for name, flags in (("acceptance", history.accepted), ("conversion", history.converted)):
             known = flags.known & sales if flags is not None else np.zeros(len(mask), dtype=bool)
             hits = float(np.nansum(flags.values[known])) if flags is not None else 0.0
@@ -116,7 +165,10 @@ def segment_breakdown(result: Preview, history: History, segments: Segments) -> 
             low, high = wilson_interval(hits, trials)
             row.update({f"{name}_known": trials, f"{name}_rate": hits / trials if trials else math.nan,
                         f"{name}_low": low, f"{name}_high": high})
-        high = row[f"{head.outcome}_high"]
+        row.update(separation(outcome_flags, to_sales, mask))
+        del row["lift_target"]
+        row["outcome"] = head.outcome
+        high = row["lift_high"]
         row["worse"] = bool(not math.isnan(overall) and not math.isnan(high) and high < overall)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -124,11 +176,12 @@ def segment_breakdown(result: Preview, history: History, segments: Segments) -> 
 
 def segment_preview(model: LeadModel, result: Preview, history: History, within: np.ndarray) -> Preview:
     """The matrix and to-sales figures of ``result`` for the leads ``within`` only; leads
-    per month still over the whole data's months (the same period)."""
+    per month over the whole data's window, counting the leads ``within`` dated inside it."""
     within = np.asarray(within, dtype=bool)
     codes = rating_codes(result.scored["rating"])[within]
     subset = History(_flags_subset(history.accepted, within), _flags_subset(history.converted, within),
-                     None if history.amounts is None else history.amounts[within], history.months)
+                     None if history.amounts is None else history.amounts[within], history.dates[within],
+                     history.window, history.in_window[within])
     totals = CellTotals.count(codes, subset)
     matrix = _matrix(totals)
     matrix["action"] = result.matrix["action"]

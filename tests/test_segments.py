@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scoring
 from scoring.cli import main
@@ -20,6 +22,8 @@ from scoring.metrics import History, preview
 from scoring.missing import MISSING_TEXT
 from scoring.quality import data_quality
 from scoring.segments import OTHER, segment_breakdown, segment_labels, segment_preview
+
+Z = 1.959963984540054
 
 MODEL_YAML = """\
 schema_version: 1
@@ -41,16 +45,26 @@ MODEL = scoring.parse_model(MODEL_YAML)
 
 
 def _leads() -> pd.DataFrame:
-    """A1 (to sales): 10 'Web' leads, all accepted, 3 of them won; 10 'event' leads (written
-    'Event' 7 times, 'EVENT ' 3), none accepted. D4: one more Web lead, one Partner, one
-    without a source. Every lead scored on the same day: the history spans one month."""
+    """Three sources, each with leads in A1 (to sales) and D4 (nurture); 'Event' is spelled
+    'Event' and 'EVENT ' (one value). Accepted in A1 / in D4:
+    Web 5 of 10 / 1 of 10 (the model separates: lift 5); Event 4 of 40 / 1 of 200 (a low base
+    rate, 2 %, but a lift of 20); Partner 10 of 20 / 10 of 20 (to sales does no better than
+    the rest: lift 1). One more D4 lead without a source or a decision. Three Web A1 leads
+    converted. Every lead scored on the same day: the history spans one month."""
     rows = []
-    for i in range(10):
-        rows.append(("good", "yes", "Web", "true", "true" if i < 3 else "false"))
-    for i in range(10):
-        rows.append(("good", "yes", "Event" if i < 7 else "EVENT ", "false", "false"))
-    rows += [("bad", "no", "Web", "false", "false"), ("bad", "no", "Partner", "", "false"),
-             ("bad", "no", None, "", "false")]
+
+    def add(count: int, accepted: int, source: str | None, to_sales: bool, won: int = 0) -> None:
+        for i in range(count):
+            rows.append(("good", "yes") if to_sales else ("bad", "no"))
+            rows[-1] += (source, "true" if i < accepted else "false", "true" if i < won else "false")
+
+    add(10, 5, "Web", True, won=3)
+    add(10, 1, "Web", False)
+    add(40, 4, "EVENT ", True)
+    add(200, 1, "Event", False)
+    add(20, 10, "Partner", True)
+    add(20, 10, "Partner", False)
+    rows.append(("bad", "no", None, "", "false"))
     frame = pd.DataFrame(rows, columns=["fit", "hot", "lead_source", "accepted", "converted"], dtype=object)
     frame.insert(0, "lead_id", [f"L{i}" for i in range(len(frame))])
     frame["scored_at"] = "2025-03-01"
@@ -66,40 +80,88 @@ def tiny():
 
 def test_labels_fold_case_and_keep_the_most_common_spelling(tiny):
     segments = segment_labels(tiny[0].leads, "lead_source", top=2)
-    assert segments.values == ["Web", "Event", OTHER, MISSING_TEXT]
-    assert (segments.distinct, segments.other_values, segments.other_leads) == (3, 1, 1)
-    assert list(segments.labels[-3:]) == ["Web", OTHER, MISSING_TEXT]
-    assert segments.note() == "lead_source has 3 values: the 2 most common are shown, 1 more (1 leads) as (other)"
+    assert segments.values == ["Event", "Partner", OTHER, MISSING_TEXT]
+    assert (segments.distinct, segments.other_values, segments.other_leads) == (3, 1, 20)
+    assert list(segments.labels[-2:]) == ["Partner", MISSING_TEXT] and segments.labels[0] == OTHER
+    assert segments.note() == "lead_source has 3 values: the 2 most common are shown, 1 more (20 leads) as (other)"
 
 
 def test_breakdown_by_hand(tiny):
     scorer, result, history = tiny
     frame = segment_breakdown(result, history, segment_labels(scorer.leads, "lead_source")).set_index("segment")
-    assert list(frame.index) == ["Web", "Event", "Partner", MISSING_TEXT]
-    web, event = frame.loc["Web"], frame.loc["Event"]
-    assert (web["leads"], web["to_sales"], web["to_sales_per_month"]) == (11, 10, 10.0)
-    assert (web["acceptance_known"], web["acceptance_rate"], web["conversion_rate"]) == (10, 1.0, 0.3)
-    assert (event["leads"], event["to_sales"], event["acceptance_rate"]) == (10, 10, 0.0)
-    # Wilson 95 % for 0 of 10, by hand: high = 2 * (1.96**2 / 20) / (1 + 1.96**2 / 10) = 0.2775
-    assert event["acceptance_high"] == pytest.approx(0.27753, abs=1e-4)
-    assert bool(event["worse"]) and not bool(web["worse"])  # 0.2775 < 50 % accepted of all to-sales leads
-    partner = frame.loc["Partner"]
-    assert partner["to_sales"] == 0 and math.isnan(partner["acceptance_rate"]) and not bool(partner["worse"])
+    assert list(frame.index) == ["Event", "Partner", "Web", MISSING_TEXT]
+    web, event, partner = frame.loc["Web"], frame.loc["Event"], frame.loc["Partner"]
+    assert (web["leads"], web["to_sales"], web["to_sales_per_month"]) == (20, 10, 10.0)
+    assert (web["acceptance_known"], web["acceptance_rate"], web["conversion_rate"]) == (10, 0.5, 0.3)
+    assert (event["leads"], event["to_sales"], event["acceptance_rate"]) == (240, 40, 0.1)
+    assert set(frame["outcome"]) == {"acceptance"}
+    # base rates and lifts by hand: Web 6/20 and (5/10)/(1/10) = 5; Event 5/240 and (4/40)/(1/200) = 20
+    assert (web["base_rate"], web["rest_rate"], web["lift"]) == (pytest.approx(0.3), 0.1, pytest.approx(5.0))
+    assert (event["base_rate"], event["lift"]) == (pytest.approx(5 / 240), pytest.approx(20.0))
+    assert (partner["base_rate"], partner["rest_rate"], partner["lift"]) == (0.5, 0.5, 1.0)
+    # Katz 95 % for Partner: se = sqrt(1/10 - 1/20 + 1/10 - 1/20) = 0.3162, high = exp(1.96 * 0.3162) = 1.859
+    assert partner["lift_low"] == pytest.approx(math.exp(-Z * math.sqrt(0.1)))
+    assert partner["lift_high"] == pytest.approx(1.8590, abs=1e-3)
+    # Web: se = sqrt(1/5 - 1/10 + 1/1 - 1/10) = 1; Event: se = sqrt(1/4 - 1/40 + 1 - 1/200)
+    assert (web["lift_low"], web["lift_high"]) == (pytest.approx(5 * math.exp(-Z)), pytest.approx(5 * math.exp(Z)))
+    assert event["lift_low"] == pytest.approx(20 * math.exp(-Z * math.sqrt(1.22)))
+    # on all leads: to sales 19 of 70 accepted, the rest 12 of 230: a lift of 5.20. Partner's interval
+    # lies wholly below it; Event, with its 2 % base rate and a to-sales rate (10 %) well below the
+    # 27 % of all to-sales leads, is ranked well by the model and not flagged.
+    assert list(frame["worse"]) == [False, True, False, False]
+    missing = frame.loc[MISSING_TEXT]
+    assert missing["to_sales"] == 0 and math.isnan(missing["acceptance_rate"]) and math.isnan(missing["lift"])
+
+
+def test_breakdown_on_conversion_when_no_sales_decisions(tiny):
+    scorer = Scorer(_leads().drop(columns=["accepted"]))
+    frame = segment_breakdown(preview(MODEL, scorer), History.read(scorer.leads),
+                              segment_labels(scorer.leads, "lead_source")).set_index("segment")
+    assert set(frame["outcome"]) == {"conversion"}
+    web = frame.loc["Web"]
+    assert (web["base_rate"], web["rest_rate"]) == (pytest.approx(0.15), 0.0)
+    # 3 of 10 against none of 10: with 0.5 added, (3.5/11) / (0.5/11) = 7, se = sqrt(1/3.5 - 1/11 + 2 - 1/11)
+    assert math.isinf(web["lift"]) and math.isinf(web["lift_high"])
+    assert web["lift_low"] == pytest.approx(7 * math.exp(-Z * math.sqrt(1 / 3.5 - 2 / 11 + 2)))
+    assert math.isnan(frame.loc["Event", "lift"]) and not frame["worse"].any()  # no conversion at all elsewhere
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.booleans(), st.sampled_from(["a", "b", "c"]), st.sampled_from(["yes", "no", ""])),
+                     min_size=1, max_size=60))
+def test_separation_against_the_raw_rows(rows):
+    leads = pd.DataFrame({"lead_id": [str(i) for i in range(len(rows))],
+                          "fit": ["good" if r[0] else "bad" for r in rows], "hot": ["yes" if r[0] else "no" for r in rows],
+                          "lead_source": [r[1] for r in rows], "accepted": [r[2] for r in rows]})
+    scorer = Scorer(leads)
+    frame = segment_breakdown(preview(MODEL, scorer), History.read(scorer.leads),
+                              segment_labels(scorer.leads, "lead_source")).set_index("segment")
+    decided = leads[leads["accepted"] != ""]
+    for value, group in decided.groupby("lead_source"):
+        sales = group[group["fit"] == "good"]["accepted"] == "yes"
+        rest = group[group["fit"] == "bad"]["accepted"] == "yes"
+        row = frame.loc[value]
+        assert row["base_rate"] == pytest.approx((group["accepted"] == "yes").mean())
+        if len(sales) and len(rest) and rest.mean() > 0:
+            assert row["lift"] == pytest.approx(sales.mean() / rest.mean())
+            assert row["lift_low"] <= row["lift"] <= row["lift_high"]
+        elif not len(sales) or not len(rest) or not (sales.any() or rest.any()):
+            assert math.isnan(row["lift"]) and not row["worse"]
 
 
 def test_segment_preview_filters_every_figure(tiny):
     scorer, result, history = tiny
     segments = segment_labels(scorer.leads, "lead_source")
     web = segment_preview(MODEL, result, history, segments.mask("Web"))
-    assert web.matrix.loc["A1", "leads"] == 10 and web.matrix.loc["D4", "leads"] == 1
-    assert web.matrix.loc["A1", "acceptance_rate"] == 1.0 and web.matrix.loc["D4", "acceptance_rate"] == 0.0
-    assert (web.sales.leads, web.sales.acceptance_rate, web.sales.conversions_caught) == (10, 1.0, 3)
-    assert web.sales.leads_per_month == 10.0 and len(web.scored) == 11
+    assert web.matrix.loc["A1", "leads"] == 10 and web.matrix.loc["D4", "leads"] == 10
+    assert web.matrix.loc["A1", "acceptance_rate"] == 0.5 and web.matrix.loc["D4", "acceptance_rate"] == 0.1
+    assert (web.sales.leads, web.sales.acceptance_rate, web.sales.conversions_caught) == (10, 0.5, 3)
+    assert web.sales.leads_per_month == 10.0 and len(web.scored) == 20
 
 
 def test_unknown_segment_value_and_column_are_data_errors(tiny):
     segments = segment_labels(tiny[0].leads, "lead_source")
-    with pytest.raises(DataError, match="no value 'Webinar'; the values are: Web, Event"):
+    with pytest.raises(DataError, match="no value 'Webinar'; the values are: Event, Partner, Web"):
         segments.mask("Webinar")
     with pytest.raises(DataError, match="missing segment column: source"):
         segment_labels(tiny[0].leads, "source")
@@ -141,21 +203,25 @@ def test_cli_segment_prints_the_breakdown(files, capsys):
     lines = out.splitlines()
     assert lines[0] == "Breakdown by lead_source: the to-sales leads of each value"
     web = next(line for line in lines if line.startswith("Web"))
-    assert web.split()[:4] == ["Web", "11", "10.0", "100%"]
+    assert web.split()[:4] == ["Web", "20", "10.0", "50%"] and web.endswith("5.0x (0.7–35.5)")
+    partner = next(line for line in lines if line.startswith("Partner"))
+    assert partner.endswith("1.0x (0.5–1.9)  clearly worse")
     event = next(line for line in lines if line.startswith("Event"))
-    assert event.endswith("clearly worse") and "0% (0%–28%)" in event
+    assert "clearly worse" not in event and "20.0x (2.3–174.3)" in event
     assert "(1 value)" in out
 
 
 def test_cli_segment_value_filters_and_json_has_after_handover(files, capsys):
     assert main(["matrix", *files, "--segment", "lead_source", "--segment-value", "Web", "--format", "json"]) == 0
     output = json.loads(capsys.readouterr().out)
-    assert output["segment"] == {"column": "lead_source", "value": "Web", "leads": 11}
+    assert output["segment"] == {"column": "lead_source", "value": "Web", "leads": 20}
     assert output["cells"]["A1"]["leads"] == 10 and output["to_sales"]["conversions_caught"] == 3
     a1 = output["after_handover"]["cells"]["A1"]
-    assert [row["leads"] for row in a1["funnel"]] == [10, 10, 3]  # handed over, accepted, won
-    assert output["after_handover"]["nurture"]["rejections"]["rejected"] == 1
-    assert [row["segment"] for row in output["segments"]["rows"]] == ["Web", "Event", "Partner", "(missing)"]
+    assert [row["leads"] for row in a1["funnel"]] == [10, 5, 3]  # handed over, accepted, won
+    assert output["after_handover"]["nurture"]["rejections"]["rejected"] == 9
+    rows = output["segments"]["rows"]
+    assert [row["segment"] for row in rows] == ["Event", "Partner", "Web", "(missing)"]
+    assert [row["worse"] for row in rows] == [False, True, False, False] and rows[2]["lift"] == 5.0
 
 
 def test_cli_segment_errors_are_one_line(files, capsys):
@@ -173,5 +239,6 @@ def test_cli_segment_errors_are_one_line(files, capsys):
 def test_cli_segment_csv(files, capsys):
     assert main(["matrix", *files, "--segment", "lead_source", "--format", "csv"]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert list(frame["segment"]) == ["Web", "Event", "Partner", "(missing)"]
+    assert list(frame["segment"]) == ["Event", "Partner", "Web", "(missing)"]
     assert np.array_equal(frame["worse"].to_numpy(), [False, True, False, False])
+    assert {"base_rate", "rest_rate", "lift", "lift_low", "lift_high"} <= set(frame.columns)
