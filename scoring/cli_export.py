@@ -47,8 +47,9 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
                         help="there is no activities table (activity entries count nothing)")
     export.add_argument("--no-scored-at", dest="no_scored_at", action="store_true",
                         help="the leads table has no scored_at column (every lead uses the run's as-of)")
-    export.add_argument("--as-of", dest="as_of", help="fixed as-of moment for leads without scored_at "
-                        "(default: the latest occurred_at of the activities table)")
+    export.add_argument("--as-of", dest="as_of", metavar="DATE|now",
+                        help="as-of moment for leads without scored_at: a fixed date, or now (the time each "
+                             "run starts); required when the model ages activities")
     export.add_argument("--leads", help="with --to sheet: historical leads (CSV or Parquet) for the preview")
     export.add_argument("--activities", help="with --to sheet and --leads: their activities")
     export.add_argument("--dbt", action="store_true", help="write a dbt model and its schema.yml")

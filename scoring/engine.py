@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import data as d
 from .errors import DataError
+from .handover import AsOfRequired, HandOver, HandOverCounts, as_of_choice
 from .matching import NO_RULE, FieldRules
 from .model import LETTERS, NUMBERS, Category, LeadModel
 from .parts import Parts
@@ -28,8 +29,8 @@ from .ratings import OUTPUT_COLUMNS, TOLERANCE, Rated, grade, scored_frame
 from .recency import ActivityIndex, decay_factors
 from .values import ValueColumn
 
-__all__ = ["NO_RULE", "OUTPUT_COLUMNS", "TOLERANCE", "ActivityCounts", "ActivityOutcome", "Evaluation", "Rated",
-           "RuleOutcome", "Scorer", "decay_factors", "grade", "score"]
+__all__ = ["NO_RULE", "OUTPUT_COLUMNS", "TOLERANCE", "ActivityCounts", "ActivityOutcome", "AsOfRequired",
+           "Evaluation", "HandOver", "Rated", "RuleOutcome", "Scorer", "decay_factors", "grade", "score"]
 
 T = TypeVar("T")
 
@@ -80,10 +81,13 @@ class Scorer:
     """Leads and activities prepared once, scored against any number of models.
 
     ``leads`` must have ``lead_id``; an optional ``scored_at`` is each lead's
-    evaluation moment. ``activities`` has ``lead_id``, ``activity`` and
-    ``occurred_at``. ``as_of`` applies to leads without ``scored_at`` and
-    defaults to the latest ``occurred_at``. ``mapping`` renames file columns to
-    model fields (``{"leads": {...}, "activities": {...}}``).
+    evaluation (hand-over) moment, or ``hand_over`` says how to find it (a
+    ``HandOver`` or its text: ``COLUMN``, ``COLUMN+Nd``, ``first:ACTIVITY``).
+    ``activities`` has ``lead_id``, ``activity`` and ``occurred_at``. ``as_of``
+    (a moment, or ``"now"``) ages the activities of leads without a hand-over
+    moment; it is never taken from the data: when such a lead has activities and
+    no ``as_of`` is given, ``AsOfRequired`` is raised. ``mapping`` renames file
+    columns to model fields (``{"leads": {...}, "activities": {...}}``).
     """
 
     def __init__(
@@ -93,6 +97,7 @@ class Scorer:
         as_of: object = None,
         *,
         mapping: Mapping[str, Mapping[str, str]] | None = None,
+        hand_over: HandOver | str | None = None,
     ):
         self.mapping = {table: {f: c for f, c in (mapping or {}).get(table, {}).items() if f != c}
                         for table in ("leads", "activities")}
@@ -114,10 +119,16 @@ class Scorer:
             d.require_columns(activities, d.ACTIVITY_COLUMNS, "activities")
         self.activities = activities
         occurred = None if activities is None else _utc_ns(activities, d.OCCURRED_AT)
-        self.as_of_ns = self._run_as_of(as_of, occurred)
-        self.lead_as_of_ns = self._lead_as_of()
+        positions = None if activities is None else self._lead_positions(activities[d.LEAD_ID])
+        self.as_of_ns, self.as_of_choice = as_of_choice(as_of)
+        self.hand_over = self._hand_over_of(hand_over)
+        self.scored_ns = self._hand_over_moments(activities, positions)
+        self.lead_as_of_ns = np.where(self.scored_ns != d.NAT, self.scored_ns,
+                                      d.NAT if self.as_of_ns is None else self.as_of_ns)
         self.activity_counts = ActivityCounts()
-        self._activity_index = None if activities is None else self._join_activities(activities, occurred)
+        self.hand_over_counts = self._count_hand_over(np.zeros(len(self.leads), dtype=bool))
+        self._activity_index = (None if activities is None
+                                else self._join_activities(activities, occurred, positions))
         self.parts = Parts(len(self.index), self.field_rules, self._activity_index)
 
     def __len__(self) -> int:
@@ -130,23 +141,31 @@ class Scorer:
 
     @property
     def as_of(self) -> pd.Timestamp | None:
-        """The run's as-of moment (UTC), or None when there is neither an as_of nor an activity."""
+        """The run's as-of moment (UTC) as given (a moment, or the time ``now`` was read), else None."""
         return None if self.as_of_ns is None else pd.Timestamp(self.as_of_ns, tz="UTC")
 
-    def _run_as_of(self, as_of: object, occurred: np.ndarray | None) -> int | None:
-        if as_of is not None:
-            return d.parse_instant(as_of)
-        if occurred is not None and (occurred != d.NAT).any():
-            return int(occurred[occurred != d.NAT].max())
-        return None
+    def _hand_over_of(self, hand_over: HandOver | str | None) -> HandOver | None:
+        """The hand-over choice; by default the ``scored_at`` column when the leads have one."""
+        if isinstance(hand_over, str):
+            return HandOver.parse(hand_over)
+        if hand_over is None and d.SCORED_AT in self.leads.columns:
+            return HandOver()
+        return hand_over
 
-    def _lead_as_of(self) -> np.ndarray:
-        run = d.NAT if self.as_of_ns is None else self.as_of_ns
-        lead_as_of = np.full(len(self.leads), run, dtype=np.int64)
-        if d.SCORED_AT in self.leads.columns:
-            scored = _utc_ns(self.leads, d.SCORED_AT)
-            lead_as_of = np.where(scored != d.NAT, scored, lead_as_of)
-        return lead_as_of
+    def _hand_over_moments(self, activities: pd.DataFrame | None, positions: np.ndarray | None) -> np.ndarray:
+        if self.hand_over is None:
+            return np.full(len(self.leads), d.NAT, dtype=np.int64)
+        if self.hand_over.activity is None and not self.hand_over.days:
+            d.require_columns(self.leads, [self.hand_over.column], "hand-over")
+            return _utc_ns(self.leads, self.hand_over.column)
+        return self.hand_over.moments(self.leads, activities, positions)
+
+    def _count_hand_over(self, fell_back: np.ndarray) -> HandOverCounts:
+        with_moment = int((self.scored_ns != d.NAT).sum())
+        return HandOverCounts(
+            choice="none" if self.hand_over is None else self.hand_over.describe(),
+            with_moment=with_moment, without_moment=len(self.leads) - with_moment,
+            fell_back=int(fell_back.sum()), as_of=self.as_of, as_of_choice=self.as_of_choice)
 
     def _lead_positions(self, ids: pd.Series) -> np.ndarray:
         """Each activity's lead position, -1 for an unknown lead; ids compare as trimmed text."""
@@ -159,11 +178,12 @@ class Scorer:
             return positions
         return pd.Index(self._ids.to_numpy()).get_indexer(d.id_text(ids).to_numpy())
 
-    def _join_activities(self, activities: pd.DataFrame, occurred: np.ndarray) -> ActivityIndex:
-        all_positions = self._lead_positions(activities[d.LEAD_ID])
+    def _join_activities(self, activities: pd.DataFrame, occurred: np.ndarray,
+                         all_positions: np.ndarray) -> ActivityIndex:
         codes, names = _type_codes(activities[d.ACTIVITY])
         self._type_counts = _type_counts(codes, names)
         known = (all_positions >= 0) & (occurred != d.NAT)
+        self._refuse_silent_as_of(known, all_positions)
         known[known] &= self.lead_as_of_ns[all_positions[known]] != d.NAT
         rows = np.flatnonzero(known)
         position = all_positions[rows]
@@ -178,6 +198,18 @@ class Scorer:
         )
         rows, position, age_days = rows[keep], position[keep], age_days[keep]
         return ActivityIndex.build(position, age_days, rows, codes[rows], names, len(self.leads))
+
+    def _refuse_silent_as_of(self, known: np.ndarray, all_positions: np.ndarray) -> None:
+        """Leads with dated activities but no hand-over moment are aged at the run's as-of:
+        counted, and refused when no as-of was given (never the latest activity's date)."""
+        without = self.scored_ns == d.NAT
+        fell_back = np.zeros(len(self.leads), dtype=bool)
+        fell_back[all_positions[known]] = True
+        fell_back &= without
+        if fell_back.any() and self.as_of_ns is None:
+            raise AsOfRequired(int(fell_back.sum()),
+                               "scored_at" if self.hand_over is None else self.hand_over.describe())
+        self.hand_over_counts = self._count_hand_over(fell_back)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A result about these leads that does not depend on the model, computed once."""
@@ -224,9 +256,10 @@ class Scorer:
 
     @classmethod
     def for_model(cls, model: LeadModel, leads: pd.DataFrame, activities: pd.DataFrame | None = None,
-                  as_of: object = None, *, mapping: Mapping[str, Mapping[str, str]] | None = None) -> Scorer:
+                  as_of: object = None, *, mapping: Mapping[str, Mapping[str, str]] | None = None,
+                  hand_over: HandOver | str | None = None) -> Scorer:
         """A Scorer prepared with the model's ``columns`` mapping (``mapping`` overrides it)."""
-        return cls(leads, activities, as_of, mapping=model.column_mapping(mapping))
+        return cls(leads, activities, as_of, mapping=model.column_mapping(mapping), hand_over=hand_over)
 
     def rate(self, model: LeadModel) -> Rated:
         """Scores and grade codes of every lead (the fast form of ``score``, no text)."""
@@ -330,7 +363,9 @@ def score(
     as_of: object = None,
     *,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
+    hand_over: HandOver | str | None = None,
 ) -> pd.DataFrame:
     """Score ``leads`` with ``model``: one row per lead, indexed by ``lead_id``. The model's
-    ``columns`` section renames the file's columns; ``mapping`` overrides it."""
-    return Scorer.for_model(model, leads, activities, as_of, mapping=mapping).score(model)
+    ``columns`` section renames the file's columns; ``mapping`` overrides it. ``as_of`` and
+    ``hand_over``: see ``Scorer``."""
+    return Scorer.for_model(model, leads, activities, as_of, mapping=mapping, hand_over=hand_over).score(model)

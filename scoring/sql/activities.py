@@ -4,8 +4,8 @@ Mirrors ``Scorer._join_activities`` and ``decay_factors``: an activity counts fo
 when its lead is known, it has a date, and its age (the lead's as-of moment minus the
 activity's moment) is at least 0 and at most ``max_age_days``. A lead's as-of moment is
 its ``scored_at`` when the leads table has that column and the value is set, else the
-run's as-of: a fixed moment given at export, or the latest ``occurred_at`` of the whole
-activities table (every row, known lead or not, as the engine does).
+run's as-of: a fixed moment given at export, or the time the query runs (``now``); never
+the latest ``occurred_at`` of the data, as the engine never takes it silently either.
 
 Three CTEs: ``activity_values`` reads the table (text, number, microseconds),
 ``activity_rows`` derives the join key and the activity type as the engine compares them,
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from .. import data as d
 from ..model import EngagementEntry, LeadModel, Recency
 from ..values import TRIM_CHARS, canonical_item
 from .dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
@@ -102,11 +103,14 @@ def activity_rows(target: Target) -> exp.Select:
     ).from_(cte_table("activity_values"))
 
 
-def run_as_of(fixed_micros: int | None) -> exp.Expression:
-    """The run's as-of moment in microseconds: fixed, or the latest occurred_at of all activities."""
-    if fixed_micros is not None:
-        return number(fixed_micros)
-    return exp.select(exp.Max(this=col(OCCURRED))).from_(cte_table("activity_rows")).subquery()
+def run_as_of(target: Target, as_of: object) -> exp.Expression | None:
+    """The run's as-of moment in microseconds: a fixed moment, the time the query runs
+    (``"now"``), or None when none was given."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, str) and as_of.strip().lower() == "now":
+        return target.epoch_micros(exp.CurrentTimestamp())
+    return number(d.parse_instant(as_of) // 1000)
 
 
 def activity_counts(model: LeadModel, lead_key: str, as_of: str) -> exp.Select:

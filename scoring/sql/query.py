@@ -58,8 +58,11 @@ class SqlOptions:
     ``leads_table``/``activities_table``: table names, dots separating catalog, schema and
     table (each part is quoted). ``activities_table=None``: there is no activities table
     (activity entries then count nothing). ``scored_at``: whether the leads table has the
-    ``scored_at`` column (after the model's column mapping). ``as_of``: a fixed as-of moment
-    for leads without ``scored_at``; by default the latest ``occurred_at`` of the activities.
+    ``scored_at`` column (after the model's column mapping). ``as_of``: the run's as-of
+    moment for leads without ``scored_at``: a fixed moment, or ``"now"`` (the time each
+    run of the query starts, ``CURRENT_TIMESTAMP``); never the data's latest activity. A
+    model that ages activities needs it, unless ``require_as_of`` is False because the
+    caller checked that no lead without ``scored_at`` has activities (``runners``).
     ``mapping``: column mapping overrides on top of the model's ``columns:`` section.
     """
 
@@ -68,6 +71,7 @@ class SqlOptions:
     scored_at: bool = True
     as_of: object = None
     mapping: dict[str, dict[str, str]] | None = None
+    require_as_of: bool = True
 
 
 def table(name: str) -> exp.Table:
@@ -127,6 +131,20 @@ def _routing(model: LeadModel, rating: exp.Expression) -> tuple[exp.Expression, 
     return action, exp.cast(sla, DOUBLE)
 
 
+AS_OF_NEEDED = ("the model ages activities: give the as-of moment for leads without scored_at, "
+                "--as-of DATE (a fixed moment) or --as-of now (the time each run starts)")
+
+
+def _lead_as_of(target: Target, options: SqlOptions, use_scored_at: bool) -> exp.Expression:
+    """Each lead's as-of moment in microseconds: its scored_at, else the run's as-of."""
+    run = run_as_of(target, options.as_of)
+    if run is None and (options.require_as_of or not use_scored_at):
+        raise ExportError(AS_OF_NEEDED)
+    if run is None:
+        return _column("scored_us")
+    return exp.Coalesce(this=_column("scored_us"), expressions=[run]) if use_scored_at else run
+
+
 def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions = SqlOptions()) -> exp.Select:
     """The scoring query for ``model`` as a sqlglot expression, for ``dialect``."""
     if dialect not in DIALECTS:
@@ -168,11 +186,7 @@ def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions =
 
     lead_rows = exp.select(_column(d.LEAD_ID), exp.alias_(LEAD_ID_VALUE.id_key(target), LEAD_KEY, quoted=True))
     if has_counts:
-        fixed = None if options.as_of is None else d.parse_instant(options.as_of) // 1000
-        as_of = run_as_of(fixed)
-        if use_scored_at:
-            as_of = exp.Coalesce(this=_column("scored_us"), expressions=[as_of])
-        lead_rows = lead_rows.select(exp.alias_(as_of, AS_OF, quoted=True))
+        lead_rows = lead_rows.select(exp.alias_(_lead_as_of(target, options, use_scored_at), AS_OF, quoted=True))
     for field in prepared.values():
         lead_rows = lead_rows.select(*field.projections(target))
     query = query.with_(quoted("lead_rows"), as_=lead_rows.from_(cte_table("lead_values")))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .. import data as d
+from ..engine import Scorer
 from ..errors import DataError
 from ..metrics import Outcomes, Preview
 from ..model import LeadModel
@@ -39,8 +40,16 @@ def _options(model: LeadModel, columns: list[str], activities: bool, as_of: obje
         raise DataError(f"the leads file has no {leads_map.get(d.LEAD_ID, d.LEAD_ID)} column")
     options = SqlOptions(leads_table=LEADS_VIEW, activities_table=ACTIVITIES_VIEW if activities else None,
                          scored_at=physical_name(d.SCORED_AT, leads_map, columns) is not None, as_of=as_of,
-                         mapping={k: dict(v) for k, v in (mapping or {}).items()})
+                         mapping={k: dict(v) for k, v in (mapping or {}).items()}, require_as_of=False)
     return options, lead_id
+
+
+def refuse_silent_as_of(model: LeadModel, leads: str | Path, activities: str | Path | None, as_of: object,
+                        mapping: Mapping[str, Mapping[str, str]] | None) -> None:
+    """The engine's rule before a SQL preview without an as-of: leads with activities but no
+    scored_at are refused (``AsOfRequired``), never aged at the data's latest activity."""
+    if as_of is None and activities is not None:
+        Scorer.for_model(model, d.read_table(leads), d.read_table(activities), None, mapping=mapping)
 
 
 def duckdb_preview(model: LeadModel, leads: str | Path, activities: str | Path | None = None,
@@ -48,6 +57,8 @@ def duckdb_preview(model: LeadModel, leads: str | Path, activities: str | Path |
                    mapping: Mapping[str, Mapping[str, str]] | None = None) -> Preview:
     """The matrix metrics computed by DuckDB reading the files."""
     import duckdb
+
+    refuse_silent_as_of(model, leads, activities, as_of, mapping)
 
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
@@ -80,6 +91,7 @@ def spark_preview(model: LeadModel, leads: str | Path, activities: str | Path | 
                   mapping: Mapping[str, Mapping[str, str]] | None = None, *, spark=None,
                   master: str | None = None) -> Preview:
     """The matrix metrics computed by Spark reading the files (``spark``: an existing session)."""
+    refuse_silent_as_of(model, leads, activities, as_of, mapping)
     spark = spark or spark_session(master)
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     for view, path in ((LEADS_VIEW, leads), (ACTIVITIES_VIEW, activities)):
