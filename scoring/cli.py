@@ -11,6 +11,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ from .cli_calibrate import add_calibrate_command
 from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
 from .cli_funnel import add_segment_arguments, breakdown_text, check_segment_usage, funnel_run
+from .cli_handover import add_hand_over_arguments, state_hand_over
 from .cli_matrix import (
     add_engine_arguments,
     header_frame,
@@ -80,7 +82,10 @@ def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
     else:
         leads = data.load_leads(args.leads)
         activities = data.read_table(args.activities) if args.activities else None
-    return Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map))
+    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map),
+                              hand_over=args.hand_over)
+    state_hand_over(scorer)
+    return scorer
 
 
 def _check_data_source(args: argparse.Namespace) -> None:
@@ -213,6 +218,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     else:
         cells = result.matrix.to_dict(orient="index")
         output = {"model": model.name, "version": model.version, "cells": cells, "to_sales": result.sales.as_dict()}
+        if args.engine == "pandas" and scorer.activities is not None:
+            output["hand_over"] = asdict(scorer.hand_over_counts)
         output["unreadable_numbers"] = {column.column: column.as_dict() for column in unreadable}
         if non_finite is not None:  # infinite numbers ("inf", "1e400") per column: written as null
             output["non_finite_values"] = non_finite
@@ -268,7 +275,7 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"a public dataset instead of --leads: {', '.join(DATASETS)} (see `leadgrid datasets`)")
     parser.add_argument("--data-dir", dest="data_dir", metavar="DIR",
                         help="folder holding the --dataset's files (default: see `leadgrid datasets`)")
-    parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
+    add_hand_over_arguments(parser)
     parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                         help="file column for a model field (lead_id=@row: the row number as the id); "
                              "activities.FIELD=COLUMN for activities; repeatable")

@@ -15,6 +15,7 @@ from .calibrate import Proposal, Target, propose_thresholds
 from .calibrate_evidence import WeightSuggestion, suggest_weights
 from .calibrate_honesty import honesty_warnings
 from .calibrate_quality import OUTCOME_LABELS, SCORES, Quality, model_quality
+from .cli_handover import add_hand_over_arguments, state_hand_over
 from .datasets import SAMPLE
 from .engine import Scorer
 from .fileio import refuse_overwriting_inputs, write_atomic
@@ -44,7 +45,7 @@ def add_calibrate_command(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", required=True, help="model YAML file")
     parser.add_argument("--leads", help="leads file (CSV or Parquet); default: the sample data")
     parser.add_argument("--activities", help="activities file (CSV or Parquet), with --leads")
-    parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
+    add_hand_over_arguments(parser)
     parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                         help="file column for a model field; activities.FIELD=COLUMN for activities; repeatable")
     target = parser.add_mutually_exclusive_group(required=True)
@@ -69,7 +70,10 @@ def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
         raise UsageError("--activities goes with --leads; without --leads the sample data brings its own")
     else:
         leads, activities = SAMPLE.load()
-    return Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map))
+    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map),
+                              hand_over=args.hand_over)
+    state_hand_over(scorer)
+    return scorer
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from . import data
+from .cli_handover import add_hand_over_arguments, state_hand_over
 from .compare import Comparison, compare_models, format_change, format_figure
 from .drift import Drift, drift, period_scorers, split_leads
 from .engine import Scorer
@@ -25,7 +26,7 @@ OUTCOME_HELP = {
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--activities", help="activities file (CSV or Parquet)")
-    parser.add_argument("--as-of", dest="as_of", help="evaluation date for leads without scored_at")
+    add_hand_over_arguments(parser)
     parser.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                         help="file column for a model field; activities.FIELD=COLUMN for activities; repeatable")
     parser.add_argument("--format", choices=("table", "json"), default="table")
@@ -64,7 +65,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     check_same_mapping(model_a, model_b, overrides)  # before reading the data: a mistake costs nothing
     leads = data.load_leads(args.leads)
     activities = data.read_table(args.activities) if args.activities else None
-    scorer = Scorer.for_model(model_a, leads, activities, args.as_of, mapping=overrides)
+    scorer = Scorer.for_model(model_a, leads, activities, args.as_of, mapping=overrides, hand_over=args.hand_over)
+    state_hand_over(scorer)
     outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
     comparison = compare_models(model_a, model_b, scorer, outcomes, overrides)
     if args.format == "json":
@@ -99,7 +101,8 @@ def cmd_drift(args: argparse.Namespace) -> int:
     else:
         before, after = data.load_leads(args.leads_before), data.load_leads(args.leads_after)
         labels = (str(args.leads_before), str(args.leads_after))
-    scorer_before, scorer_after = period_scorers(model, before, after, activities, args.as_of, overrides)
+    scorer_before, scorer_after = period_scorers(model, before, after, activities, args.as_of, overrides,
+                                                  hand_over=args.hand_over)
     outcomes = _outcomes(args, scorer_before.mapping["leads"], scorer_before.leads)
     result = drift(model, scorer_before, scorer_after, outcomes, labels)
     if args.format == "json":

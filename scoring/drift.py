@@ -206,7 +206,8 @@ def drift(model: LeadModel, before: Scorer, after: Scorer, outcomes: Outcomes | 
 
 def period_scorers(model: LeadModel, before: pd.DataFrame, after: pd.DataFrame,
                    activities: pd.DataFrame | None = None, as_of: object = None,
-                   mapping: Mapping[str, Mapping[str, str]] | None = None) -> tuple[Scorer, Scorer]:
+                   mapping: Mapping[str, Mapping[str, str]] | None = None, *,
+                   hand_over: object = None) -> tuple[Scorer, Scorer]:
     """A Scorer per period; one activities table serves both (each period joins its own leads)."""
-    return (Scorer.for_model(model, before, activities, as_of, mapping=mapping),
-            Scorer.for_model(model, after, activities, as_of, mapping=mapping))
+    return (Scorer.for_model(model, before, activities, as_of, mapping=mapping, hand_over=hand_over),
+            Scorer.for_model(model, after, activities, as_of, mapping=mapping, hand_over=hand_over))
