@@ -17,7 +17,8 @@ The public functions:
   and conversion with 95 % Wilson intervals (the evidence profile values get);
 - ``had_before_handover(scorer, activity, max_age_days)``: per lead, whether it had the
   activity in time to count;
-- ``after_handover_of(scorer, position)``: one lead's activities left out as after its hand-over.
+- ``after_handover_of(scorer, position)``: one lead's activities left out as after its hand-over;
+- ``counts_text(row)`` and ``field_counts_text(scorer, field)``: the counts in one sentence.
 """
 
 from __future__ import annotations
@@ -183,3 +184,12 @@ def after_handover_of(scorer: Scorer, position: int) -> pd.DataFrame:
     frame = scorer.activities.iloc[picked][[d.ACTIVITY, d.OCCURRED_AT]].copy()
     frame["days_after"] = -rows.age_days[picked]
     return frame.reset_index(drop=True)
+
+
+def field_counts_text(scorer: Scorer, field: str) -> str:
+    """What an engagement entry reading a lead column counts, in one sentence: the leads with a
+    value and without one. A lead column carries no date, so nothing in it can be told apart
+    as after the hand-over: it must hold what was known then."""
+    missing = int(scorer.column(field).missing.sum())
+    return (f"`{field}`: {len(scorer) - missing:,} leads have a value, {missing:,} none. A lead column has no "
+            "date, so nothing in it is left out as after the hand-over: it must hold what was known then.")

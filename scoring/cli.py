@@ -23,6 +23,7 @@ from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
 from .cli_funnel import add_segment_arguments, breakdown_text, check_segment_usage, funnel_run
 from .cli_handover import add_hand_over_arguments, state_hand_over
+from .cli_leaks import add_validate_data_arguments, report_leaks, validate_leaks
 from .cli_matrix import (
     add_engine_arguments,
     header_frame,
@@ -105,6 +106,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(f"{args.model}: valid model '{model.name}'"
           f"{f' version {model.version}' if model.version else ''}: {categories} profile categories, "
           f"{entries} engagement entries, to sales: {', '.join(model.sales_ratings()) or 'none'}")
+    validate_leaks(model, args)  # with --leads: each column and activity checked for leaks (stderr)
     return 0
 
 
@@ -191,6 +193,7 @@ def _print_json(value: object) -> None:
 def cmd_matrix(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     non_finite = extra = None
+    leaks = None  # the pandas engine checks for leaks (stderr, and "leaks" in json)
     check_segment_usage(args)
     if args.engine != "pandas":
         mapping = _parse_mapping(args.map)
@@ -203,6 +206,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         scorer = _scorer(model, args)
         outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
         result = preview(model, scorer, outcomes)
+        leaks = report_leaks(scorer, model, result.matrix, outcomes)
         non_finite = non_finite_counts(scorer.leads, [*model.lead_fields(), outcomes.won_amount])
         unreadable = unreadable_numbers(model, scorer.leads, scorer.column)
         extra = funnel_run(model, scorer, result, outcomes, args)  # after hand-over; --segment
@@ -223,6 +227,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         output["unreadable_numbers"] = {column.column: column.as_dict() for column in unreadable}
         if non_finite is not None:  # infinite numbers ("inf", "1e400") per column: written as null
             output["non_finite_values"] = non_finite
+        if leaks is not None:
+            output["leaks"] = leaks.as_dicts()
         output.update(extra.json if extra is not None else {})
         _print_json(output)
     return 0
@@ -286,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     validate = commands.add_parser("validate", help="check a model file")
     validate.add_argument("model")
+    add_validate_data_arguments(validate)
     validate.set_defaults(run=cmd_validate)
     score = commands.add_parser("score", help="score leads and write one row per lead")
     _add_data_arguments(score)

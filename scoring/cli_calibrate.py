@@ -16,6 +16,7 @@ from .calibrate_evidence import WeightSuggestion, suggest_weights
 from .calibrate_honesty import honesty_warnings
 from .calibrate_quality import OUTCOME_LABELS, SCORES, Quality, model_quality
 from .cli_handover import add_hand_over_arguments, state_hand_over
+from .cli_leaks import report_leaks
 from .datasets import SAMPLE
 from .engine import Scorer
 from .fileio import refuse_overwriting_inputs, write_atomic
@@ -90,10 +91,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     else:
         result = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance))
     quality = model_quality(model, scorer)
+    leaks = report_leaks(scorer, model)  # each column and activity judged for leaks: stderr, and "leaks" in json
     warnings = honesty_warnings(model, scorer)
     unreadable = warn_unreadable_numbers(model, scorer)  # "5,000" under a gte rule: one stderr line a column
     if args.format == "json":
         _print_json({"model": model.name, **result.as_dict(), "quality": quality.as_dict(), "warnings": warnings,
+                     "leaks": leaks.as_dicts(),
                      "unreadable_numbers": {column.column: column.as_dict() for column in unreadable}})
     elif isinstance(result, WeightSuggestion):
         print(weights_table(model, result, quality, warnings))

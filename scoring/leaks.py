@@ -289,21 +289,29 @@ def _timing_findings(scorer: Scorer, subject: _Subject, max_age: float | None) -
 
 
 def _cell_findings(matrix: pd.DataFrame, found: list[Leak]) -> list[Leak]:
+    """One finding per outcome naming every near-perfect cell (most leads first) with their figures."""
     strongest = max((f for f in found if f.check in ("separation", "dominant")), key=lambda f: abs(f.figure - 0.5),
                     default=None)
     hint = "" if strongest is None else f"; strongest on its own: `{strongest.name}` (AUC {strongest.figure:.2f})"
     findings = []
     for outcome in ("acceptance", "conversion"):
         known_column, hits_column = OUTCOME_COLUMNS[outcome][1], HITS[outcome]
-        all_known, all_hits = int(matrix[known_column].sum()), int(matrix[hits_column].sum())
+        known, hits = matrix[known_column].astype(int), matrix[hits_column].astype(int)
+        clean = []
         for rating in RATINGS:
-            row = matrix.loc[rating]
-            known, hits = int(row[known_column]), int(row[hits_column])
-            rest_known = all_known - known
-            rest_rate = (all_hits - hits) / rest_known if rest_known else math.nan
-            if known >= MIN_DECISIONS and hits / known >= NEAR_CERTAIN and rest_rate < COMMON_OUTCOME:
-                findings.append(Leak("cell", rating, rating, "near_perfect_cell", outcome, hits / known,
-                                     f"Cell {rating}: {hits:,} of {known:,} leads {OUTCOME_NOUNS[outcome][1]} "
-                                     f"{OUTCOME_NOUNS[outcome][0]} ({hits / known:.1%}) — a cell this clean usually "
-                                     f"means a column or activity recorded after the outcome{hint}."))
+            rest_known = int(known.sum()) - known[rating]
+            rest_rate = (int(hits.sum()) - hits[rating]) / rest_known if rest_known else math.nan
+            if known[rating] >= MIN_DECISIONS and hits[rating] / known[rating] >= NEAR_CERTAIN \
+                    and rest_rate < COMMON_OUTCOME:
+                clean.append(rating)
+        if not clean:
+            continue
+        clean.sort(key=lambda r: -known[r])
+        cells = ", ".join(f"{r} ({hits[r]:,} of {known[r]:,})" for r in clean)
+        lowest = min(hits[r] / known[r] for r in clean)
+        noun, among = OUTCOME_NOUNS[outcome]
+        findings.append(Leak("cell", ",".join(clean), ", ".join(clean), "near_perfect_cell", outcome, lowest,
+                             f"{'Cell' if len(clean) == 1 else 'Cells'} {cells}: leads {among} {noun} "
+                             f"{lowest:.1%} of the time or more — a cell this clean usually means a column or "
+                             f"activity recorded after the outcome{hint}."))
     return findings

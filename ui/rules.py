@@ -1,7 +1,7 @@
 """Rule tables with their evidence, for profile categories and engagement field entries: each
 rule's leads and rates beside it, every value (or band) of the column below with the rule
-it meets, and the warning when one column does almost all the model's work. The figures
-come from ``scoring.evidence``."""
+it meets, and the leak findings beside the column or activity they are about. The figures
+come from ``scoring.evidence`` and ``scoring.leaks``."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from scoring.evidence import (
     evidence_text,
     recorded_outcomes,
     rule_evidence,
-    separation_report,
     value_evidence,
 )
+from scoring.leaks import Leak, LeakReport, leak_report
 from scoring.model import LeadModel, Rule
 from scoring.tables import CONDITIONS, RULE_COLUMNS, rows_to_rules, rules_to_rows, table_records
 
@@ -90,16 +90,21 @@ def value_table(scorer: Scorer, field: str, rules: Sequence[Rule], default: floa
                  })
 
 
-def separation_warning(scorer: Scorer, model: LeadModel) -> None:
-    """A warning for each column that separates the outcome (almost) as well as the whole model."""
+def leaks(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = None) -> LeakReport:
+    """The leak findings of ``model`` on the scorer's leads (``scoring.leaks``); none when the
+    data cannot be read for it (the page shows that problem itself)."""
     try:
-        report = separation_report(scorer, model)
+        return leak_report(scorer, model, matrix)
     except scoring.DataError:
-        return  # the page shows the data problem itself
-    noun = "accepted" if report.outcome == "acceptance" else "converted"
-    for column in report.dominant:
-        st.warning(
-            f"**{column.label}** (column `{column.field}`) alone separates {noun} leads about as well as the "
-            f"whole model (AUC {column.auc:.2f} against {report.model_auc:.2f}): it does almost all the work. "
-            "Check that it is known before the outcome: a field filled in later (a leak) makes the model look "
-            "better than it will be.", icon=":material/warning:")
+        return LeakReport([])
+
+
+def leak_warnings(findings: Sequence[Leak]) -> None:
+    """One warning per finding, beside the control it is about."""
+    for finding in findings:
+        st.warning(finding.text, icon=":material/warning:")
+
+
+def leak_marker(findings: Sequence[Leak]) -> str:
+    """What an expander's label adds when its column or activity has findings."""
+    return f" · :orange[possible leak ({len(findings)})]" if findings else ""

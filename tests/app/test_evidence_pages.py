@@ -1,5 +1,5 @@
 """Issue 15 in AppTest: the compact matrix beside the controls shows scoring's figures, a
-column doing all the work is warned about, pages follow the outcomes and activities the
+leaking column is warned about, pages follow the outcomes and activities the
 data has, a file without ids gets the row number, and a model opens from the Data page."""
 
 from __future__ import annotations
@@ -50,17 +50,30 @@ def test_compact_matrix_beside_the_weights_shows_scorings_cells(open_app):
     assert "<td title='D4' " in text and text.count("<td title=") == 16
 
 
-def test_a_column_doing_all_the_work_is_warned_about(open_app):
+def test_a_leaking_column_is_warned_about_in_its_section_and_the_cells_it_makes_perfect(open_app):
+    """The outcome itself as a category at 50 %: its section opens with scoring.leaks'
+    findings (the same sentences), the near-perfect cells are named above the sections, and
+    the default model on the same data gets no finding at all."""
+    from scoring.leaks import leak_report
+
     at = open_app()
     leaky = _with_leak(DEFAULT_MODEL)
     at.session_state[state.MODEL] = leaky
     at.session_state[state.BASELINE] = leaky
     _page(at, "ui/pages/profile.py")
+    leads, activities = data.CATALOGUE["sample"].load()
+    expected = leak_report(scoring.Scorer(leads, activities), leaky)
     warnings = [w.value for w in at.warning]
-    assert any(w.startswith("**Sales said yes** (column `accepted`) alone separates accepted leads") for w in warnings)
-    at.session_state[state.MODEL] = DEFAULT_MODEL  # and not for the default model
+    assert [f.check for f in expected.of("leak")] == ["separation", "certain_value", "outcome_implies_value"]
+    assert all(f.text in warnings for f in expected.findings)
+    assert expected.cells and expected.cells[0].text.startswith("Cells A1 (534 of 534)")
+    assert "Possible leaks in Sales said yes: see the findings in their sections below." in warnings
+    leak_section = next(e for e in at.expander if e.label.startswith("Sales said yes"))
+    assert "possible leak (3)" in leak_section.label
+    assert [w.value for w in leak_section.warning] == [f.text for f in expected.of("leak")]
+    at.session_state[state.MODEL] = DEFAULT_MODEL  # and nothing for the default model
     _page(at, "ui/pages/profile.py")
-    assert not any("alone separates" in w.value for w in at.warning)
+    assert not any("leak" in w.value for w in at.warning)
 
 
 def test_matrix_without_acceptance_offers_conversion_only(bank):

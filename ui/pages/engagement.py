@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import scoring
+from scoring.activity_evidence import activity_evidence, counts_text, field_counts_text, type_timing
 from scoring.data import LEAD_ID, SCORED_AT
 from scoring.edit import (
     DEFAULT_RECENCY,
@@ -17,6 +18,7 @@ from scoring.edit import (
     with_activity_entries,
     with_recency,
 )
+from scoring.evidence import evidence_text, recorded_outcomes
 from scoring.metrics import Outcomes
 from scoring.tables import table_records
 from ui import charts, rules, state, widgets
@@ -33,6 +35,7 @@ model = state.model()
 engagement = model.engagement
 preview, scorer = widgets.preview_or_stop()
 has_events = scorer.activities is not None
+leaks = rules.leaks(scorer, model, preview.matrix)
 
 
 def _entries() -> list[dict]:
@@ -144,24 +147,56 @@ def activity_points(new_recency: dict) -> None:
     activity_entries = model.activity_entries
     rows = pd.DataFrame([{column: getattr(e, column) for column in ACTIVITY_COLUMNS} for e in activity_entries],
                         columns=list(ACTIVITY_COLUMNS))
+    shown, outcomes = _with_activity_evidence(rows)
     options = sorted(set(type_counts) | {e.activity for e in activity_entries if e.activity})
     edited = st.data_editor(
-        rows, key=state.widget_key("activities"), num_rows="dynamic", hide_index=True,
+        shown, key=state.widget_key("activities"), num_rows="dynamic", hide_index=True,
+        disabled=[c for c in shown.columns if c not in ACTIVITY_COLUMNS],
         column_config={
             "id": st.column_config.TextColumn("Id", required=True, help="A short unique name."),
             "label": st.column_config.TextColumn("Label", help="How the activity is called in the room."),
             "activity": st.column_config.SelectboxColumn("Activity in the data", options=options, required=True),
             "points": st.column_config.NumberColumn("Points", step=1, required=True),
             "max_count": st.column_config.NumberColumn("Cap", min_value=0, step=1, help="Empty: no cap."),
+            "occurrences": st.column_config.TextColumn(
+                "Occurrences", width="medium",
+                help="Of this type in the data: how many this entry counts (dated at or before the lead's "
+                     "hand-over moment, not older than the age limit) and how many it leaves out as after the "
+                     "hand-over, too old, or without a date or hand-over moment."),
+            "leads": st.column_config.NumberColumn("Leads", help="Leads that had it before their hand-over."),
+            **{name: st.column_config.TextColumn(rules.RATE_NAMES[name], width="medium",
+                                                 help="Of the leads that had it before their hand-over. "
+                                                      + rules.RATE_HELP)
+               for name in outcomes},
         })
-    if table_records(edited) != table_records(rows):
+    entered = [{column: record.get(column) for column in ACTIVITY_COLUMNS} for record in table_records(edited)]
+    if entered != table_records(rows):
         try:
-            if state.apply(with_activity_entries(model, table_records(edited), new_recency)):
+            if state.apply(with_activity_entries(model, entered, new_recency)):
                 st.rerun()
         except scoring.ModelError as error:
             st.error("; ".join(error.lines))
+    for entry in activity_entries:
+        rules.leak_warnings(leaks.of(entry.id))
+    timing = type_timing(scorer).set_index("activity")
     if type_counts:
-        st.caption("In the data: " + ", ".join(f"{name} ({count:,})" for name, count in type_counts.items()))
+        st.caption("In the data: " + ", ".join(
+            f"{name} ({count:,}" + (f"; {int(timing.loc[name, 'after_handover']):,} after hand-over)"
+                                    if name in timing.index and timing.loc[name, "after_handover"] else ")")
+            for name, count in type_counts.items()))
+
+
+def _with_activity_evidence(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The activity table with each entry's occurrences and the evidence of the leads that had it
+    (joined by entry id), and the outcomes the data records."""
+    evidence = activity_evidence(scorer, model).set_index("id")
+    outcomes = recorded_outcomes(evidence)
+    rates = evidence_text(evidence, outcomes)
+    shown = rows.copy()
+    shown["occurrences"] = [counts_text(evidence.loc[i]) if i in evidence.index else None for i in rows["id"]]
+    for column in ("leads", *outcomes):
+        shown[column] = [rates.loc[i, column] if i in rates.index else None for i in rows["id"]]
+    return shown, outcomes
 
 
 # ----- activities (only with an event log), thresholds, and the matrix beside them
@@ -183,7 +218,7 @@ with controls:
 with beside:
     widgets.compact_matrix(preview, "engagement_compact_matrix")
 
-rules.separation_warning(scorer, model)
+rules.leak_warnings(leaks.cells)  # near-perfect cells; each entry's own findings are beside it
 
 # ----- engagement from lead columns
 st.subheader("Engagement from lead columns")
@@ -194,7 +229,11 @@ entries = _entries()
 for index, entry in enumerate(engagement.activities):
     if entry.is_activity or not entry.field:
         continue
-    with st.expander(f"{entry.label or entry.id} — column `{entry.field}`", expanded=not has_events):
+    findings = leaks.of(entry.id)
+    with st.expander(f"{entry.label or entry.id} — column `{entry.field}`" + rules.leak_marker(findings),
+                     expanded=not has_events or bool(findings)):
+        rules.leak_warnings(findings)
+        st.caption(field_counts_text(scorer, entry.field))
         try:
             edited = rules.rule_table(f"entry:{entry.id}", scorer, entry.field, entry.rules or [], 0.0,
                                       f"engagement.activities[{index}].rules")

@@ -78,7 +78,12 @@ with controls:
 with beside:
     widgets.compact_matrix(preview, "profile_compact_matrix")
 
-rules.separation_warning(scorer, model)
+leaks = rules.leaks(scorer, model, preview.matrix)
+rules.leak_warnings(leaks.cells)  # near-perfect cells; each column's own findings are in its section below
+flagged = [c.label or c.id for c in categories if leaks.of(c.id)]
+if flagged:
+    st.warning("Possible leaks in " + ", ".join(flagged) + ": see the findings in their sections below.",
+               icon=":material/warning:")
 
 # ----- rules
 st.subheader("Rules: what each value is worth")
@@ -86,7 +91,10 @@ st.caption("First matching rule wins. A value no rule matches gets the default. 
            "Negative values disqualify (students, competitors). Beside each rule and each value: its leads "
            "and how they turned out.")
 for index, category in enumerate(categories):
-    with st.expander(f"{category.label or category.id} — column `{category.field}`, weight {category.weight:g} %"):
+    findings = leaks.of(category.id)
+    with st.expander(f"{category.label or category.id} — column `{category.field}`, weight {category.weight:g} %"
+                     + rules.leak_marker(findings), expanded=bool(findings)):
+        rules.leak_warnings(findings)
         try:
             edited = rules.rule_table(category.id, scorer, category.field, category.rules, category.default,
                                       f"profile.categories[{index}].rules")
