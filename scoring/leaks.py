@@ -96,9 +96,6 @@ class LeakReport:
         return [asdict(f) for f in self.findings]
 
 
-_NONE = Leak("", "", "", "", None, math.nan, "")
-
-
 @dataclass(frozen=True)
 class _Subject:
     kind: str
@@ -144,36 +141,36 @@ def leak_report(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = 
 
 def _group_findings(subject: _Subject, codes: np.ndarray, labels: list[str], history: History,
                     recorded: list[tuple[str, Flags]]) -> list[Leak]:
-    """A certain group, and a large group with (almost) none of the outcomes, per outcome;
-    the largest such group of each check."""
+    """A certain group, else a large group with (almost) none of the outcome, per outcome: the
+    one with the most known leads of each check, each check once."""
     frame = group_outcomes(codes, len(labels), history)
     found: dict[str, Leak] = {}
     for outcome, _ in recorded:
-        known_column, hits_column = OUTCOME_COLUMNS[outcome][1], HITS[outcome]
-        known, hits = frame[known_column].to_numpy(), frame[hits_column].to_numpy()
+        known, hits = frame[OUTCOME_COLUMNS[outcome][1]].to_numpy(), frame[HITS[outcome]].to_numpy()
         all_known, all_hits = int(known.sum()), int(hits.sum())
-        for group in np.argsort(-known, kind="stable"):
-            k, h = int(known[group]), int(hits[group])
-            rest_known, rest_hits = all_known - k, all_hits - h
-            rest_rate = rest_hits / rest_known if rest_known else math.nan
-            leak = None
-            if (k >= MIN_DECISIONS and h / k >= NEAR_CERTAIN and rest_known and rest_rate < COMMON_OUTCOME
-                    and "certain_value" not in found):
-                leak = Leak(subject.kind, subject.id, subject.name, "certain_value", outcome, h / k,
-                            f"{_group_text(subject, labels[group])}: {h:,} of {k:,} leads {OUTCOME_NOUNS[outcome][1]} "
-                            f"{OUTCOME_NOUNS[outcome][0]} ({h / k:.1%}) against {rest_rate:.0%} of the others — "
-                            "a value this certain is usually recorded after the outcome.")
-            elif (all_hits >= MIN_DECISIONS and k >= MIN_DECISIONS and k >= LARGE_GROUP * all_known
-                  and h <= FEW_OF_THE_HITS * all_hits and found.get("certain_value", _NONE).outcome != outcome
-                  and "outcome_implies_value" not in found):
-                leak = Leak(subject.kind, subject.id, subject.name, "outcome_implies_value", outcome,
-                            (all_hits - h) / all_hits,
-                            f"{_group_text(subject, labels[group])}: {h:,} of {k:,} leads {OUTCOME_NOUNS[outcome][1]} "
-                            f"{OUTCOME_NOUNS[outcome][0]}, so {all_hits - h:,} of the {all_hits:,} "
-                            f"{OUTCOME_NOUNS[outcome][0]} leads ({(all_hits - h) / all_hits:.1%}) "
-                            f"{_other_text(subject, labels[group])} — often filled in by the outcome itself.")
-            if leak is not None:
-                found[leak.check] = leak
+        noun, among = OUTCOME_NOUNS[outcome]
+        order = np.argsort(-known, kind="stable")
+        certain = [g for g in order if known[g] >= MIN_DECISIONS and hits[g] / known[g] >= NEAR_CERTAIN
+                   and all_known > known[g] and (all_hits - hits[g]) / (all_known - known[g]) < COMMON_OUTCOME]
+        if certain and "certain_value" not in found:
+            g = certain[0]
+            k, h = int(known[g]), int(hits[g])
+            found["certain_value"] = Leak(
+                subject.kind, subject.id, subject.name, "certain_value", outcome, h / k,
+                f"{_group_text(subject, labels[g])}: {h:,} of {k:,} leads {among} {noun} ({h / k:.1%}) against "
+                f"{(all_hits - h) / (all_known - k):.0%} of the others — a value this certain is usually recorded "
+                "after the outcome.")
+            continue  # its mirror image (the other leads: ~none) says the same
+        empty = [g for g in order if all_hits >= MIN_DECISIONS and known[g] >= max(MIN_DECISIONS, LARGE_GROUP * all_known)
+                 and hits[g] <= FEW_OF_THE_HITS * all_hits]
+        if empty and "outcome_implies_value" not in found:
+            g = empty[0]
+            k, h = int(known[g]), int(hits[g])
+            found["outcome_implies_value"] = Leak(
+                subject.kind, subject.id, subject.name, "outcome_implies_value", outcome, (all_hits - h) / all_hits,
+                f"{_group_text(subject, labels[g])}: {h:,} of {k:,} leads {among} {noun}, so {all_hits - h:,} of "
+                f"the {all_hits:,} {noun} leads ({(all_hits - h) / all_hits:.1%}) {_other_text(subject, labels[g])} "
+                "— often filled in by the outcome itself.")
     return list(found.values())
 
 
