@@ -1,14 +1,17 @@
-"""Thresholds from a target: where the A–D and 1–4 lines go, and which cells go to sales,
-so that the to-sales set meets a sales capacity or a minimum acceptance rate on history.
+"""Thresholds from a target: where the A–D and 1–4 lines go so that the to-sales set meets
+a sales capacity or a minimum acceptance rate on history.
 
-A proposal routes a corner of the matrix to sales: every cell whose letter is at least
-the corner's letter and whose number is at least the corner's number (A1..B2 for the
-corner B2). Such a set is exactly the leads with profile score >= t and engagement score
->= u, where t is the corner letter's threshold and u the corner number's. The leads are
-scored once; each (t, u) on a grid of whole points is then judged from a 2-D histogram of
-the scores with suffix sums, so every candidate costs a lookup, whatever the number of
-leads. The chosen candidate is scored again by the engine (``metrics.preview``) and its
-figures are the ones reported.
+A proposal keeps the room's routing: every cell keeps its route, and only the lines move.
+It moves the line of the corner of the cells routed to sales (their worst letter and worst
+number; B2 when none is) to t and u, the other lines keeping their place where the order
+allows (``place_threshold``). Only a model that routes no cell to sales gets a routing
+change, the corner B2 to sales, and says so. Every change is listed (``Proposal.changes``,
+from ``diff.describe_changes``). The leads are scored once; each (t, u) on a grid of whole
+points, plus the current lines, is then judged from 2-D histograms of the scores
+(``calibrate_grid``), so every candidate costs a lookup, whatever the number of leads. The
+chosen candidate is scored again by the engine (``metrics.preview``) and its figures are
+the ones reported; a proposal that does worse than the current model on its own target
+says so (``Proposal.worse``).
 
 Among candidates that meet the target the proposal takes, first, for a capacity: the most
 leads sales accepted net of those they rejected (so it stops where sales would reject more
@@ -26,16 +29,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .calibrate_grid import to_sales_counts
+from .calibrate_verdict import worse_reason
+from .diff import describe_changes
 from .edit import with_grades, with_routing
 from .engine import Scorer
 from .errors import LeadGridError
 from .formatting import format_number, format_rate
 from .metrics import MIN_DECISIONS, History, Outcomes, SalesSummary, history_of, preview
 from .model import LETTERS, NUMBERS, RATINGS, SALES_ACTION, LeadModel
-from .ratings import TOLERANCE
 from .tables import routing_rows
 
-GRID_STEP = 1.0  # candidate thresholds: 0, 1, 2, .., 100 points
+GRID_STEP = 1.0  # candidate thresholds: 1, 2, .., 100 points (and the current one)
 DEFAULT_CORNER = (1, 1)  # B2, when the model routes no cell to sales
 OUTCOMES = Outcomes()  # the default outcome column names
 
@@ -73,6 +78,8 @@ class Grid:
     total_leads: int
     total_converted: int
     months: float | None
+    total_decided: int = 0
+    total_accepted: int = 0
 
     @property
     def per_month(self) -> np.ndarray:
@@ -97,37 +104,24 @@ class Grid:
         """What a proposal for ``target`` maximises first (see the module docstring)."""
         if target.min_acceptance is not None:
             return self.accepted
-        return 2 * self.accepted - self.decided if int(self.decided[0, 0]) else self.converted
-
-
-def _bins(scores: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Per score, the index of the highest grid value it reaches (score >= value - TOLERANCE,
-    as grading compares); a score below every grid value (or NaN) gets 0."""
-    scores = np.nan_to_num(np.asarray(scores, dtype=float), nan=-np.inf)
-    return np.clip(np.searchsorted(grid, scores + TOLERANCE, side="right") - 1, 0, len(grid) - 1)
-
-
-def _suffix_sums(values: np.ndarray) -> np.ndarray:
-    return values[::-1, ::-1].cumsum(axis=0).cumsum(axis=1)[::-1, ::-1]
+        return 2 * self.accepted - self.decided if self.total_decided else self.converted
 
 
 def candidate_grid(profile_score: np.ndarray, engagement_score: np.ndarray, history: History,
-                   step: float = GRID_STEP) -> Grid:
-    """Figures of every corner set ``profile >= t and engagement >= u`` for t, u on 0..100 in
-    ``step``: one 2-D histogram of the scores per outcome, then suffix sums."""
-    grid = np.arange(0.0, 100.0 + step / 2, step)
-    size = len(grid)
-    cells = _bins(profile_score, grid) * size + _bins(engagement_score, grid)
-
-    def per_cell(weights: np.ndarray | None) -> np.ndarray:
-        counts = np.bincount(cells, weights=weights, minlength=size * size)
-        return _suffix_sums(np.rint(counts).astype(np.int64).reshape(size, size))
-
-    known_accepted = _known(history.accepted, len(cells))
-    known_converted = _known(history.converted, len(cells))
-    converted = per_cell(known_converted[1])
-    return Grid(grid, grid, per_cell(None), per_cell(known_accepted[0]), per_cell(known_accepted[1]),
-                converted, len(cells), int(converted[0, 0]), history.months)
+                   profile_lines: np.ndarray, engagement_lines: np.ndarray, to_sales: np.ndarray,
+                   profile_values: np.ndarray, engagement_values: np.ndarray) -> Grid:
+    """Figures of the to-sales set (the cells of the (letters, numbers) mask ``to_sales``) for
+    every pair of candidate lines: ``profile_lines[i]`` (the corner line at ``profile_values[i]``)
+    and ``engagement_lines[j]`` (at ``engagement_values[j]``)."""
+    count = len(profile_score)
+    known_accepted = _known(history.accepted, count)
+    known_converted = _known(history.converted, count)
+    sums = to_sales_counts(profile_score, engagement_score, profile_lines, engagement_lines, to_sales,
+                           {"leads": None, "decided": known_accepted[0], "accepted": known_accepted[1],
+                            "converted": known_converted[1]})
+    return Grid(np.asarray(profile_values, dtype=float), np.asarray(engagement_values, dtype=float), sums["leads"],
+                sums["decided"], sums["accepted"], sums["converted"], count, round(known_converted[1].sum()),
+                history.months, round(known_accepted[0].sum()), round(known_accepted[1].sum()))
 
 
 def _known(flags, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -140,9 +134,14 @@ def _known(flags, count: int) -> tuple[np.ndarray, np.ndarray]:
 def _check_target(target: Target, grid: Grid) -> None:
     if (target.capacity is None) == (target.min_acceptance is None):
         raise CalibrationError("give either a capacity (leads a month) or a minimum acceptance rate, not both")
-    if int(grid.decided[0, 0]) == 0 and grid.total_converted == 0:
+    if grid.total_decided == 0 and grid.total_converted == 0:
         raise CalibrationError("the leads record no outcomes (no sales decisions in accepted, no converted "
                                "values): there is nothing to calibrate against")
+    if grid.total_decided and grid.total_accepted in (0, grid.total_decided):
+        verdict = "rejected" if grid.total_accepted == 0 else "accepted"
+        raise CalibrationError(f"sales {verdict} every one of the {grid.total_decided:,} leads they decided on, so "
+                               "acceptance cannot tell one set of thresholds from another; check which column "
+                               "is mapped to accepted")
     if target.capacity is not None:
         capacity = target.capacity
         if not math.isfinite(capacity) or capacity < 1:
@@ -158,7 +157,7 @@ def _check_target(target: Target, grid: Grid) -> None:
         rate = target.min_acceptance
         if not math.isfinite(rate) or not 0 < rate <= 1:
             raise CalibrationError(f"the minimum acceptance rate must be above 0 and at most 1 (100%); got {rate:g}")
-        if int(grid.decided[0, 0]) == 0:
+        if grid.total_decided == 0:
             raise CalibrationError("the leads record no sales decisions (accepted), so an acceptance rate cannot be "
                                    "checked; give a capacity instead")
 
@@ -255,36 +254,67 @@ def _routes(model: LeadModel, to_sales: set[str]) -> list[dict[str, object]]:
     return rows
 
 
+def _corner_cells(corner: tuple[int, int]) -> set[str]:
+    return {r for r in RATINGS if LETTERS.index(r[0]) <= corner[0] and NUMBERS.index(r[1]) <= corner[1]}
+
+
+def sales_cells(model: LeadModel) -> set[str]:
+    """The cells a proposal routes to sales: the model's own, or the corner B2 when it has none."""
+    return set(model.sales_ratings()) or _corner_cells(DEFAULT_CORNER)
+
+
+def _mask(cells: set[str]) -> np.ndarray:
+    return np.array([[f"{letter}{number}" in cells for number in NUMBERS] for letter in LETTERS])
+
+
+def candidate_values(current: float, step: float = GRID_STEP) -> np.ndarray:
+    """Where a corner line may go: whole points from ``step`` to 100, and where it is now."""
+    return np.unique(np.r_[np.arange(step, 100.0 + step / 2, step), float(current)])
+
+
+def _lines(current: dict[str, float], names: tuple[str, ...], corner: int, values: np.ndarray) -> np.ndarray:
+    placed = (place_threshold(current, names, corner, value) for value in values)
+    return np.array([[lines[name] for name in names] for lines in placed])
+
+
 def proposed_model(model: LeadModel, corner: tuple[int, int], t: float, u: float) -> LeadModel:
-    """``model`` with the corner letter from ``t``, the corner number from ``u`` (0 opens the
-    whole axis: every letter, or every number) and the cells of the corner routed to sales."""
-    letter, number = corner
-    if t <= 0:
-        letter, profile = len(LETTERS) - 1, model.profile.grades.as_dict()
-    else:
-        profile = place_threshold(model.profile.grades.as_dict(), LETTERS, letter, t)
-    if u <= 0:
-        number, engagement = len(NUMBERS) - 1, model.engagement.grades.as_dict()
-    else:
-        engagement = place_threshold(model.engagement.grades.as_dict(), NUMBERS, number, u)
-    to_sales = {r for r in RATINGS if LETTERS.index(r[0]) <= letter and NUMBERS.index(r[1]) <= number}
+    """``model`` with the corner letter's line at ``t`` and the corner number's at ``u`` (the
+    other lines moved only as far as the order needs); every route kept, unless the model
+    routes no cell to sales: then the corner's cells go to sales."""
+    profile = place_threshold(model.profile.grades.as_dict(), LETTERS, corner[0], t)
+    engagement = place_threshold(model.engagement.grades.as_dict(), NUMBERS, corner[1], u)
     edited = with_grades(with_grades(model, "profile", profile), "engagement", engagement)
-    return with_routing(edited, _routes(edited, to_sales))
+    if model.sales_ratings():
+        return edited
+    return with_routing(edited, _routes(edited, _corner_cells(corner)))
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """Thresholds and routing meeting ``target``, with the figures before and after."""
+    """Thresholds (and, for a model routing nothing to sales, routing) meeting ``target``, with
+    the figures before and after, every change in words and, when the current model does
+    better on the target, why (``worse``)."""
 
     target: Target
     model: LeadModel
     current: SalesSummary
     proposed: SalesSummary
     curve: pd.DataFrame  # the trade-off curve (``tradeoff_curve``)
+    changes: tuple[str, ...] = ()  # diff.describe_changes(current model, proposal)
+    worse: str | None = None
 
     @property
     def to_sales(self) -> list[str]:
         return self.model.sales_ratings()
+
+    @property
+    def routing_changes(self) -> list[str]:
+        """The changes to routing (none unless the model routed no cell to sales)."""
+        return [change for change in self.changes if change[:2] in RATINGS and change[2] == ":"]
+
+    def history_text(self) -> str:
+        """The change history's entry: the target, then every change."""
+        return f"Calibrate for {self.target.describe()}: " + ("; ".join(self.changes) or "no change")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -292,35 +322,53 @@ class Proposal:
             "profile_grades": self.model.profile.grades.as_dict(),
             "engagement_grades": self.model.engagement.grades.as_dict(),
             "to_sales": self.to_sales,
+            "routing_kept": not self.routing_changes,
+            "changes": list(self.changes),
+            "worse_than_current": self.worse,
             "current": self.current.as_dict(),
             "proposed": self.proposed.as_dict(),
             "curve": self.curve.to_dict(orient="records"),
         }
 
     def summary(self) -> str:
-        """The proposal in one line of workshop words."""
+        """The proposal in one line of workshop words: lines, to-sales cells, whether the
+        routing is kept, and the figures."""
         grades = ", ".join(f"{k} from {format_number(v)}" for k, v in self.model.profile.grades.as_dict().items()
                            if k != LETTERS[-1])
         numbers = ", ".join(f"{k} from {format_number(v)}"
                             for k, v in self.model.engagement.grades.as_dict().items() if k != NUMBERS[-1])
         per_month = self.proposed.leads_per_month
         volume = "" if per_month is None else f"{per_month:,.0f} leads a month, "
-        return (f"For {self.target.describe()}: {grades}; {numbers}; to sales {', '.join(self.to_sales)} — "
-                f"{volume}{format_rate(self.proposed.acceptance_rate)} accepted, "
+        routing = ("routing changed: " + "; ".join(self.routing_changes)) if self.routing_changes \
+            else "routing kept"
+        return (f"For {self.target.describe()}: {grades}; {numbers}; to sales {', '.join(self.to_sales)} "
+                f"({routing}) — {volume}{format_rate(self.proposed.acceptance_rate)} accepted, "
                 f"{format_rate(self.proposed.conversions_caught_share)} of past conversions caught")
+
+
+def _corner_lines(model: LeadModel, corner: tuple[int, int],
+                  step: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The corner lines' candidate values and every grade's lines under each, per axis."""
+    profile, engagement = model.profile.grades.as_dict(), model.engagement.grades.as_dict()
+    t = candidate_values(profile[LETTERS[corner[0]]], step)
+    u = candidate_values(engagement[NUMBERS[corner[1]]], step)
+    return t, _lines(profile, LETTERS, corner[0], t), u, _lines(engagement, NUMBERS, corner[1], u)
 
 
 def threshold_grid(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOMES,
                    step: float = GRID_STEP) -> Grid:
-    """The candidate grid of ``model``'s scores on the scorer's leads (scored once)."""
+    """The candidate grid of ``model``'s scores on the scorer's leads (scored once): the
+    to-sales figures for each place of the corner lines, the routing kept."""
     rated = scorer.rate(model)
     history = history_of(scorer, outcomes)
-    return candidate_grid(rated.profile_score, rated.engagement_score, history, step)
+    t, profile_lines, u, engagement_lines = _corner_lines(model, _corner(model), step)
+    return candidate_grid(rated.profile_score, rated.engagement_score, history, profile_lines, engagement_lines,
+                          _mask(sales_cells(model)), t, u)
 
 
 def propose_thresholds(model: LeadModel, scorer: Scorer, target: Target, outcomes: Outcomes = OUTCOMES,
                        step: float = GRID_STEP) -> Proposal:
-    """Thresholds and to-sales cells meeting ``target`` on the scorer's leads, with the
+    """Thresholds meeting ``target`` on the scorer's leads, the routing kept, with the
     trade-off curve; ``CalibrationError`` (one sentence) when the target cannot be met or checked."""
     grid = threshold_grid(model, scorer, outcomes, step)
     _check_target(target, grid)
@@ -329,5 +377,6 @@ def propose_thresholds(model: LeadModel, scorer: Scorer, target: Target, outcome
                model.engagement.grades.as_dict()[NUMBERS[corner[1]]])
     i, j = best_candidate(grid, target, current)
     proposal = proposed_model(model, corner, float(grid.profile[i]), float(grid.engagement[j]))
-    return Proposal(target, proposal, preview(model, scorer, outcomes).sales,
-                    preview(proposal, scorer, outcomes).sales, tradeoff_curve(grid))
+    before, after = preview(model, scorer, outcomes).sales, preview(proposal, scorer, outcomes).sales
+    return Proposal(target, proposal, before, after, tradeoff_curve(grid), tuple(describe_changes(model, proposal)),
+                    worse_reason(before, after, target, bool(grid.total_decided)))

@@ -1,6 +1,7 @@
 """Thresholds from a target (scoring.calibrate): the proposal on a history worked out by
-hand (see calibrate_cases), one-sentence refusals, and, for any history, a proposal that
-meets the target whenever a corner set does and is the best such set."""
+hand (see calibrate_cases), one-sentence refusals, the room's routing kept (every change
+listed), a proposal worse than the current model labelled, and, for any history, a
+proposal that meets the target whenever moving the lines can and is the best such set."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from scoring.calibrate import (
     propose_thresholds,
     threshold_grid,
 )
+from scoring.calibrate_verdict import worse_reason
+from scoring.diff import describe_changes
 from scoring.model import LETTERS, NUMBERS
 
 # ----- the grid ------------------------------------------------------------------------------
@@ -33,8 +36,11 @@ def test_grid_counts_each_corner_set_by_hand():
     assert grid.converted[at[60], at[40]] == 2
     # profile >= 61 leaves the 100s only; engagement >= 41 the 80s: L1
     assert grid.leads[at[61], at[41]] == 1
-    # thresholds of 0 take every lead; one month of history, so per month = leads
-    assert grid.leads[0, 0] == 8 and grid.months == 1.0 and grid.per_month[0, 0] == 8
+    # the lowest lines, 1 and 1, take every lead scoring above 0 on both: L1..L5; the other
+    # three have no visits, so they stay in A4, B4, C4 whatever the lines (A1 only to sales)
+    assert grid.profile[0] == 1 and grid.engagement[0] == 1
+    assert grid.leads[0, 0] == 5 and grid.total_leads == 8
+    assert (grid.total_decided, grid.total_accepted) == (7, 3)
     assert grid.total_converted == 2
     assert grid.acceptance[at[60], at[40]] == pytest.approx(0.75)
     assert grid.conversions_share[at[100], at[80]] == pytest.approx(0.5)
@@ -102,6 +108,58 @@ def test_place_threshold_keeps_the_order():
         {"1": 62, "2": 61, "3": 60, "4": 0}
 
 
+# ----- the room's routing is kept; every change is listed -------------------------------------
+
+
+def test_a_cell_the_room_took_out_of_sales_stays_out():
+    # A1, A2, B1 to sales and B2 not (the room moved it): the corner is B2, so the B and 2
+    # lines move and B2 keeps its route. Capacity 2: the most accepted net of rejected within
+    # 2 leads is 2, {L1, L2} or {L1, L3}; {L1, L3} catches both conversions. Line 2 above 40
+    # drops L2 (engagement 40) to A3; the closest to the current 30 is 41. L4 (B2) stays out.
+    routing = {"cells": {r: {"action": "sales", "sla_hours": 24} for r in ("A1", "A2", "B1")}}
+    model = hand_model(routing=routing)
+    proposal = propose_thresholds(model, hand_scorer(), Target(capacity=2))
+    assert proposal.model.routing == model.routing
+    assert proposal.to_sales == ["A1", "A2", "B1"] and proposal.routing_changes == []
+    assert proposal.changes == ("Engagement threshold 2 30 → 41",)
+    assert proposal.changes == tuple(describe_changes(model, proposal.model))
+    assert "(routing kept)" in proposal.summary()
+    sent = scoring.score(proposal.model, hand_leads()).query("action == 'sales'").index
+    assert sorted(sent) == [1, 3]
+    assert proposal.history_text() == "Calibrate for at most 2 leads a month to sales: Engagement threshold 2 30 → 41"
+
+
+def test_a_model_routing_nothing_to_sales_gets_the_corner_and_says_so():
+    model = hand_model(routing={"default": {"action": "nurture"}})
+    proposal = propose_thresholds(model, hand_scorer(), Target(capacity=3))
+    assert proposal.to_sales == ["A1", "A2", "B1", "B2"]
+    assert proposal.routing_changes == [f"{r}: nurture → sales" for r in ("A1", "A2", "B1", "B2")]
+    assert all(change in proposal.changes for change in proposal.routing_changes)
+    assert "routing changed: A1: nurture → sales" in proposal.summary()
+    assert proposal.as_dict()["routing_kept"] is False
+
+
+def test_a_proposal_worse_than_the_current_model_says_so():
+    # current: A1 = {L1} (accepted); worse: A 55, 1 35 sends L1..L4: 3 accepted, 1 rejected,
+    # net 2 > 1: better on a capacity of 4. With A 95 nothing is sent: the current does better.
+    scorer, target = hand_scorer(), Target(capacity=4)
+    current = scoring.preview(hand_model(), scorer).sales
+    more = scoring.preview(hand_model(profile={**hand_model().profile.model_dump(),
+                                               "grades": {"A": 55, "B": 50, "C": 10, "D": 0}},
+                                      engagement={**hand_model().engagement.model_dump(by_alias=True),
+                                                  "grades": {"1": 35, "2": 30, "3": 10, "4": 0}}), scorer).sales
+    assert (more.leads, more.decided) == (4, 4)
+    assert worse_reason(current, more, target, decisions=True) is None
+    reason = worse_reason(more, current, target, decisions=True)
+    assert reason == ("the current model does better on this target than the proposal: 75% accepted against 100%, "
+                      "100% of past conversions caught against 50%; keep the current thresholds")
+    # a current model over the capacity does not meet it: the proposal is not called worse
+    assert worse_reason(more, current, Target(capacity=3), decisions=True) is None
+    # by a minimum acceptance rate: the most accepted leads (3 against 1)
+    assert worse_reason(more, current, Target(min_acceptance=0.5, min_decisions=1), decisions=True) is not None
+    assert propose_thresholds(hand_model(), scorer, target).worse is None  # the search never does worse here
+
+
 # ----- bad input: one sentence each ----------------------------------------------------------
 
 
@@ -124,6 +182,18 @@ def test_targets_that_cannot_be_met_or_checked(target, words):
     assert words in str(raised.value)
     assert "\n" not in str(raised.value)
     assert isinstance(raised.value, scoring.LeadGridError)
+
+
+@pytest.mark.parametrize(("accepted", "verdict"), [("false", "rejected"), ("true", "accepted")])
+def test_one_acceptance_value_only_gets_one_sentence(accepted, verdict):
+    # issue 20: no lead ever accepted proposed 1 lead a month at 0 % acceptance
+    scorer = hand_scorer(hand_leads(accepted=[accepted] * 7 + [""]))
+    for target in (Target(capacity=3), Target(min_acceptance=0.5, min_decisions=1)):
+        with pytest.raises(CalibrationError) as raised:
+            propose_thresholds(hand_model(), scorer, target)
+        assert str(raised.value) == (f"sales {verdict} every one of the 7 leads they decided on, so acceptance "
+                                     "cannot tell one set of thresholds from another; check which column is "
+                                     "mapped to accepted")
 
 
 def test_no_outcomes_no_dates_no_decisions():
@@ -149,6 +219,8 @@ def test_ties_at_the_top_can_make_a_capacity_unreachable():
 
 # ----- for any history ------------------------------------------------------------------------
 
+STAIRCASE = {r: {"action": "sales", "sla_hours": 48} for r in ("A1", "A2", "A3", "B1", "B2")}  # B3 not to sales
+
 
 @st.composite
 def histories(draw):
@@ -161,27 +233,46 @@ def histories(draw):
                           "accepted": accepted, "converted": converted})
 
 
-def _corner_sets(scorer, model):
-    """Every set profile >= t and engagement >= u over the scores' own values, by brute force."""
+def _grades(scores, lines):
+    """Grade codes by plain comparisons: how many of the first three lines a score misses."""
+    return 3 - sum((scores[None, :] >= lines[:, k, None] - 1e-9) for k in range(3))
+
+
+def _reachable_sets(scorer, model):
+    """Every to-sales set the model's own routing gives when its corner lines go to any whole
+    point from 1 to 100 (or stay), the other lines placed by place_threshold: brute force."""
     rated = scorer.rate(model)
-    p, e = rated.profile_score, rated.engagement_score
-    for t in np.unique(np.r_[p, 0.0]):
-        for u in np.unique(np.r_[e, 0.0]):
-            yield (p >= t) & (e >= u)
+    sales = model.sales_ratings()
+    corner = (max(LETTERS.index(r[0]) for r in sales), max(NUMBERS.index(r[1]) for r in sales))
+    routed = np.array([[f"{a}{b}" in sales for b in NUMBERS] for a in LETTERS])
+    axes = []
+    for grades, names, at, scores in ((model.profile.grades.as_dict(), LETTERS, corner[0], rated.profile_score),
+                                      (model.engagement.grades.as_dict(), NUMBERS, corner[1],
+                                       rated.engagement_score)):
+        values = np.unique(np.r_[np.arange(1.0, 101.0), grades[names[at]]])
+        lines = np.array([[place_threshold(grades, names, at, v)[n] for n in names] for v in values])
+        axes.append(_grades(np.asarray(scores, dtype=float), lines))
+    letters, numbers = axes
+    member = routed[letters[:, None, :], numbers[None, :, :]]
+    return list(np.unique(member.reshape(-1, member.shape[-1]), axis=0))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(histories(), st.integers(1, 25))
-def test_a_capacity_is_met_whenever_a_corner_set_meets_it(leads, capacity):
-    model = hand_model()
+def _single_valued(decided, accepted):
+    return decided.any() and accepted[decided].min() == accepted[decided].max()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories(), st.integers(1, 25), st.sampled_from(["A1", "staircase"]))
+def test_a_capacity_is_met_whenever_moving_the_lines_can(leads, capacity, routing):
+    model = hand_model() if routing == "A1" else hand_model(routing={"cells": STAIRCASE})
     scorer = hand_scorer(leads)
-    history = scorer.memo(("history", scoring.Outcomes()),
-                          lambda: scoring.metrics.History.read(scorer.leads, scoring.Outcomes()))
+    history = scoring.metrics.history_of(scorer)
     accepted = np.nan_to_num(history.accepted.values, nan=0.0)
     decided = history.accepted.known
-    sets = [s for s in _corner_sets(scorer, model) if 1 <= s.sum() <= capacity]
+    sets = [s for s in _reachable_sets(scorer, model) if 1 <= s.sum() <= capacity]
     target = Target(capacity=capacity)
-    if capacity > len(leads) or not (decided.any() or (history.converted.values == 1).any()):
+    if (capacity > len(leads) or not (decided.any() or (history.converted.values == 1).any())
+            or _single_valued(decided, accepted)):
         with pytest.raises(CalibrationError):
             propose_thresholds(model, scorer, target)
         return
@@ -190,9 +281,10 @@ def test_a_capacity_is_met_whenever_a_corner_set_meets_it(leads, capacity):
             propose_thresholds(model, scorer, target)
         return
     proposal = propose_thresholds(model, scorer, target)
+    assert proposal.model.routing == model.routing and not proposal.routing_changes
     assert 1 <= proposal.proposed.leads <= capacity
     sent = (scorer.score(proposal.model)["action"] == "sales").to_numpy()
-    if decided.any():  # the best net of accepted over rejected that any corner set reaches
+    if decided.any():  # the best net of accepted over rejected that any reachable set has
         best = max(2 * accepted[s].sum() - decided[s].sum() for s in sets)
         assert 2 * accepted[sent].sum() - decided[sent].sum() == best
     else:
@@ -200,20 +292,22 @@ def test_a_capacity_is_met_whenever_a_corner_set_meets_it(leads, capacity):
         assert converted[sent].sum() == max(converted[s].sum() for s in sets)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(histories(), st.sampled_from([0.3, 0.5, 0.6, 0.75, 1.0]))
-def test_a_minimum_acceptance_is_met_whenever_a_corner_set_meets_it(leads, rate):
-    model, scorer = hand_model(), hand_scorer(leads)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories(), st.sampled_from([0.3, 0.5, 0.6, 0.75, 1.0]), st.sampled_from(["A1", "staircase"]))
+def test_a_minimum_acceptance_is_met_whenever_moving_the_lines_can(leads, rate, routing):
+    model = hand_model() if routing == "A1" else hand_model(routing={"cells": STAIRCASE})
+    scorer = hand_scorer(leads)
     target = Target(min_acceptance=rate, min_decisions=2)
-    history = scoring.metrics.History.read(scorer.leads)
+    history = scoring.metrics.history_of(scorer)
     accepted, decided = np.nan_to_num(history.accepted.values, nan=0.0), history.accepted.known
-    meets = [s for s in _corner_sets(scorer, model)
+    meets = [s for s in _reachable_sets(scorer, model)
              if s.sum() >= 1 and decided[s].sum() >= 2 and accepted[s].sum() / decided[s].sum() >= rate]
-    if not meets:
+    if not meets or _single_valued(decided, accepted):
         with pytest.raises(CalibrationError):
             propose_thresholds(model, scorer, target)
         return
     proposal = propose_thresholds(model, scorer, target)
+    assert proposal.model.routing == model.routing
     assert proposal.proposed.acceptance_rate >= rate - 1e-12
     assert proposal.proposed.decided >= 2
     sent = (scorer.score(proposal.model)["action"] == "sales").to_numpy()
