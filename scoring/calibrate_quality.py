@@ -2,7 +2,9 @@
 for the profile score, the engagement score and the rating, against acceptance by sales
 and against conversion, and the cells with too few decisions to judge.
 
-Only leads with a known outcome count. The AUC is the chance that a lead with the outcome
+Only leads with a known outcome count, and only an outcome with both values (some yes, some
+no) can order anything: one with a single value gets a sentence (``Quality.notes``) instead
+of an AUC. The AUC is the chance that a lead with the outcome
 scores above one without it, ties counting half (the Mann–Whitney form). The rating is
 ordered A1 (best), A2, .., D4: the letter first, then the number. The gain curve has one
 point per distinct score, best first: the share of leads taken so far and the share of
@@ -68,18 +70,47 @@ class Quality:
     auc: pd.DataFrame  # rows: score; columns: outcome; with the counts of yes/no per outcome
     gains: dict[tuple[str, str], pd.DataFrame]  # (score, outcome) -> gain_curve
     counts: dict[str, tuple[int, int]]  # outcome -> (yes, no)
+    notes: tuple[str, ...] = ()  # one sentence per outcome recorded with a single value
+
 
     def as_dict(self) -> dict[str, object]:
         return {"auc": {outcome: {score: self.auc.loc[score, outcome] for score in self.auc.index}
                         for outcome in self.auc.columns},
                 "outcome_counts": {k: {"yes": v[0], "no": v[1]} for k, v in self.counts.items()},
-                "lift_top_10_percent": {f"{s}/{o}": lift_at(c, 0.1) for (s, o), c in self.gains.items()}}
+                "lift_top_10_percent": {f"{s}/{o}": lift_at(c, 0.1) for (s, o), c in self.gains.items()},
+                "notes": list(self.notes)}
+
+
+def _recorded(history: History) -> dict[str, Flags]:
+    found = {"acceptance": history.accepted, "conversion": history.converted}
+    return {name: flags for name, flags in found.items() if flags is not None and flags.known.any()}
+
+
+def _yes_no(flags: Flags) -> tuple[int, int]:
+    yes = int(np.nansum(flags.values[flags.known]))
+    return yes, int(flags.known.sum()) - yes
 
 
 def outcome_flags(history: History) -> dict[str, Flags]:
-    """The outcomes the history records, by name: acceptance, conversion."""
-    found = {"acceptance": history.accepted, "conversion": history.converted}
-    return {name: flags for name, flags in found.items() if flags is not None and flags.known.any()}
+    """The outcomes the history records with both values, by name: acceptance, conversion."""
+    return {name: flags for name, flags in _recorded(history).items() if min(_yes_no(flags)) > 0}
+
+
+SINGLE_VALUE = {"acceptance": ("leads sales decided on", "accepted", "rejected"),
+                "conversion": ("leads with a known conversion", "converted", "did not convert")}
+
+
+def single_value_notes(history: History) -> list[str]:
+    """One sentence per outcome the history records with one value only: no AUC against it."""
+    notes = []
+    for name, flags in _recorded(history).items():
+        yes, no = _yes_no(flags)
+        if min(yes, no):
+            continue
+        noun, went_yes, went_no = SINGLE_VALUE[name]
+        notes.append(f"all {yes + no:,} {noun} {went_yes if yes else went_no}, so there is no AUC against "
+                     f"{OUTCOME_LABELS[name].lower()}: ordering leads needs both outcomes")
+    return notes
 
 
 def model_quality(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOMES) -> Quality:
@@ -93,8 +124,8 @@ def model_quality(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOME
                         for name, f in flags.items()}, index=list(scores), columns=list(flags), dtype=float)
     gains = {(score, name): gain_curve(values, f.values) for score, values in scores.items()
              for name, f in flags.items()}
-    counts = {name: (int(np.nansum(f.values)), int(f.known.sum() - np.nansum(f.values))) for name, f in flags.items()}
-    return Quality(auc, gains, counts)
+    counts = {name: _yes_no(f) for name, f in flags.items()}
+    return Quality(auc, gains, counts, tuple(single_value_notes(history)))
 
 
 def small_cells(matrix: pd.DataFrame) -> pd.DataFrame:

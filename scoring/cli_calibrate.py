@@ -105,6 +105,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if args.out:
         write_atomic(args.out, dump_model(result.model, like=source_text))  # keeps the file's comments
         print(f"wrote the proposed model to {args.out}", file=sys.stderr)
+        if getattr(result, "worse", None):
+            print(f"leadgrid: warning: the proposal written to {args.out} is worse than the current model: "
+                  f"{result.worse}", file=sys.stderr)
     return 0
 
 
@@ -147,7 +150,12 @@ def calibration_table(model: LeadModel, proposal: Proposal, quality: Quality, wa
         ("To sales", " ".join(model.sales_ratings()) or "none", " ".join(new.sales_ratings()) or "none"),
         *_headline_rows(proposal.current, proposal.proposed),
     ]
-    lines = [f"Target: {proposal.target.describe()}", "", *_side_by_side(rows)]
+    lines = [f"Target: {proposal.target.describe()}", "", *_side_by_side(rows), "",
+             "Changes: " + ("; ".join(proposal.changes) or "none, the current thresholds are already the best"),
+             "Routing: " + ("; ".join(proposal.routing_changes) if proposal.routing_changes
+                            else "kept (every cell keeps its route)")]
+    if proposal.worse:
+        lines += ["", f"Worse than the current model: {proposal.worse}."]
     return "\n".join(lines + _quality_and_warnings(quality, warnings))
 
 
@@ -172,6 +180,7 @@ def _quality_and_warnings(quality: Quality, warnings: list[str]) -> list[str]:
         lines += ["", "ROC AUC (current model)" + "".join(f"{OUTCOME_LABELS[o]:>22}" for o in quality.auc.columns)]
         for score, label in SCORES.items():
             lines.append(f"  {label:21}" + "".join(f"{quality.auc.loc[score, o]:>22.3f}" for o in quality.auc.columns))
+    lines += ["", *(f"No AUC: {note}." for note in quality.notes)] if quality.notes else []
     if warnings:
         lines += ["", "Before trusting these figures:"] + [f"- {warning}" for warning in warnings]
     return lines

@@ -213,3 +213,73 @@ def test_weights_without_evidence_is_one_line(capsys, two_category_files, tmp_pa
     code, out, err = _run(capsys, "calibrate", "--model", model, "--leads", str(path), "--weights")
     assert code == 1 and not out
     assert words in err and len(err.strip().splitlines()) == 1
+
+
+# ----- the room's routing, a worse proposal, one outcome value (issues 19 and 20) ------------
+
+
+def test_out_keeps_a_routing_the_room_changed(capsys, tmp_path):
+    # issue 19: B3 routed to nurture, then a capacity of 160: the written model kept B3 in
+    # sales, and nothing said so. Now every route is kept and every change is listed.
+    text = Path(DEFAULT).read_text(encoding="utf-8")
+    assert text.count("B3: {action: sales, sla_hours: 48}") == 1
+    model = tmp_path / "b3_nurture.yaml"
+    model.write_text(text.replace("B3: {action: sales, sla_hours: 48}", "B3: {action: nurture}"), encoding="utf-8")
+    out = tmp_path / "proposed.yaml"
+    code, printed, err = _run(capsys, "calibrate", "--model", str(model), "--capacity", "160", "--format", "json",
+                              "--out", str(out))
+    assert code == 0, err
+    result = json.loads(printed)
+    before, written = scoring.load_model(model), scoring.load_model(out)
+    assert written.routing == before.routing and written.routing.route_for("B3").action == "nurture"
+    assert result["routing_kept"] is True and "B3" not in result["to_sales"]
+    assert result["changes"] == scoring.diff.describe_changes(before, written)
+    assert all(" threshold " in change for change in result["changes"])
+    code, table, _ = _run(capsys, "calibrate", "--model", str(model), "--capacity", "160")
+    assert code == 0
+    assert "Routing: kept (every cell keeps its route)" in table
+    assert "Changes: " + "; ".join(result["changes"]) in table
+
+
+@pytest.mark.parametrize("accepted", ["false", "no"])
+def test_no_lead_ever_accepted_is_one_sentence(capsys, hand_files, tmp_path, accepted):
+    # issue 20: proposed 1 lead a month at 0 % acceptance, conversions caught 85 % -> 2 %
+    model, _ = hand_files
+    path = tmp_path / "rejected.csv"
+    hand_leads(accepted=[accepted] * 8).to_csv(path, index=False)
+    code, out, err = _run(capsys, "calibrate", "--model", model, "--leads", str(path), "--capacity", "3")
+    assert code == 1 and not out
+    assert err == ("leadgrid: sales rejected every one of the 8 leads they decided on, so acceptance cannot tell "
+                   "one set of thresholds from another; check which column is mapped to accepted\n")
+
+
+def test_one_outcome_value_prints_a_sentence_not_nan(capsys, hand_files, tmp_path):
+    # issue 20: with one outcome value only, the AUC printed nan
+    model, _ = hand_files
+    path = tmp_path / "never_converted.csv"
+    hand_leads(converted=["false"] * 8).to_csv(path, index=False)
+    code, table, err = _run(capsys, "calibrate", "--model", model, "--leads", str(path), "--capacity", "3")
+    assert code == 0, err
+    assert "nan" not in table.lower()
+    assert ("No AUC: all 8 leads with a known conversion did not convert, so there is no AUC against converted: "
+            "ordering leads needs both outcomes.") in table
+    code, printed, _ = _run(capsys, "calibrate", "--model", model, "--leads", str(path), "--capacity", "3",
+                            "--format", "json")
+    result = json.loads(printed)
+    assert set(result["quality"]["auc"]) == {"acceptance"} and len(result["quality"]["notes"]) == 1
+
+
+def test_a_worse_proposal_is_labelled_in_the_table(monkeypatch, capsys, hand_files):
+    import dataclasses
+
+    import scoring.cli_calibrate as cli_calibrate
+
+    real = cli_calibrate.propose_thresholds
+
+    def worse(*args, **kwargs):  # the verdict itself is tested by hand in test_calibrate_thresholds
+        return dataclasses.replace(real(*args, **kwargs), worse="the current model does better")
+
+    monkeypatch.setattr(cli_calibrate, "propose_thresholds", worse)
+    model, leads = hand_files
+    code, table, _ = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--capacity", "3")
+    assert code == 0 and "Worse than the current model: the current model does better." in table
