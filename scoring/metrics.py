@@ -8,7 +8,7 @@ recorded conversion value. Rates come with 95 % Wilson score intervals.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -16,27 +16,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
-from .data import LEAD_ID, SCORED_AT, date_span
+from .data import LEAD_ID
 from .engine import Scorer
 from .model import RATINGS, SALES_ACTION, LeadModel
 from .ratings import scored_frame
 from .values import TRIM_CHARS
+from .volume import DAYS_PER_MONTH, LAST_QUARTER, PerMonth, Window, handover_dates, resolve
 
 Z_95 = 1.959963984540054
 MIN_DECISIONS = 30  # cells with fewer decisions than this are flagged as too small to trust
-DAYS_PER_MONTH = 365.25 / 12
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "accepted", "won", "converted"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "rejected", "lost"})
 
 
 @dataclass(frozen=True)
 class Outcomes:
-    """Names of the outcome and date columns of the leads table."""
+    """Names of the outcome and date columns of the leads table, and the window the
+    per-month figures are counted over (``scoring.volume``: the last complete quarter)."""
 
     accepted: str = "accepted"
     converted: str = "converted"
     won_amount: str = "won_amount"
     created_at: str = "created_at"
+    per_month: PerMonth = LAST_QUARTER
 
 
 @dataclass(frozen=True)
@@ -105,18 +107,30 @@ class History:
     accepted: Flags | None
     converted: Flags | None
     amounts: np.ndarray | None
-    months: float | None  # how many months the leads' dates span (at least 1)
+    dates: np.ndarray  # per lead, its hand-over (scored_at, else created_at): int64 UTC ns, NAT if none
+    window: Window  # the months per-month figures are counted over
+    in_window: np.ndarray = field(repr=False)  # per lead: dated inside ``window``
 
     @classmethod
     def read(cls, leads: pd.DataFrame, outcomes: Outcomes = Outcomes()) -> History:
         accepted = _column(leads, outcomes.accepted)
         converted = _column(leads, outcomes.converted)
         won = _column(leads, outcomes.won_amount)
-        span = date_span(leads, (outcomes.created_at, SCORED_AT))
-        months = None if span is None else max((span[1] - span[0]) / pd.Timedelta(days=DAYS_PER_MONTH), 1.0)
+        dates, dated_by = handover_dates(leads, outcomes.created_at)
+        window = resolve(outcomes.per_month, dates, dated_by)
         return cls(read_flags(accepted) if accepted is not None else None,
                    read_flags(converted) if converted is not None else None,
-                   _amounts(won) if won is not None else None, months)
+                   _amounts(won) if won is not None else None, dates, window, window.contains(dates))
+
+    @property
+    def months(self) -> float | None:
+        """How many months the window holds (None without dates)."""
+        return self.window.months
+
+    def over(self, per_month: PerMonth) -> History:
+        """The same outcomes with per-month figures over another window."""
+        window = resolve(per_month, self.dates, self.window.dated_by)
+        return self if window == self.window else replace(self, window=window, in_window=window.contains(self.dates))
 
     def weights(self, flags: Flags) -> tuple[np.ndarray, np.ndarray]:
         """``flags`` as bincount weights, made once: 1.0 where known, and the value (0 where unknown)."""
@@ -159,6 +173,7 @@ class CellTotals:
     converted: np.ndarray | None
     won_amount: np.ndarray | None  # None: no amount column
     total: int  # every lead, a rating outside A1..D4 included
+    in_window: np.ndarray | None = None  # leads dated inside the history's per-month window
 
     @classmethod
     def count(cls, codes: np.ndarray, history: History) -> CellTotals:
@@ -182,7 +197,8 @@ class CellTotals:
         conversion_known, converted = counts(history.converted)
         won = None if history.amounts is None else per_cell(np.where(np.isnan(history.amounts), 0.0,
                                                                      history.amounts))
-        return cls(per_cell(None).astype(np.int64), decided, accepted, conversion_known, converted, won, len(inside))
+        return cls(per_cell(None).astype(np.int64), decided, accepted, conversion_known, converted, won, len(inside),
+                   np.rint(per_cell(history.in_window.astype(float))).astype(np.int64))
 
 
 def _matrix(totals: CellTotals) -> pd.DataFrame:
@@ -216,7 +232,7 @@ class SalesSummary:
 
     leads: int
     share: float
-    leads_per_month: float | None
+    leads_per_month: float | None  # to-sales leads dated inside ``window`` over its months
     months: float | None
     decided: int
     acceptance_rate: float
@@ -229,9 +245,22 @@ class SalesSummary:
     conversions_total: int
     conversions_caught_share: float
     unrecognised_outcomes: int
+    window: Window | None = None  # the months ``leads_per_month`` is counted over
 
-    def as_dict(self) -> dict[str, float | int | None]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, object]:
+        """Every figure; the window as a dict (name, first and last day, label) after leads_per_month."""
+        figures: dict[str, object] = {}
+        for item in fields(self):
+            if item.name != "window":
+                figures[item.name] = getattr(self, item.name)
+            if item.name == "leads_per_month":
+                figures["per_month_window"] = None if self.window is None else self.window.as_dict()
+        return figures
+
+    @property
+    def per_month_label(self) -> str:
+        """The window of ``leads_per_month`` in words: "Jul–Sep 2025", or "no dates"."""
+        return "no dates" if self.window is None or self.window.months is None else self.window.label
 
 
 def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes = Outcomes(),
@@ -242,6 +271,7 @@ def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes 
     count = int(to_sales.sum())
     history = history or History.read(leads, outcomes)
     months = history.months
+    in_window = int((to_sales & history.in_window).sum())
     unknown = Flags(np.full(total, np.nan), 0)
     accepted_flags = history.accepted or unknown
     converted_flags = history.converted or unknown
@@ -256,7 +286,7 @@ def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes 
     return SalesSummary(
         leads=count,
         share=count / total if total else math.nan,
-        leads_per_month=count / months if months else None,
+        leads_per_month=in_window / months if months else None,
         months=months,
         decided=int(sales_decided.sum()),
         acceptance_rate=acceptance[0],
@@ -269,6 +299,7 @@ def sales_summary(scored: pd.DataFrame, leads: pd.DataFrame, outcomes: Outcomes 
         conversions_total=won_total,
         conversions_caught_share=caught / won_total if won_total else math.nan,
         unrecognised_outcomes=accepted_flags.unrecognised + converted_flags.unrecognised,
+        window=history.window,
     )
 
 
@@ -284,7 +315,9 @@ class Preview:
 def history_of(scorer: Scorer, outcomes: Outcomes = Outcomes()) -> History:
     """The outcome columns of the scorer's leads, read once per scorer and outcome names:
     what the preview, the evidence, calibrate and the funnel all measure against."""
-    return scorer.memo(("history", outcomes), lambda: History.read(scorer.leads, outcomes))
+    read = scorer.memo(("history", replace(outcomes, per_month=LAST_QUARTER)),
+                       lambda: History.read(scorer.leads, replace(outcomes, per_month=LAST_QUARTER)))
+    return scorer.memo(("history", outcomes), lambda: read.over(outcomes.per_month))
 
 
 def preview(model: LeadModel, scorer: Scorer, outcomes: Outcomes = Outcomes()) -> Preview:
@@ -314,10 +347,11 @@ def _sales_of_cells(totals: CellTotals, to_sales: np.ndarray, history: History) 
     acceptance = _rate(float(accepted[to_sales].sum()), int(decided[to_sales].sum()))
     caught, won_total = int(converted[to_sales].sum()), int(converted.sum())
     months = history.months
+    in_window = int(_or(totals.in_window, zeros)[to_sales].sum())
     return SalesSummary(
         leads=count,
         share=count / totals.total if totals.total else math.nan,
-        leads_per_month=count / months if months else None,
+        leads_per_month=in_window / months if months else None,
         months=months,
         decided=int(decided[to_sales].sum()),
         acceptance_rate=acceptance[0],
@@ -330,6 +364,7 @@ def _sales_of_cells(totals: CellTotals, to_sales: np.ndarray, history: History) 
         conversions_total=won_total,
         conversions_caught_share=caught / won_total if won_total else math.nan,
         unrecognised_outcomes=sum(f.unrecognised for f in (history.accepted, history.converted) if f is not None),
+        window=history.window,
     )
 
 

@@ -7,6 +7,7 @@ every expected number can be worked out from the test's own data.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -28,6 +29,7 @@ from scoring.metrics import (
     sales_summary,
     wilson_interval,
 )
+from scoring.volume import PerMonth
 
 
 def scored_frame(ratings: list[str], actions: list[str] | None = None) -> pd.DataFrame:
@@ -235,9 +237,12 @@ def six_month_history() -> tuple[pd.DataFrame, pd.DataFrame]:
     return scored, leads
 
 
+WHOLE_HISTORY = Outcomes(per_month=PerMonth.parse("all"))
+
+
 def test_sales_summary_leads_per_month_from_created_at_span():
     scored, leads = six_month_history()
-    summary = sales_summary(scored, leads)
+    summary = sales_summary(scored, leads, WHOLE_HISTORY)
     assert summary.leads == 120
     assert summary.share == pytest.approx(0.6)
     assert summary.months == pytest.approx(6.0, abs=1e-9)
@@ -247,7 +252,7 @@ def test_sales_summary_leads_per_month_from_created_at_span():
 def test_sales_summary_span_uses_all_leads_in_any_order():
     scored, leads = six_month_history()
     order = np.random.default_rng(7).permutation(len(leads))
-    summary = sales_summary(scored.iloc[order], leads.iloc[order])
+    summary = sales_summary(scored.iloc[order], leads.iloc[order], WHOLE_HISTORY)
     assert summary.leads_per_month == pytest.approx(20.0, abs=1e-9)
 
 
@@ -280,14 +285,18 @@ def test_sales_summary_custom_outcome_names():
     scored, leads = six_month_history()
     renamed = leads.rename(columns={"created_at": "signup", "accepted": "sal", "converted": "won"})
     summary = sales_summary(scored, renamed, Outcomes(accepted="sal", converted="won", created_at="signup"))
-    assert summary == sales_summary(scored, leads)
+    default = sales_summary(scored, leads)
+    assert summary.window.dated_by == "signup" and default.window.dated_by == "created_at"
+    assert summary == dataclasses.replace(default, window=dataclasses.replace(default.window, dated_by="signup"))
 
 
 def test_sales_summary_as_dict_has_every_field():
     scored, leads = six_month_history()
-    data = sales_summary(scored, leads).as_dict()
+    data = sales_summary(scored, leads, WHOLE_HISTORY).as_dict()
     assert data["leads"] == 120
     assert data["leads_per_month"] == pytest.approx(20.0)
+    assert data["per_month_window"]["name"] == "all"
+    assert (data["per_month_window"]["start"], data["per_month_window"]["end"]) == ("2026-01-01", "2026-07-02")
     assert {"acceptance_rate", "rest_acceptance_rate", "conversions_caught_share"} <= set(data)
 
 
