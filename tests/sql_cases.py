@@ -59,8 +59,11 @@ HOSTILE_MODEL = {
 # ---------------------------------------------------------------- comparing
 
 
+RUN_AS_OF = "2025-06-01 12:00:00"  # the run's as-of of every case: the data's leads lack scored_at at times
+
+
 def expected_scores(model: LeadModel, leads: pd.DataFrame, activities: pd.DataFrame | None,
-                    as_of: object = None) -> pd.DataFrame:
+                    as_of: object = RUN_AS_OF) -> pd.DataFrame:
     """``scoring.score``'s rows, indexed by the lead id as text (the engine's join key)."""
     scorer = Scorer.for_model(model, leads, activities, as_of)
     result = scorer.score(model)
@@ -188,7 +191,7 @@ def frames_for(model: LeadModel, n: int, seed: int, numeric: bool = False) -> tu
             leads[column] = [None if v is None else (v if isinstance(v, str) else _text(v)) for v in picked]
     for column in lead_map.values():  # mapped columns the rules do not read (outcomes, ...)
         leads.setdefault(column, [rng.choice(["yes", "no", None, "1"]) for _ in range(n)])
-    as_of = pd.Timestamp("2025-06-01 12:00:00")
+    as_of = pd.Timestamp(RUN_AS_OF)
     leads[lead_map.get(d.SCORED_AT, d.SCORED_AT)] = [
         None if rng.random() < 0.2 else str(as_of - pd.Timedelta(seconds=rng.randrange(0, 200 * 86400)))
         for _ in range(n)]

@@ -21,10 +21,16 @@ DATA = ["--leads", str(SAMPLE_LEADS), "--activities", str(SAMPLE_ACTIVITIES)]
 
 @pytest.mark.parametrize("dialect", ["duckdb", "postgres", "spark", "snowflake", "bigquery", "tsql"])
 def test_export_sql_prints_one_query_and_nothing_else(capsys, dialect):
-    assert main(["export", "--model", DEFAULT, "--to", "sql", "--dialect", dialect]) == 0
+    assert main(["export", "--model", DEFAULT, "--to", "sql", "--dialect", dialect, "--as-of", "now"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     assert len(sqlglot.parse(out, read=dialect)) == 1
+
+
+def test_export_sql_of_a_model_with_activities_needs_an_as_of(capsys):
+    assert main(["export", "--model", DEFAULT, "--to", "sql"]) == 2
+    _, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "--as-of DATE" in err and "--as-of now" in err
 
 
 def test_export_yaml_json_and_schema(capsys):
@@ -37,7 +43,7 @@ def test_export_yaml_json_and_schema(capsys):
 
 
 def test_python_m_scoring_export_spark():
-    result = subprocess.run([sys.executable, "-m", "scoring", "export", "--model", DEFAULT, "--to", "sql",
+    result = subprocess.run([sys.executable, "-m", "scoring", "export", "--model", DEFAULT, "--to", "sql", "--as-of", "now",
                              "--dialect", "spark"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stderr == ""
     assert "`lead_rows`" in result.stdout
@@ -46,7 +52,7 @@ def test_python_m_scoring_export_spark():
 def test_out_replaces_a_file_only_when_complete(tmp_path, capsys):
     out = tmp_path / "scores.sql"
     out.write_text("old")
-    assert main(["export", "--model", DEFAULT, "--to", "sql", "--out", str(out)]) == 0
+    assert main(["export", "--model", DEFAULT, "--to", "sql", "--as-of", "now", "--out", str(out)]) == 0
     assert capsys.readouterr().out == ""
     assert out.read_text().startswith("-- LeadGrid scoring query")
     assert [p.name for p in tmp_path.iterdir()] == ["scores.sql"]  # no temporary file left
@@ -73,7 +79,7 @@ def test_unknown_dialect_and_missing_folder_are_usage_errors(tmp_path, capsys):
 
 
 def test_dbt_export_writes_model_and_schema_into_the_folder(tmp_path, capsys):
-    assert main(["export", "--model", DEFAULT, "--to", "sql", "--dbt", "--leads-table", "stg_leads",
+    assert main(["export", "--model", DEFAULT, "--to", "sql", "--as-of", "now", "--dbt", "--leads-table", "stg_leads",
                  "--activities-table", "stg_activities", "--out", str(tmp_path)]) == 0
     sql = (tmp_path / "lead_scores.sql").read_text()
     assert "{{ ref('stg_leads') }}" in sql and "{{ ref('stg_activities') }}" in sql

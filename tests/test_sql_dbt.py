@@ -15,6 +15,7 @@ import pytest
 from sql_cases import (
     CONFIGS,
     HOSTILE_MODEL,
+    RUN_AS_OF,
     SAMPLE_ACTIVITIES,
     SAMPLE_LEADS,
     assert_same_scores,
@@ -23,7 +24,7 @@ from sql_cases import (
 )
 
 from scoring import load_leads, load_model, read_table, validate_model
-from scoring.sql import ExportError
+from scoring.sql import ExportError, SqlOptions
 from scoring.sql.dbt import dbt_model
 
 JINJA_MODEL = {**HOSTILE_MODEL, "routing": {"default": {"action": "{{ ref('leads') }}"},
@@ -52,7 +53,7 @@ def test_dbt_names_must_be_plain():
 
 
 def test_jinja_looking_text_is_escaped():
-    project = dbt_model(validate_model(JINJA_MODEL))
+    project = dbt_model(validate_model(JINJA_MODEL), options=SqlOptions(as_of=RUN_AS_OF))
     assert project.sql.count("{{ ref(") == 2
     assert "{% raw %}" not in project.sql and "{{ ref('leads') }}'" not in project.sql
 
@@ -79,9 +80,9 @@ def test_dbt_duckdb_builds_the_model_with_the_previews_ratings(tmp_path):
                                        "occurred_at": ["2025-01-01 23:59", "2024-12-31"]})
     _write_csv_model(tmp_path, "h_leads", hostile_leads)
     _write_csv_model(tmp_path, "h_activities", hostile_activities)
-    for folder, project in (("scores", dbt_model(default)),
-                            ("hostile", dbt_model(hostile, leads_ref="h_leads", activities_ref="h_activities",
-                                                  model_name="hostile_scores"))):
+    for folder, project in (("scores", dbt_model(default, options=SqlOptions(as_of=RUN_AS_OF))),
+                            ("hostile", dbt_model(hostile, options=SqlOptions(as_of=RUN_AS_OF), leads_ref="h_leads",
+                                                  activities_ref="h_activities", model_name="hostile_scores"))):
         (tmp_path / "models" / folder).mkdir()
         for name, text in project.files.items():
             (tmp_path / "models" / folder / name).write_text(text)

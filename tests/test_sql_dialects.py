@@ -30,14 +30,14 @@ def parsed(text: str, dialect: str) -> exp.Expression:
 @pytest.mark.parametrize("dialect", DIALECTS)
 @pytest.mark.parametrize("config", CONFIGS, ids=[c.stem for c in CONFIGS])
 def test_every_config_parses_back_as_one_select(config, dialect):
-    tree = parsed(export_sql(load_model(config), dialect), dialect)
+    tree = parsed(export_sql(load_model(config), dialect, SqlOptions(as_of="now")), dialect)
     assert isinstance(tree, exp.Select)
 
 
 @pytest.mark.parametrize("dialect", GOLDEN_DIALECTS)
 def test_default_model_matches_its_golden_file(dialect):
     """A reviewed rendering per dialect; UPDATE_GOLDEN=1 rewrites them after a deliberate change."""
-    text = export_sql(load_model(CONFIGS[0].parent / "default.yaml"), dialect)
+    text = export_sql(load_model(CONFIGS[0].parent / "default.yaml"), dialect, SqlOptions(as_of="now"))
     golden = GOLDEN / f"default.{dialect}.sql"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
@@ -68,7 +68,7 @@ def _model_texts(model) -> set[str]:
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_hostile_values_are_escaped_literals_and_names_are_quoted(dialect):
     model = validate_model(HOSTILE_MODEL)
-    text = export_sql(model, dialect, SqlOptions(leads_table="x'); DROP TABLE leads; --.leads"))
+    text = export_sql(model, dialect, SqlOptions(leads_table="x'); DROP TABLE leads; --.leads", as_of="now"))
     tree = parsed(text, dialect)
     assert not list(tree.find_all(exp.Drop)), "the SQL-shaped values stay inside literals and names"
     literals = {literal.this for literal in tree.find_all(exp.Literal) if literal.is_string}

@@ -4,6 +4,8 @@ messy models and data full of hostile text."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from sql_cases import (
     CONFIGS,
     HOSTILE_MODEL,
+    RUN_AS_OF,
     SAMPLE_ACTIVITIES,
     SAMPLE_LEADS,
     assert_same_scores,
@@ -32,6 +35,9 @@ def run(model, leads: pd.DataFrame, activities: pd.DataFrame | None, options: Sq
     load_duckdb(con, tables[0], leads)
     if activities is not None:
         load_duckdb(con, tables[1], activities)
+    options = options or SqlOptions()
+    if options.as_of is None:  # the cases' run as-of, as expected_scores uses it
+        options = replace(options, as_of=RUN_AS_OF)
     return con.execute(export_sql(model, "duckdb", options)).df()
 
 
@@ -64,14 +70,33 @@ def test_fixed_as_of_and_no_scored_at_column(sample):
                        run(model, leads, activities, options))
 
 
-def test_null_scored_at_falls_back_to_the_latest_activity_of_the_whole_table(sample):
+def test_null_scored_at_uses_the_given_as_of_never_the_latest_activity(sample):
     leads, activities = sample
     leads = leads.copy()
     leads.loc[leads.index % 3 == 0, "scored_at"] = None
     extra = pd.DataFrame({"lead_id": ["not-a-lead"], "activity": ["email_open"], "occurred_at": ["2026-12-31 23:00"]})
-    activities = pd.concat([activities, extra], ignore_index=True)  # the as-of comes from an unknown lead
+    activities = pd.concat([activities, extra], ignore_index=True)  # a junk date must change nothing
     model = load_model(CONFIGS[0].parent / "default.yaml")
-    assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
+    as_of = "2025-12-20"
+    got = run(model, leads, activities, SqlOptions(as_of=as_of))
+    assert_same_scores(expected_scores(model, leads, activities, as_of=as_of), got)
+    with pytest.raises(ExportError, match=r"--as-of DATE .* or --as-of now"):
+        export_sql(model, "duckdb", SqlOptions())
+
+
+def test_as_of_now_is_the_time_of_the_run(sample):
+    leads, activities = sample
+    leads = leads.drop(columns=["scored_at"])
+    model = load_model(CONFIGS[0].parent / "default.yaml")
+    sql = export_sql(model, "duckdb", SqlOptions(scored_at=False, as_of="now"))
+    assert "CURRENT_TIMESTAMP" in sql.upper()
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    load_duckdb(con, "leads", leads)
+    load_duckdb(con, "activities", activities)
+    got = con.execute(sql).df()
+    # the same as a fixed as-of at the time of the run, to within the seconds between the two
+    assert_same_scores(expected_scores(model, leads, activities, as_of="now"), got)
 
 
 def test_without_an_activities_table_activity_entries_count_nothing(sample):
@@ -113,10 +138,11 @@ def test_bad_table_name_and_dialect_are_refused():
 def test_a_table_named_like_a_step_of_the_query_is_refused_unless_qualified(name):
     model = load_model(CONFIGS[0].parent / "default.yaml")
     with pytest.raises(ExportError, match=f"activities table '{name}' has the name of a step of the query"):
-        export_sql(model, "duckdb", SqlOptions(activities_table=name))
+        export_sql(model, "duckdb", SqlOptions(activities_table=name, as_of=RUN_AS_OF))
     with pytest.raises(ExportError, match=f"leads table '{name}' has the name of a step"):
-        export_sql(model, "postgres", SqlOptions(leads_table=name))
-    assert f'"main"."{name}"' in export_sql(model, "duckdb", SqlOptions(activities_table=f"main.{name}"))
+        export_sql(model, "postgres", SqlOptions(leads_table=name, as_of=RUN_AS_OF))
+    assert f'"main"."{name}"' in export_sql(model, "duckdb", SqlOptions(activities_table=f"main.{name}",
+                                                                        as_of=RUN_AS_OF))
 
 
 def test_hostile_names_and_values_are_data_not_sql():

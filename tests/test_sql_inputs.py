@@ -68,7 +68,7 @@ def test_tables_read_follows_the_options():
     assert leads.table == "crm.leads"
     assert leads.column_names == ("id", "Branche", "employees", "total_visits")
 
-    options = SqlOptions(leads_table="crm.leads", activities_table="crm.events", scored_at=False)
+    options = SqlOptions(leads_table="crm.leads", activities_table="crm.events", scored_at=False, as_of="now")
     leads, activities = tables_read(MODEL, options, query=build_query(MODEL, "duckdb", options))
     assert leads.column_names == ("id", "Branche", "employees", "total_visits")
     assert (activities.table, activities.column_names) == ("crm.events", ("lead", "activity", "ts"))
@@ -96,7 +96,7 @@ def test_two_fields_mapped_to_one_column_are_both_named():
 
 
 def test_dbt_zip_holds_the_two_files_in_one_folder_and_is_reproducible():
-    project = dbt_model(MODEL, "snowflake", leads_ref="stg_leads", activities_ref="stg_activities")
+    project = dbt_model(MODEL, "snowflake", SqlOptions(as_of="now"), leads_ref="stg_leads", activities_ref="stg_activities")
     raw = project.zip_bytes()
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         assert archive.namelist() == ["leadgrid/lead_scores.sql", "leadgrid/schema.yml"]

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from sql_cases import (
     CONFIGS,
     HOSTILE_MODEL,
+    RUN_AS_OF,
     SAMPLE_ACTIVITIES,
     SAMPLE_LEADS,
     assert_same_scores,
@@ -22,7 +23,7 @@ from sql_cases import (
 from sql_engines import PostgresServer, find_pg_bin, load_postgres, query_postgres
 
 from scoring import load_leads, load_model, read_table, validate_model
-from scoring.sql import export_sql
+from scoring.sql import SqlOptions, export_sql
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +45,7 @@ def postgres():
 def run(connection, model, leads, activities):
     load_postgres(connection, "leads", leads)
     load_postgres(connection, "activities", activities)
-    return query_postgres(connection, export_sql(model, "postgres"))
+    return query_postgres(connection, export_sql(model, "postgres", SqlOptions(as_of=RUN_AS_OF)))
 
 
 def test_sample_data_scores_as_the_engine(postgres):

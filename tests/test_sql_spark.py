@@ -13,6 +13,7 @@ import pytest
 from sql_cases import (
     CONFIGS,
     HOSTILE_MODEL,
+    RUN_AS_OF,
     SAMPLE_ACTIVITIES,
     SAMPLE_LEADS,
     assert_same_scores,
@@ -24,7 +25,7 @@ from sql_engines import load_spark, query_spark, spark_session
 
 from scoring import Scorer, load_leads, load_model, read_table, validate_model
 from scoring.metrics import preview
-from scoring.sql import export_sql
+from scoring.sql import SqlOptions, export_sql
 from scoring.sql.runners import spark_preview
 
 
@@ -50,7 +51,7 @@ def spark():
 def run(spark, model, leads, activities):
     load_spark(spark, "leads", leads)
     load_spark(spark, "activities", activities)
-    return query_spark(spark, export_sql(model, "spark"))
+    return query_spark(spark, export_sql(model, "spark", SqlOptions(as_of=RUN_AS_OF)))
 
 
 def test_sample_data_scores_as_the_engine(spark):
@@ -58,7 +59,7 @@ def test_sample_data_scores_as_the_engine(spark):
     for name, path in (("leads", SAMPLE_LEADS), ("activities", SAMPLE_ACTIVITIES)):
         spark.read.options(header=True, multiLine=True, escape='"').csv(str(path)).createOrReplaceTempView(name)
     model = load_model(CONFIGS[0].parent / "default.yaml")
-    got = query_spark(spark, export_sql(model, "spark"))
+    got = query_spark(spark, export_sql(model, "spark", SqlOptions(as_of=RUN_AS_OF)))
     expected = expected_scores(model, load_leads(SAMPLE_LEADS), read_table(SAMPLE_ACTIVITIES))
     assert_same_scores(expected, got)
 

@@ -109,7 +109,7 @@ def run_as_of(target: Target, as_of: object) -> exp.Expression | None:
     if as_of is None:
         return None
     if isinstance(as_of, str) and as_of.strip().lower() == "now":
-        return target.epoch_micros(exp.CurrentTimestamp())
+        return target.epoch_micros(target.now())
     return number(d.parse_instant(as_of) // 1000)
 
 

@@ -69,6 +69,10 @@ class Target:
         return exp.In(this=base, expressions=[string(name) for name in (
             "tinyint", "smallint", "int", "bigint", "real", "float", "decimal", "numeric", "money", "smallmoney")])
 
+    def now(self) -> exp.Expression:
+        """The moment the query runs, with its time zone (T-SQL's CURRENT_TIMESTAMP is local, zoneless)."""
+        return call("SYSDATETIMEOFFSET") if self.dialect == "tsql" else exp.CurrentTimestamp()
+
     def epoch_micros(self, stamp: exp.Expression) -> exp.Expression:
         """Microseconds since 1970-01-01 UTC of a timestamp with time zone."""
         d = self.dialect

@@ -9,7 +9,7 @@ when the query does not read it (no activity entry can count, or no activities t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlglot import exp
 
@@ -58,7 +58,8 @@ def tables_read(model: LeadModel, options: SqlOptions | None = None, dialect: st
 
     ``query``: the query already built with the same ``options`` (else it is built here)."""
     options = options or SqlOptions()
-    query = query if query is not None else build_query(model, dialect, options)
+    if query is None:  # which columns are read does not depend on the as-of moment
+        query = build_query(model, dialect, options if options.as_of is not None else replace(options, as_of="now"))
     selects = {cte.alias: cte.this for cte in query.ctes}
     mapping = model.column_mapping(options.mapping)
     names = {LEADS: options.leads_table, ACTIVITIES: options.activities_table}

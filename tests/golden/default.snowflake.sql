@@ -96,11 +96,7 @@ WITH "activity_values" AS (
       END
       ELSE TRIM("lead_id_text", ' \t\r\n')
     END AS "lead_key",
-    COALESCE("scored_us", (
-      SELECT
-        MAX("occurred_us")
-      FROM "activity_rows"
-    )) AS "as_of_us",
+    COALESCE("scored_us", DATE_PART(EPOCH_MICROSECOND, CURRENT_TIMESTAMP())) AS "as_of_us",
     "f1_industry_text" IS NULL
     OR TRIM("f1_industry_text", ' \t\r\n') = ''
     OR (

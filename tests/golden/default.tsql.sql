@@ -203,11 +203,14 @@ WITH [activity_values] AS (
       END
       ELSE TRIM(' ' + CHAR(9) + CHAR(13) + CHAR(10) FROM [lead_id_text])
     END AS [lead_key],
-    COALESCE([scored_us], (
-      SELECT
-        MAX([occurred_us])
-      FROM [activity_rows]
-    )) AS [as_of_us],
+    COALESCE(
+      [scored_us],
+      DATEDIFF_BIG(
+        MICROSECOND,
+        CAST('1970-01-01 00:00:00 +00:00' AS DATETIMEOFFSET),
+        SYSDATETIMEOFFSET()
+      )
+    ) AS [as_of_us],
     [f1_industry_text] IS NULL
     OR TRIM(' ' + CHAR(9) + CHAR(13) + CHAR(10) FROM [f1_industry_text]) = ''
     OR (
