@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -17,9 +18,42 @@ def format_number(number: float) -> str:
     return f"{number:g}"
 
 
-def format_rate(rate: float | None, digits: int = 0) -> str:
-    """A share as a percentage (``72%``), or ``–`` where there is none."""
-    return NO_VALUE if is_missing(rate) else f"{rate:.{digits}%}"
+def rate_digits(rate: float) -> int:
+    """Decimals that show a share with at least two significant digits below 10 %: 72%, 1.8%,
+    0.79%, 0.052% (at most 3); whole percents from 10 % up and for 0."""
+    percent = abs(float(rate)) * 100
+    if percent == 0 or percent >= 9.95 or not math.isfinite(percent):  # 9.95 % would read 10.0%
+        return 0
+    return min(max(1 - math.floor(math.log10(percent)), 1), 3)
+
+
+def format_rate(rate: float | None, digits: int | None = None) -> str:
+    """A share as a percentage, or ``–`` where there is none. The one way every page, the CLI
+    and the sheet write a rate: with ``rate_digits`` decimals, so that at low base rates
+    (1.75 % against 0.79 %) the figures read 1.8% and 0.79%, not 2% and 1%; ``digits`` fixes
+    the decimals."""
+    if is_missing(rate):
+        return NO_VALUE
+    return f"{rate:.{rate_digits(rate) if digits is None else digits}%}"
+
+
+def format_interval(rate: float | None, low: float | None, high: float | None) -> str:
+    """``72% (65%–78%)``: a rate with its 95 % interval, each end written as ``format_rate``."""
+    if is_missing(rate):
+        return NO_VALUE
+    return f"{format_rate(rate)} ({format_rate(low)}–{format_rate(high)})"
+
+
+def format_lift(lift: float | None, low: float | None, high: float | None) -> str:
+    """``2.1× (1.4–3.2)``: how many times one rate is another, with its interval; ∞ for a rate
+    over none."""
+    if is_missing(lift):
+        return NO_VALUE
+
+    def one(value: float | None) -> str:
+        return NO_VALUE if is_missing(value) else ("∞" if math.isinf(value) else f"{value:.1f}")
+
+    return f"{one(lift)}× ({one(low)}–{one(high)})"
 
 
 def file_slug(text: str, limit: int = 60, fallback: str = "model") -> str:
