@@ -80,10 +80,14 @@ class Grid:
     months: float | None
     total_decided: int = 0
     total_accepted: int = 0
+    window_leads: np.ndarray | None = None  # ``leads`` dated inside the history's per-month window
+    window_total: int | None = None  # every lead dated inside it
 
     @property
     def per_month(self) -> np.ndarray:
-        return self.leads / self.months if self.months else np.full(self.leads.shape, np.nan)
+        """Per candidate: its to-sales leads a month, over the per-month window (``scoring.volume``)."""
+        leads = self.leads if self.window_leads is None else self.window_leads
+        return leads / self.months if self.months else np.full(self.leads.shape, np.nan)
 
     @property
     def acceptance(self) -> np.ndarray:
@@ -118,10 +122,11 @@ def candidate_grid(profile_score: np.ndarray, engagement_score: np.ndarray, hist
     known_converted = _known(history.converted, count)
     sums = to_sales_counts(profile_score, engagement_score, profile_lines, engagement_lines, to_sales,
                            {"leads": None, "decided": known_accepted[0], "accepted": known_accepted[1],
-                            "converted": known_converted[1]})
+                            "converted": known_converted[1], "window_leads": history.in_window.astype(float)})
     return Grid(np.asarray(profile_values, dtype=float), np.asarray(engagement_values, dtype=float), sums["leads"],
                 sums["decided"], sums["accepted"], sums["converted"], count, round(known_converted[1].sum()),
-                history.months, round(known_accepted[0].sum()), round(known_accepted[1].sum()))
+                history.months, round(known_accepted[0].sum()), round(known_accepted[1].sum()),
+                window_leads=sums["window_leads"], window_total=int(history.in_window.sum()))
 
 
 def _known(flags, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -152,7 +157,7 @@ def _check_target(target: Target, grid: Grid) -> None:
         if capacity > grid.total_leads:
             raise CalibrationError(f"a capacity of {capacity:,.0f} leads a month is more than all "
                                    f"{grid.total_leads:,} leads of the history; give at most "
-                                   f"{grid.total_leads / grid.months:,.0f}, the leads a month it has")
+                                   f"{(grid.window_total or 0) / grid.months:,.0f}, the leads a month it has")
     else:
         rate = target.min_acceptance
         if not math.isfinite(rate) or not 0 < rate <= 1:
