@@ -63,7 +63,8 @@ def test_a_capacity_proposal_is_applied_only_by_its_button(open_app, sample_scor
     assert applied.engagement.grades == expected.model.engagement.grades
     assert applied.sales_ratings() == expected.to_sales
     assert scoring.preview(applied, sample_scorer).sales.leads_per_month <= 400
-    assert at.session_state[state.HISTORY][-1].text == "Calibrate: thresholds for at most 400 leads a month to sales"
+    assert at.session_state[state.HISTORY][-1].text == expected.history_text()
+    assert expected.history_text().startswith("Calibrate for at most 400 leads a month to sales: ")
     assert at.session_state[state.UNDO][-1].model == before  # undo takes it back
 
 
@@ -98,3 +99,81 @@ def test_minimum_acceptance_target(open_app):
     assert not at.exception, at.exception
     at.slider(key="calibrate_min_acceptance").set_value(0.8).run()
     assert at.info[0].value.startswith("For at least 80% accepted by sales")
+
+
+# ----- the room's routing is kept; a worse proposal is not the primary action (issue 19) ------
+
+
+def _route_b3_to_nurture(at: AppTest) -> AppTest:
+    """Route B3 to nurture in the Matrix page's routing table, as the room would."""
+    at.switch_page("ui/pages/matrix.py").run()
+    routing = at.data_editor(key="w:routing").value
+    b3 = int(routing.index[routing["rating"] == "B3"][0])
+    at.session_state["w:routing"] = {"edited_rows": {b3: {"action": "nurture", "sla_hours": None}},
+                                     "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state[state.MODEL].routing.route_for("B3").action == "nurture"
+    return at
+
+
+def test_apply_keeps_a_route_the_room_changed(open_app, sample_scorer):
+    at = _route_b3_to_nurture(open_app())
+    at.switch_page(PAGE).run()
+    before = at.session_state[state.MODEL]
+    at.number_input(key="calibrate_capacity").set_value(160).run()
+    assert not at.exception, at.exception
+    expected = propose_thresholds(before, sample_scorer, Target(capacity=160))
+    assert at.info[0].value == expected.summary() and "(routing kept)" in expected.summary()
+    listed = next(m.value for m in at.markdown if m.value.startswith("**What applying it changes**"))
+    assert all(f"- {change}" in listed for change in expected.changes)
+    at.button(key="calibrate_apply_thresholds").click().run()
+    assert not at.exception, at.exception
+    applied = at.session_state[state.MODEL]
+    assert applied.routing == before.routing and applied.routing.route_for("B3").action == "nurture"
+    assert applied == expected.model
+    assert at.session_state[state.HISTORY][-1].text == expected.history_text()
+    assert expected.history_text().startswith("Calibrate for at most 160 leads a month to sales: ")
+    # Compare's "What changed" against the model as loaded names the route and the lines
+    at.switch_page("ui/pages/compare.py").run()
+    assert not at.exception, at.exception
+    changes = scoring.diff.describe_changes(state_loaded := at.session_state[state.BASELINE], applied)
+    assert "B3: sales within 48 h → nurture" in changes and state_loaded.routing.route_for("B3").action == "sales"
+    shown = "\n".join(m.value for m in at.markdown)
+    assert all(f"- {change}" in shown for change in changes)
+
+
+def test_a_worse_proposal_is_labelled_and_not_the_primary_action(open_app, monkeypatch):
+    import dataclasses
+
+    import scoring.calibrate as calibrate
+
+    real = calibrate.propose_thresholds
+
+    def worse(*args, **kwargs):  # the verdict is computed and tested in test_calibrate_thresholds
+        return dataclasses.replace(real(*args, **kwargs), worse="the current model does better on this target")
+
+    at = _calibrate(open_app)
+    assert at.button(key="calibrate_apply_thresholds").proto.type == "primary"
+    monkeypatch.setattr(calibrate, "propose_thresholds", worse)
+    at.number_input(key="calibrate_capacity").set_value(160).run()
+    assert not at.exception, at.exception
+    assert any(w.value == "Worse than the current model: the current model does better on this target."
+               for w in at.warning)
+    button = at.button(key="calibrate_apply_thresholds")
+    assert button.label == "Apply anyway" and button.proto.type == "secondary"
+
+
+def test_no_lead_ever_accepted_is_one_sentence_on_the_page(open_app, monkeypatch, tmp_path):
+    # issue 20: proposed 1 lead a month at 0 % acceptance; the AUC against acceptance was nan
+    leads = SAMPLE.load()[0].assign(accepted="false")
+    path = tmp_path / "rejected.parquet"
+    leads.to_parquet(path)
+    monkeypatch.setenv("LEADGRID_LEADS", str(path))
+    at = _calibrate(open_app)
+    assert not at.exception, at.exception
+    assert any(e.value.startswith(f"sales rejected every one of the {len(leads):,} leads they decided on")
+               for e in at.error)
+    assert any(i.value.startswith(f"No AUC: all {len(leads):,} leads sales decided on rejected") for i in at.info)
+    auc = next(d.value for d in at.dataframe if "Converted" in d.value.columns)
+    assert list(auc.columns) == ["Converted"]  # no column of nan against acceptance

@@ -78,6 +78,12 @@ except scoring.LeadGridError as error:
     proposal = None
 if proposal is not None:
     st.info(proposal.summary())
+    if proposal.changes:
+        st.markdown("**What applying it changes**\n" + "\n".join(f"- {change}" for change in proposal.changes))
+    else:
+        st.caption("The current thresholds are already the best for this target: nothing to change.")
+    if proposal.worse:
+        st.warning(f"Worse than the current model: {proposal.worse}.", icon=":material/trending_down:")
     now, then = st.columns(2)
     with now:
         _summary_metrics("Current model", proposal.current)
@@ -87,9 +93,9 @@ if proposal is not None:
                                           target.capacity, target.min_acceptance), key="calibrate_curve")
     st.caption("Each point of a line is the best corner of the matrix for that many leads a month: "
                "the most conversions caught. Circles: the current model; stars: the proposal.")
-    st.button("Apply these thresholds to the draft", key="calibrate_apply_thresholds", type="primary",
-              disabled=proposal.model == model, on_click=_apply,
-              args=(proposal.model, f"Calibrate: thresholds for {target.describe()}"))
+    st.button("Apply anyway" if proposal.worse else "Apply these thresholds to the draft",
+              key="calibrate_apply_thresholds", type="secondary" if proposal.worse else "primary",
+              disabled=proposal.model == model, on_click=_apply, args=(proposal.model, proposal.history_text()))
 
 # ----- evidence per category and rule
 st.subheader("Evidence per category and rule")
@@ -131,12 +137,15 @@ if suggestion is not None:
 # ----- model quality
 st.subheader("How well the model orders leads")
 quality = _memo("quality", lambda: model_quality(model, scorer))
-if not len(quality.auc.columns):
+for note in quality.notes:
+    st.info(f"No AUC: {note}.")
+if not len(quality.auc.columns) and not quality.notes:
     st.info("This data records no outcomes, so there is nothing to measure the model against.")
-else:
+elif len(quality.auc.columns):
     st.dataframe(quality.auc.rename(index=SCORES, columns=OUTCOME_LABELS), key="calibrate_auc",
                  column_config={name: st.column_config.NumberColumn(format="%.3f") for name in OUTCOME_LABELS.values()})
     st.caption("ROC AUC: the chance that a lead with the outcome scores above one without it (0.5 = a coin toss).")
+if len(quality.auc.columns):
     outcome = st.segmented_control("Against", list(quality.auc.columns), format_func=OUTCOME_LABELS.get,
                                    default=quality.auc.columns[0], key="calibrate_quality_outcome") \
         or quality.auc.columns[0]
