@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
+
 from .errors import ModelError, Problem
+from .formatting import format_interval, format_lift, format_rate
 from .missing import is_blank
 from .model import RATINGS, LeadModel, Rule
 from .values import canonical_item
@@ -173,3 +176,22 @@ def routing_rows(model: LeadModel) -> list[dict[str, Any]]:
         rows.append({"rating": rating, "action": route.action, "sla_hours": route.sla_hours,
                      "recycle": route.recycle})
     return rows
+
+
+def breakdown_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``segments.segment_breakdown`` as the pages show it: per value its leads, to-sales
+    leads (and per month), the acceptance and conversion of its to-sales leads with
+    intervals (only the outcomes the data records), its base rate, the rate of its other
+    leads, the lift of to-sales over them with an interval, and the flag; every rate
+    written by ``format_rate``."""
+    shown = frame[["segment", "leads", "to_sales", "to_sales_per_month"]].copy()
+    for name in ("acceptance", "conversion"):
+        if frame[f"{name}_known"].sum() > 0:
+            shown[name] = [format_interval(r, lo, hi) for r, lo, hi in
+                           zip(frame[f"{name}_rate"], frame[f"{name}_low"], frame[f"{name}_high"], strict=True)]
+    shown["base_rate"] = [format_rate(rate) for rate in frame["base_rate"]]
+    shown["rest_rate"] = [format_rate(rate) for rate in frame["rest_rate"]]
+    shown["lift"] = [format_lift(lift, low, high) for lift, low, high in
+                     zip(frame["lift"], frame["lift_low"], frame["lift_high"], strict=True)]
+    shown["worse"] = frame["worse"].astype(bool)
+    return shown

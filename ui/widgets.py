@@ -17,6 +17,7 @@ from scoring.evidence import compact_grid, outcome_of
 from scoring.formatting import format_rate
 from scoring.metrics import History, Preview, headline
 from scoring.segments import Segments, segment_labels, segment_preview
+from scoring.tables import breakdown_table
 
 from . import charts, data, drafts, state
 
@@ -222,3 +223,29 @@ def segment_filter(model: scoring.LeadModel, full: Preview, scorer: Scorer, hist
         return SegmentFilter(full, None, segments)
     within = segments.mask(value)
     return SegmentFilter(segment_preview(model, full, history, within), within, segments)
+
+
+def segment_breakdown_table(frame, column: str, key: str) -> None:
+    """The per-value breakdown (``segments.segment_breakdown``) with what each column means."""
+    outcome = str(frame["outcome"].iloc[0]) if len(frame) else "acceptance"
+    st.dataframe(breakdown_table(frame), hide_index=True, key=key, column_config={
+        "segment": column, "leads": "Leads", "to_sales": "To sales",
+        "to_sales_per_month": st.column_config.NumberColumn("To sales / month", format="%.1f"),
+        "acceptance": st.column_config.TextColumn("Accepted (to sales, 95 %)",
+                                                  help="Of the value's to-sales leads that sales decided on."),
+        "conversion": st.column_config.TextColumn("Converted (to sales, 95 %)",
+                                                  help="Of the value's to-sales leads with a known outcome."),
+        "base_rate": st.column_config.TextColumn(
+            "Base rate", help=f"{outcome.capitalize()} of all the value's leads, to sales or not."),
+        "rest_rate": st.column_config.TextColumn("Rest", help=f"{outcome.capitalize()} of the value's leads "
+                                                 "not sent to sales."),
+        "lift": st.column_config.TextColumn(
+            "Lift over the rest (95 %)", help=f"How many times the {outcome} of the value's to-sales leads is "
+            "that of its other leads: how well the model separates inside the value."),
+        "worse": st.column_config.CheckboxColumn(
+            "Clearly worse", help="The model separates clearly worse here than on all leads: the lift's "
+            "interval lies wholly below the lift of all leads. A value with a low base rate where the model "
+            "ranks well is not flagged."),
+    })
+    st.caption(f"Judged on {outcome}. *Clearly worse*: the lift of to-sales over the value's other leads lies "
+               "wholly below the lift on all leads — a low base rate alone does not flag a value.")

@@ -167,13 +167,6 @@ st.dataframe(compare_frame(report), hide_index=True, key="compare_table", column
         "Nurture: share", format="percent", min_value=0, max_value=1)})
 if labels is not None:
     st.subheader(f"By {labels.column}: the to-sales leads of each value")
-    breakdown = segment_breakdown(full, history, labels)
-    st.dataframe(breakdown, hide_index=True, key="segment_breakdown", column_config={
-        "segment": labels.column, "to_sales_per_month": st.column_config.NumberColumn("To sales / month",
-                                                                                      format="%.1f"),
-        "acceptance_rate": st.column_config.NumberColumn("Acceptance", format="percent"),
-        "conversion_rate": st.column_config.NumberColumn("Conversion", format="percent"),
-        "worse": st.column_config.CheckboxColumn("Clearly worse", help="The interval lies wholly below the "
-                                                 "to-sales rate of all leads.")})
+    widgets.segment_breakdown_table(segment_breakdown(full, history, labels), labels.column, "segment_breakdown")
 if report.issues:
     st.warning("Data issues: " + "; ".join(report.issues), icon=":material/rule:")

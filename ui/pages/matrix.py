@@ -27,9 +27,8 @@ chosen = widgets.segment_filter(model, full, scorer, history, state.MATRIX_SEGME
 preview = chosen.result
 if chosen.segments is not None:
     with st.expander(f"By {chosen.segments.column}: how the model does for each value", expanded=False):
-        st.dataframe(segment_breakdown(full, history, chosen.segments), hide_index=True, key="matrix_breakdown")
-        st.caption("To-sales leads per month, their acceptance and conversion with 95 % intervals, per value; "
-                   "*worse* marks a value whose to-sales set does clearly worse than the whole.")
+        widgets.segment_breakdown_table(segment_breakdown(full, history, chosen.segments), chosen.segments.column,
+                                        "matrix_breakdown")
 
 # ----- headline
 sales = preview.sales
