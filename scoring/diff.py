@@ -172,9 +172,13 @@ def describe_changes(old: LeadModel, new: LeadModel) -> list[str]:
         owners = ", ".join(f"{role}: {person}" for role, person in (new.owners or {}).items()) or "none"
         changes.append(f"Owners → {owners}")
     old_signed = {(entry.name, entry.role) for entry in old.sign_off or []}
+    new_signed = {(entry.name, entry.role) for entry in new.sign_off or []}
     for entry in new.sign_off or []:
         if (entry.name, entry.role) not in old_signed:
             changes.append(f"Signed off by {entry.name} ({entry.role}) on {entry.signed_at:%Y-%m-%d %H:%M} UTC")
+    for entry in old.sign_off or []:
+        if (entry.name, entry.role) not in new_signed:
+            changes.append(f"Sign-off by {entry.name} ({entry.role}) removed")
     changes += _list_changes("Category", old.profile.categories, new.profile.categories, _category_changes)
     changes += _threshold_changes("Profile", old.profile.grades.as_dict(), new.profile.grades.as_dict(), LETTERS)
     changes += _recency_changes(old.engagement.recency, new.engagement.recency)

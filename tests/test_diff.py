@@ -354,6 +354,19 @@ def test_owners_change_is_described():
     assert describe_changes(DEFAULT, new) != []
 
 
+def test_a_removed_sign_off_is_described():
+    signed = edited(DEFAULT, lambda data: data.update(sign_off=[
+        {"name": "Lee", "role": "sales", "signed_at": "2026-04-01T09:30:00Z"}]))
+    assert describe_changes(DEFAULT, signed) == ["Signed off by Lee (sales) on 2026-04-01 09:30 UTC"]
+    assert describe_changes(signed, DEFAULT) == ["Sign-off by Lee (sales) removed"]
+
+
+def test_a_recycle_track_change_is_described():
+    new = edited(DEFAULT, lambda data: data["routing"]["cells"]["B2"].update(recycle="nurture:slow"))
+    assert describe_changes(DEFAULT, new) == [
+        "B2: sales within 48 h → sales within 48 h, rejected leads to nurture:slow"]
+
+
 # ----- summarize_changes
 
 
