@@ -22,7 +22,7 @@ from .cli_calibrate import add_calibrate_command
 from .cli_compare import add_compare_commands
 from .cli_export import add_export_command
 from .cli_funnel import add_segment_arguments, breakdown_text, check_segment_usage, funnel_run
-from .cli_handover import add_hand_over_arguments, state_hand_over
+from .cli_handover import add_hand_over_arguments, flush_notes, state_hand_over
 from .cli_leaks import add_validate_data_arguments, report_leaks, validate_leaks
 from .cli_matrix import (
     add_engine_arguments,
@@ -30,6 +30,7 @@ from .cli_matrix import (
     sql_matrix_preview,
     sql_unreadable_numbers,
 )
+from .cli_per_month import add_per_month_argument, per_month_of, per_month_table
 from .datasets import DATASETS
 from .diff import describe_changes
 from .engine import Scorer
@@ -174,7 +175,7 @@ def _outcomes(args: argparse.Namespace, leads_mapping: dict[str, str], leads: pd
             except DataError as error:
                 raise DataError(f"{flag} {given}: {error.reason}", source=error.source) from None
         names[key] = name
-    return Outcomes(**names)
+    return Outcomes(**names, per_month=per_month_of(args))
 
 
 def _strict_json(value: object) -> object:
@@ -222,6 +223,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     else:
         cells = result.matrix.to_dict(orient="index")
         output = {"model": model.name, "version": model.version, "cells": cells, "to_sales": result.sales.as_dict()}
+        if args.engine == "pandas":  # leads and to-sales leads per calendar month: the trend
+            output["per_month"] = per_month_table(scorer, result, outcomes)
         if args.engine == "pandas" and scorer.activities is not None:
             output["hand_over"] = asdict(scorer.hand_over_counts)
         output["unreadable_numbers"] = {column.column: column.as_dict() for column in unreadable}
@@ -308,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="column: lead creation date, for leads per month; default created_at, if present")
     add_engine_arguments(matrix)
     add_segment_arguments(matrix)
+    add_per_month_argument(matrix)
     matrix.set_defaults(run=cmd_matrix)
     explain = commands.add_parser("explain", help="why one lead got its rating")
     _add_data_arguments(explain)
@@ -338,23 +342,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if hasattr(args, "dataset"):
             _check_data_source(args)
-        return args.run(args)
+        code = args.run(args)
+        flush_notes(succeeded=True)
+        return code
     except UsageError as error:
+        flush_notes(succeeded=False)
         print(f"{PROG}: usage error: {error}", file=sys.stderr)
         return BAD_USAGE
     except ModelError as error:
+        flush_notes(succeeded=False)
         lines = error.lines if args is not None and args.command == "validate" else [error.message]
         for line in lines:
             print(f"{PROG}: {line}", file=sys.stderr)
         return BAD_INPUT
     except LeadGridError as error:
+        flush_notes(succeeded=False)
         print(f"{PROG}: {error}", file=sys.stderr)
         return BAD_INPUT
     except OSError as error:
+        flush_notes(succeeded=False)
         where = f"{error.filename}: " if error.filename else ""
         print(f"{PROG}: {where}{error.strerror or error}", file=sys.stderr)
         return BAD_INPUT
     except (pd.errors.ParserError, ValueError) as error:
+        flush_notes(succeeded=False)
         print(f"{PROG}: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:

@@ -21,8 +21,23 @@ def add_hand_over_arguments(parser: argparse.ArgumentParser) -> None:
                              "after one (created_at+14d), or its first activity of a type")
 
 
+_NOTES: list[str] = []
+
+
 def state_hand_over(scorer: Scorer) -> None:
-    """One stderr line saying how activities were aged (the hand-over moment, the run's
-    as-of and who fell back to it), when there are activities to age."""
-    if scorer.activities is not None:
-        print(f"{PROG}: {scorer.hand_over_counts.sentence()}", file=sys.stderr)
+    """Say, once the command has succeeded, how activities were aged: the hand-over moment,
+    the run's as-of and who fell back to it. Silent only when nothing rests on a choice
+    (activities aged at each lead's own scored_at, no as-of given)."""
+    counts = scorer.hand_over_counts
+    default = scorer.hand_over is None or scorer.hand_over.text() == "scored_at"
+    if scorer.activities is not None and (counts.as_of_choice is not None or not default):
+        _NOTES.append(f"{PROG}: {counts.sentence()}")
+
+
+def flush_notes(succeeded: bool) -> None:
+    """Print the notes of a command that succeeded (stderr); drop them after an error, whose
+    one line stands alone."""
+    if succeeded:
+        for note in dict.fromkeys(_NOTES):
+            print(note, file=sys.stderr)
+    _NOTES.clear()

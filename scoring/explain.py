@@ -213,6 +213,8 @@ def explain(
     as_of: object = None,
     *,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
+    hand_over: object = None,
 ) -> Explanation:
     """Explain one lead's rating (the one-off form of :func:`explain_lead`)."""
-    return explain_lead(Scorer.for_model(model, leads, activities, as_of, mapping=mapping), model, lead_id)
+    scorer = Scorer.for_model(model, leads, activities, as_of, mapping=mapping, hand_over=hand_over)
+    return explain_lead(scorer, model, lead_id)

@@ -24,7 +24,8 @@ from .values import TRIM_CHARS
 from .volume import DAYS_PER_MONTH, LAST_QUARTER, PerMonth, Window, handover_dates, resolve
 
 Z_95 = 1.959963984540054
-MIN_DECISIONS = 30  # cells with fewer decisions than this are flagged as too small to trust
+MIN_DECISIONS = 30  # a cell's rate needs at least this many leads with a known outcome ...
+MIN_POSITIVES = 10  # ... and this many positive ones (accepted, converted): 9 of 1,800 is too few to trust
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "accepted", "won", "converted"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "rejected", "lost"})
 
@@ -210,9 +211,27 @@ def _matrix(totals: CellTotals) -> pd.DataFrame:
         row.update(_flag_figures("conversion_known", "converted", "conversion", totals.conversion_known,
                                  totals.converted, code))
         row["won_amount"] = float(totals.won_amount[code]) if totals.won_amount is not None else math.nan
-        row["too_few_decisions"] = totals.decided is None or row["decided"] < MIN_DECISIONS
+        row["too_few_decisions"] = totals.decided is None or too_few(row["decided"], row["accepted"])
+        row["too_few_conversions"] = totals.conversion_known is None or too_few(row["conversion_known"],
+                                                                                row["converted"])
         rows.append(row)
     return pd.DataFrame(rows).set_index("rating")
+
+
+def too_few(known: int, positives: int) -> bool:
+    """Whether a rate rests on too few outcomes to trust: fewer than ``MIN_DECISIONS`` leads
+    with a known outcome, or fewer than ``MIN_POSITIVES`` positive ones. A rate's precision
+    comes from its positive outcomes: 9 conversions in 1,800 leads are as few as 9 in 30."""
+    return known < MIN_DECISIONS or positives < MIN_POSITIVES
+
+
+def few_rule(outcome: str) -> str:
+    """``too_few`` in words, for ``outcome`` acceptance or conversion."""
+    known, positive = FEW_WORDS.get(outcome, FEW_WORDS["acceptance"])
+    return f"fewer than {MIN_DECISIONS} leads with {known}, or fewer than {MIN_POSITIVES} {positive}"
+
+
+FEW_WORDS = {"acceptance": ("a sales decision", "accepted"), "conversion": ("a known conversion", "converted")}
 
 
 def _flag_figures(known_name: str, hits_name: str, rate_name: str, known: np.ndarray | None,
@@ -402,6 +421,11 @@ class Headline:
     rest_rate: float  # of every other lead
     counted: str  # what a cell needs enough of to trust its rate
     help: str
+
+    @property
+    def few_rule(self) -> str:
+        """When a cell's rate is too uncertain to trust (``too_few``), in words."""
+        return few_rule(self.outcome)
 
 
 def headline(result: Preview) -> Headline:

@@ -74,8 +74,9 @@ L5,demo_request,2026-03-10
 L6,demo_request,2026-02-28
 """
 
-# By hand: L1 A1 (sales), L2 A3 (fast-track), L3 B2, L4 D4, L5 A1 (sales, measured at the
-# latest activity 2026-03-10), L6 B1 (sales).
+# By hand: L1 A1 (sales), L2 A3 (fast-track), L3 B2, L4 D4, L5 A1 (sales; it has no scored_at,
+# so its demo is aged at the run's as-of, 2026-03-10, the day of the demo), L6 B1 (sales).
+RUN_AS_OF = "2026-03-10"
 EXPECTED_RATINGS = {"L1": "A1", "L2": "A3", "L3": "B2", "L4": "D4", "L5": "A1", "L6": "B1"}
 
 def write_files(folder: Path) -> dict[str, Path]:
@@ -93,9 +94,16 @@ def run(capsys, *args: object) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def data_args(files: dict[str, Path], *, activities: bool = True) -> list[str]:
+def data_args(files: dict[str, Path], *, activities: bool = True, as_of: str | None = RUN_AS_OF) -> list[str]:
+    """The model and data options; with activities, the run's as-of too (L5 has no scored_at)."""
     args = ["--model", str(files["model"]), "--leads", str(files["leads"])]
-    return [*args, "--activities", str(files["activities"])] if activities else args
+    if not activities:
+        return args
+    return [*args, "--activities", str(files["activities"]), *(["--as-of", as_of] if as_of else [])]
+
+
+HAND_OVER_LINE = ("leadgrid: Hand-over moment: the scored_at column (5 of 6 leads); run as-of 2026-03-10 00:00 UTC; "
+                  "1 leads without a hand-over moment had their activities aged at the run's as-of")
 
 
 def assert_one_line_error(err: str) -> str:
@@ -108,6 +116,7 @@ def assert_one_line_error(err: str) -> str:
 
 def expected_scores(files: dict[str, Path], **kwargs) -> pd.DataFrame:
     model = load_model(files["model"])
+    kwargs.setdefault("as_of", RUN_AS_OF)
     return score(model, load_leads(files["leads"]), read_table(files["activities"]), **kwargs)
 
 

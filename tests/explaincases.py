@@ -78,9 +78,12 @@ def days_before(days: float) -> str:
     return (SCORED_AT - pd.Timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+RUN_AS_OF = "2026-03-05T00:00:00"  # the as-of the cases give for L4, which has no scored_at
+
+
 def make_leads() -> pd.DataFrame:
     """L1: top of every category. L2: a student with nothing else (disqualified).
-    L3: middle rules. L4: no scored_at, so it is measured at the run's as_of."""
+    L3: middle rules. L4: no scored_at, so it is measured at the run's as_of (RUN_AS_OF)."""
     return pd.DataFrame({
         "lead_id": ["L1", "L2", "L3", "L4"],
         "industry": ["Software", "Retail", "Manufacturing", "Healthcare"],
@@ -105,7 +108,7 @@ def make_activities() -> pd.DataFrame:
         ("L3", "webinar_attended", days_before(10)),
         ("L3", "webinar_attended", days_before(400)),  # past max_age_days: factor 0
         ("L3", "newsletter_signup", days_before(5)),  # no entry counts it
-        ("L4", "demo_request", "2026-03-05T00:00:00"),  # the latest activity: the run's as_of
+        ("L4", "demo_request", RUN_AS_OF),  # on the day of the run's as_of
         ("nobody", "demo_request", days_before(1)),  # an unknown lead: ignored
     ]
     return pd.DataFrame(rows, columns=["lead_id", "activity", "occurred_at"])

@@ -17,7 +17,7 @@ from enginecases import (
 )
 
 from scoring import Scorer, score
-from scoring.engine import decay_factors
+from scoring.engine import AsOfRequired, decay_factors
 from scoring.model import Recency
 
 # --- decay --------------------------------------------------------------------------------------
@@ -252,13 +252,15 @@ def test_blank_scored_at_uses_run_as_of():
     assert engagement_of(model, leads, activities, "2024-03-11") == pytest.approx([5.0])
 
 
-def test_default_as_of_is_latest_occurred_at_of_whole_table():
+def test_without_an_as_of_the_latest_activity_is_never_used():
     leads = pd.DataFrame({"lead_id": ["a"], "x": "v"})
     # the latest activity belongs to an unknown lead, and one row has no date
     activities = acts([("a", "demo", "2024-03-01"), ("unknown", "demo", "2024-03-11T00:00:00"), ("a", "demo", "")])
     model = activity_model(points=10, recency={"half_life_days": 10})
-    assert engagement_of(model, leads, activities, None) == pytest.approx([5.0])
-    assert Scorer(leads, activities).as_of == pd.Timestamp("2024-03-11", tz="UTC")
+    with pytest.raises(AsOfRequired, match=r"1 leads have activities but no hand-over moment.*--as-of now"):
+        engagement_of(model, leads, activities, None)
+    assert engagement_of(model, leads, activities, "2024-03-11") == pytest.approx([5.0])
+    assert Scorer(leads, activities, "2024-03-11").as_of == pd.Timestamp("2024-03-11", tz="UTC")
 
 
 def test_as_of_argument_overrides_default():

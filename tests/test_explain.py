@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from explaincases import (
     MODEL,
+    RUN_AS_OF,
     make_activities,
     make_leads,
     reason,
@@ -20,7 +21,7 @@ from scoring.report import explanation_text
 
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
-    return Scorer(make_leads(), make_activities())
+    return Scorer(make_leads(), make_activities(), RUN_AS_OF)
 
 
 # ------------------------------------------------------------------ bad input
@@ -33,13 +34,13 @@ def test_unknown_lead_id_raises_data_error(scorer):
 
 def test_unknown_lead_id_in_one_off_explain_raises_data_error():
     with pytest.raises(DataError):
-        explain(MODEL, make_leads(), make_activities(), 12345)
+        explain(MODEL, make_leads(), make_activities(), 12345, RUN_AS_OF)
 
 
 def test_missing_model_field_column_raises_data_error_naming_it():
     leads = make_leads().rename(columns={"job_title": "jobtitle"})
     with pytest.raises(DataError, match=r"job_title \(closest: jobtitle\)"):
-        explain(MODEL, leads, make_activities(), "L1")
+        explain(MODEL, leads, make_activities(), "L1", RUN_AS_OF)
 
 
 # ------------------------------------------------------------------ profile reasons

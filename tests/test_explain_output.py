@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from explaincases import (
     MODEL,
+    RUN_AS_OF,
     SCORED_AT,
     make_activities,
     make_leads,
@@ -26,13 +27,13 @@ from scoring.report import explanation_text
 
 @pytest.fixture(scope="module")
 def scorer() -> Scorer:
-    return Scorer(make_leads(), make_activities())
+    return Scorer(make_leads(), make_activities(), RUN_AS_OF)
 
 
 # ------------------------------------------------------------------ as_of, ids, mapping
 
 
-def test_lead_without_scored_at_is_measured_at_latest_activity(scorer):
+def test_lead_without_scored_at_is_measured_at_the_runs_as_of(scorer):
     e = explain_lead(scorer, MODEL, "L4")
     assert e.as_of == pd.Timestamp("2026-03-05T00:00:00Z")
     assert reason(e.activities, "demo").points == pytest.approx(40.0)
@@ -62,8 +63,8 @@ def test_mapping_renames_columns_for_explain():
     leads = make_leads().rename(columns={"industry": "Sector", "lead_id": "id"})
     activities = make_activities().rename(columns={"lead_id": "contact"})
     mapping = {"leads": {"industry": "Sector", "lead_id": "id"}, "activities": {"lead_id": "contact"}}
-    mapped = explain(MODEL, leads, activities, "L1", mapping=mapping)
-    plain = explain(MODEL, make_leads(), make_activities(), "L1")
+    mapped = explain(MODEL, leads, activities, "L1", RUN_AS_OF, mapping=mapping)
+    plain = explain(MODEL, make_leads(), make_activities(), "L1", RUN_AS_OF)
     assert mapped.as_dict() == plain.as_dict()
 
 
@@ -100,7 +101,7 @@ def test_as_dict_with_datetime_columns_and_integer_ids():
     activities = activities[activities["lead_id"] != "nobody"].assign(
         lead_id=lambda f: f["lead_id"].str[1:].astype(int),
         occurred_at=lambda f: pd.to_datetime(f["occurred_at"], utc=True))
-    data = explain(MODEL, leads, activities, 1).as_dict()
+    data = explain(MODEL, leads, activities, 1, RUN_AS_OF).as_dict()
     back = json.loads(json.dumps(data, allow_nan=False))
     assert back["lead_id"] == 1
     assert back["events"][0]["occurred_at"].startswith("2026-03-01T00:00:00")
@@ -135,7 +136,7 @@ def assert_matches_score(explanation, row):
 
 
 def test_explanation_equals_score_for_every_lead(scorer):
-    scored = score(MODEL, make_leads(), make_activities())
+    scored = score(MODEL, make_leads(), make_activities(), RUN_AS_OF)
     for lead_id, row in scored.iterrows():
         assert_matches_score(explain_lead(scorer, MODEL, lead_id), row)
 
