@@ -1,8 +1,9 @@
 """Reading a CSV file exactly as written: the encoding (UTF-8 with or without BOM,
 UTF-16/32 with BOM, else Latin-1) and the delimiter (comma, semicolon or tab) are
 detected; every value stays text and only an empty field is missing; a row with more
-fields than the header is refused at its line, never shifted; a file that is not CSV
-text (a workbook, a PDF, UTF-16 without BOM) is refused saying what it is.
+fields than the header is refused at its line, never shifted, and so is a row with fewer
+(a truncated export) and a repeated header line (two exports joined into one); a file that
+is not CSV text (a workbook, a PDF, UTF-16 without BOM) is refused saying what it is.
 """
 
 from __future__ import annotations
@@ -110,7 +111,132 @@ def read_csv(raw: bytes, label: str) -> pd.DataFrame:
     elif len(frame) != _physical_data_lines(text):
         with contextlib.suppress(csv.Error):  # without the map, messages count rows instead of lines
             frame.attrs["line_numbers"] = LineNumbers(_record_start_lines(text, delimiter))
+    starts = _data_row_lines(frame)
+    _refuse_short_rows(cells, text, delimiter, starts, label)
+    header = ["" if pd.isna(name) else _header_text(name) for name in cells.iloc[0, :len(frame.columns)]]
+    _refuse_repeated_header(frame, header, text, starts, label)
     return frame
+
+
+def _data_row_lines(frame: pd.DataFrame) -> np.ndarray:
+    """The file line each data row starts on (the header is line 1)."""
+    numbers = frame.attrs.get("line_numbers")
+    return numbers.lines if numbers is not None else np.arange(2, len(frame) + 2, dtype=np.int64)
+
+
+def _named_width(cells: pd.DataFrame) -> int:
+    """How many fields a row needs: up to the header's last named column (a nameless last
+    column, from a trailing delimiter on the header only, may be left out)."""
+    named = [index for index, name in enumerate(cells.iloc[0]) if not pd.isna(name) and str(name).strip()]
+    return named[-1] + 1 if named else 1
+
+
+def _refuse_short_rows(cells: pd.DataFrame, text: str, delimiter: str, starts: np.ndarray, label: str) -> None:
+    """Refuse rows with fewer fields than the header, at their line. The parser pads them
+    with missing values, so only rows whose last named column is empty are looked at again:
+    their delimiters are counted, with the csv module for a line holding a quote."""
+    width = _named_width(cells)
+    if width < 2:
+        return
+    candidates = np.flatnonzero(cells.iloc[1:, width - 1].isna().to_numpy())
+    if not len(candidates) or _every_row_full(cells, text, delimiter) or not _short_row_seen(text, delimiter, width):
+        return
+    lines = _Lines(text, delimiter)
+    at = starts[candidates] - 1  # 0-based physical lines
+    counts = lines.delimiters[at] + 1
+    for position in np.flatnonzero(lines.quoted[at]):
+        counts[position] = lines.fields_from(int(at[position]))
+    short = np.flatnonzero(counts < width)
+    if len(short):
+        rows = [(int(starts[candidates[position]]), int(counts[position])) for position in short]
+        raise DataError(_rows_reason(rows, width, "a truncated export, or a line break inside a value that "
+                                                  "is not quoted?"), source=label, row=rows[0][0])
+
+
+def _every_row_full(cells: pd.DataFrame, text: str, delimiter: str) -> bool:
+    """A C-speed proof, for a text without quotes, that no row is short: no row has more
+    fields than the header here (the parser refuses those), so the delimiters add up to
+    exactly the header's count on every row only when every row has all its fields."""
+    if '"' in text:
+        return False
+    header_delimiters = text[:text.find("\n") if "\n" in text else len(text)].count(delimiter)
+    return text.count(delimiter) == header_delimiters * len(cells)
+
+
+def _short_row_seen(text: str, delimiter: str, width: int) -> bool:
+    """Whether Arrow's CSV parser (C++, a fraction of pandas' time) sees a row with fewer
+    than ``width`` fields. It cannot say on which line when values hold line breaks, so
+    the exact count per line runs only when it does (or when it cannot parse the text)."""
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    seen = []
+
+    def on_invalid_row(row: arrow_csv.InvalidRow) -> str:
+        if row.actual_columns < width and row.text.strip(TRIMMED):
+            seen.append(row)
+        return "skip"
+
+    try:
+        arrow_csv.read_csv(
+            io.BytesIO(text.encode("utf-8", "surrogatepass")),
+            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=arrow_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                                 invalid_row_handler=on_invalid_row),
+            convert_options=arrow_csv.ConvertOptions(include_columns=["f0"], column_types={"f0": pa.string()}))
+    except (pa.ArrowException, ValueError):
+        return True
+    return bool(seen)
+
+
+TRIMMED = " \t\r"
+
+
+class _Lines:
+    """The physical lines of a CSV text, with the delimiters and quotes on each counted in
+    numpy (the delimiter, quote and line feed are single bytes in UTF-8)."""
+
+    def __init__(self, text: str, delimiter: str):
+        self.delimiter = delimiter
+        self.raw = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+        ends = np.flatnonzero(self.raw == ord("\n"))
+        self.bounds = np.concatenate([[0], ends + 1, [len(self.raw)]])
+        self.delimiters = self._per_line(ord(delimiter))
+        self.quoted = self._per_line(ord('"')) > 0
+
+    def _per_line(self, byte: int) -> np.ndarray:
+        return np.diff(np.searchsorted(np.flatnonzero(self.raw == byte), self.bounds))
+
+    def _line(self, index: int) -> str:
+        return self.raw[self.bounds[index]:self.bounds[index + 1]].tobytes().decode("utf-8", "surrogatepass")
+
+    def fields_from(self, index: int) -> int:
+        """Fields of the record starting on line ``index`` (0-based), quotes and all."""
+        lines = (self._line(line) for line in range(index, len(self.bounds) - 1))
+        return len(next(csv.reader(lines, delimiter=self.delimiter), []))
+
+
+def _refuse_repeated_header(frame: pd.DataFrame, header: list[str], text: str, starts: np.ndarray,
+                            label: str) -> None:
+    """Refuse a data row that repeats the header line: two exports joined into one file
+    would otherwise read it as a lead (or an activity) whose id is the column's name."""
+    if frame.empty or not header or not header[0]:
+        return
+    rest = text[text.find("\n") + 1:] if "\n" in text else ""
+    if not all(name in rest for name in header if name):  # a C-speed test that rules most files out
+        return
+    first = frame.iloc[:, 0].astype("string").map(_header_text, na_action="ignore")
+    for position in np.flatnonzero((first == header[0]).fillna(False).to_numpy(dtype=bool)):
+        row = [_header_text(value) if not pd.isna(value) else "" for value in frame.iloc[position]]
+        if row == header:
+            raise DataError("this line repeats the header line (two exports joined into one file?): remove it, "
+                            "and any other repeated header", source=label, row=int(starts[position]))
+
+
+def _header_text(value: object) -> str:
+    """A header field as compared with a data row: trimmed, without a byte-order mark (the
+    second file's, when two exports are joined)."""
+    return str(value).strip().strip("\ufeff").strip()
 
 
 def _with_header(cells: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -156,17 +282,21 @@ def _read_csv_records(text: str, delimiter: str, label: str) -> tuple[pd.DataFra
     except csv.Error as error:
         raise DataError(f"not a readable CSV file: {error}", source=label, row=reader.line_num) from None
     if overlong:
-        line, fields = overlong[0]
-        reason = (f"this row has {fields} fields but the header has {width} "
-                  f"(an unquoted {_delimiter_name(delimiter)} inside a value?)")
-        if len(overlong) > 1:
-            others = ", ".join(str(other) for other, _ in overlong[1:6])
-            reason += f"; so do {len(overlong) - 1} more: line{'s' if len(overlong) > 2 else ''} {others}"
-            reason += ", ..." if len(overlong) > 6 else ""
-        raise DataError(reason, source=label, row=line)
+        reason = _rows_reason(overlong, width, f"an unquoted {_delimiter_name(delimiter)} inside a value?")
+        raise DataError(reason, source=label, row=overlong[0][0])
     cells = pd.DataFrame([record + [""] * (width - len(record)) for record in records], dtype=object)
     cells = cells.where(cells != "", np.nan)
     return cells, starts[1:]
+
+
+def _rows_reason(rows: list[tuple[int, int]], width: int, why: str) -> str:
+    """``this row has 3 fields but the header has 2 (why); so do 2 more: lines 7, 9``."""
+    reason = f"this row has {rows[0][1]} field{'s' if rows[0][1] != 1 else ''} but the header has {width} ({why})"
+    if len(rows) > 1:
+        others = ", ".join(str(line) for line, _ in rows[1:6])
+        reason += f"; so do {len(rows) - 1} more: line{'s' if len(rows) > 2 else ''} {others}"
+        reason += ", ..." if len(rows) > 6 else ""
+    return reason
 
 
 def _delimiter_name(delimiter: str) -> str:

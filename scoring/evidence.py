@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import NO_RULE, Scorer
-from .metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of, wilson_interval
+from .metrics import Flags, History, Outcomes, history_of, wilson_interval
 from .model import RATINGS, SALES_ACTION, LeadModel, Rule
 
 RATE_COLUMNS = ("leads", "decided", "accepted", "acceptance_rate", "acceptance_low", "acceptance_high",

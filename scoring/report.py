@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .explain import Explanation
-from .metrics import MIN_DECISIONS, Preview, headline
+from .metrics import Preview, headline
 from .missing import is_missing, shown
 from .model import LETTERS, NUMBERS, SALES_ACTION
 
@@ -18,7 +18,7 @@ def _pct(value: float | None) -> str:
 
 def _cell_text(row: pd.Series, rate: str) -> str:
     shown = _pct(row[rate])
-    few = row["too_few_decisions"] if rate == "acceptance_rate" else row["conversion_known"] < MIN_DECISIONS
+    few = row["too_few_decisions" if rate == "acceptance_rate" else "too_few_conversions"]
     mark = "*" if few and row["leads"] else " "
     route = "S" if row["action"] == SALES_ACTION else " "
     return f"{route}{int(row['leads']):>7,} {shown}{mark}"  # always 16 characters
@@ -32,7 +32,7 @@ def matrix_table(preview: Preview) -> str:
     rate = head.rate_column
     noun = "acceptance by sales" if head.outcome == "acceptance" else "conversion"
     width = 16
-    lines = [f"Leads per cell and {noun} (S = routed to sales, * = fewer than {MIN_DECISIONS} {head.counted})",
+    lines = [f"Leads per cell and {noun} (S = routed to sales, * = {head.few_rule})",
              "", "    " + "".join(f"{n:^{width}}" for n in NUMBERS)]
     for letter in LETTERS:
         cells = "".join(f"{_cell_text(matrix.loc[letter + number], rate):>{width}}" for number in NUMBERS)

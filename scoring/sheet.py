@@ -17,7 +17,7 @@ import numpy as np
 
 from .agreement import Signature, signatures
 from .formatting import NO_VALUE, format_number, format_rate
-from .metrics import MIN_DECISIONS, Preview, headline
+from .metrics import Preview, headline
 from .missing import is_missing
 from .model import LETTERS, NUMBERS, RATINGS, SALES_ACTION, LeadModel, Recency
 from .recency import decay_factors
@@ -160,8 +160,8 @@ def _preview_block(preview: Preview, source: str) -> PreviewBlock:
     cells = {}
     for rating in RATINGS:
         row = matrix.loc[rating]
-        few = (row["too_few_decisions"] if head.outcome == "acceptance"
-               else row["conversion_known"] < MIN_DECISIONS) and not is_missing(row[head.rate_column])
+        few = (row["too_few_decisions" if head.outcome == "acceptance" else "too_few_conversions"]
+               and not is_missing(row[head.rate_column]))
         cells[rating] = (f"{int(row['leads']):,} leads", _pct(row[head.rate_column]) + ("*" if few else ""))
     per_month = NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
     caught = NO_VALUE if is_missing(sales.conversions_caught_share) else (
@@ -173,7 +173,7 @@ def _preview_block(preview: Preview, source: str) -> PreviewBlock:
         rate_label=head.label, cells=cells,
         to_sales=f"{sales.leads:,} leads ({format_rate(sales.share, 1)})",
         per_month=per_month, rate=_pct(head.rate), rest_rate=_pct(head.rest_rate), caught=caught,
-        footnote=f"* fewer than {MIN_DECISIONS} {head.counted} in the cell: too few to trust the rate."
+        footnote=f"* {head.few_rule} in the cell: too few to trust the rate."
         if marked else "",
     )
 

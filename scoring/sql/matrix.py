@@ -20,11 +20,11 @@ from .. import data as d
 from ..metrics import (
     DAYS_PER_MONTH,
     FALSE_WORDS,
-    MIN_DECISIONS,
     TRUE_WORDS,
     Outcomes,
     Preview,
     SalesSummary,
+    too_few,
     wilson_interval,
 )
 from ..model import RATINGS, SALES_ACTION, LeadModel
