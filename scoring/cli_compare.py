@@ -9,7 +9,15 @@ import argparse
 from . import data
 from .cli_handover import add_hand_over_arguments, state_hand_over
 from .compare import Comparison, compare_models, format_change, format_figure
-from .drift import Drift, drift, period_scorers, split_leads
+from .drift import (
+    MAX_MONTHS,
+    MIN_PERIOD_LEADS,
+    Drift,
+    drift,
+    period_scorers,
+    split_leads,
+    window_leads,
+)
 from .engine import Scorer
 from .formatting import NO_VALUE, format_rate
 from .missing import is_missing
@@ -49,6 +57,12 @@ def add_compare_commands(commands: argparse._SubParsersAction) -> None:
                         help="leads created before DATE form the first period, the rest the second")
     period.add_argument("--months", type=int, metavar="N",
                         help="with --split-date: only N months either side (3: this quarter vs last)")
+    period.add_argument("--before", metavar="FIRST..LAST",
+                        help="with --leads and --after: the earlier period as two days, both included "
+                             "(2024-10-01..2024-11-30), instead of --split-date")
+    period.add_argument("--after", metavar="FIRST..LAST", help="with --leads and --before: the later period")
+    period.add_argument("--min-leads", dest="min_leads", type=int, default=MIN_PERIOD_LEADS, metavar="N",
+                        help=f"the fewest leads a period may hold (default {MIN_PERIOD_LEADS}): fewer are refused")
     period.add_argument("--leads-before", dest="leads_before", metavar="FILE", help="the earlier period's leads")
     period.add_argument("--leads-after", dest="leads_after", metavar="FILE", help="the later period's leads")
     _common_arguments(period)
@@ -82,21 +96,29 @@ def cmd_drift(args: argparse.Namespace) -> int:
     one_file, two_files = bool(args.leads), bool(args.leads_before or args.leads_after)
     if one_file == two_files:
         raise UsageError("give --leads FILE with --split-date DATE, or --leads-before FILE and --leads-after FILE")
-    if one_file and not args.split_date:
-        raise UsageError("--leads needs --split-date DATE (the first day of the later period)")
+    windows = _windows(args, UsageError)
+    if one_file and not (args.split_date or windows):
+        raise UsageError("--leads needs --split-date DATE (the first day of the later period), or --before "
+                         "FIRST..LAST and --after FIRST..LAST")
+    if windows and (args.split_date or args.months is not None):
+        raise UsageError("--before and --after are the two periods already; leave out --split-date and --months")
     if two_files and not (args.leads_before and args.leads_after):
         raise UsageError("give both --leads-before FILE and --leads-after FILE")
-    if two_files and (args.split_date or args.months is not None):
-        raise UsageError("--split-date and --months go with --leads; two files are two periods already")
-    if args.months is not None and args.months < 1:
-        raise UsageError(f"--months takes a whole number of at least 1; got {args.months}")
+    if two_files and (args.split_date or args.months is not None or windows):
+        raise UsageError("--split-date, --months, --before and --after go with --leads; two files are two "
+                         "periods already")
+    if args.min_leads < 1:
+        raise UsageError(f"--min-leads takes a whole number of at least 1; got {args.min_leads}")
+    if args.months is not None and not 1 <= args.months <= MAX_MONTHS:
+        raise UsageError(f"--months takes a whole number from 1 to {MAX_MONTHS:,}; got {args.months:,}")
     model = load_model(args.model)
     overrides = _parse_mapping(args.map)
     activities = data.read_table(args.activities) if args.activities else None
     if one_file:
         leads = data.load_leads(args.leads)
         column = args.created_at or model.column_mapping(overrides)["leads"].get("created_at", "created_at")
-        periods = split_leads(leads, args.split_date, column, args.months)
+        periods = (window_leads(leads, *windows, column) if windows
+                   else split_leads(leads, args.split_date, column, args.months))
         before, after, labels = periods.before, periods.after, periods.labels()
     else:
         before, after = data.load_leads(args.leads_before), data.load_leads(args.leads_after)
@@ -104,12 +126,27 @@ def cmd_drift(args: argparse.Namespace) -> int:
     scorer_before, scorer_after = period_scorers(model, before, after, activities, args.as_of, overrides,
                                                   hand_over=args.hand_over)
     outcomes = _outcomes(args, scorer_before.mapping["leads"], scorer_before.leads)
-    result = drift(model, scorer_before, scorer_after, outcomes, labels)
+    result = drift(model, scorer_before, scorer_after, outcomes, labels, args.min_leads)
     if args.format == "json":
         _print_json(result.as_dict())
     else:
         print(drift_text(result))
     return 0
+
+
+def _windows(args: argparse.Namespace, usage_error: type[Exception]) -> tuple[tuple[str, str], tuple[str, str]] | None:
+    """--before and --after as (first, last) day pairs, or None when neither is given."""
+    if args.before is None and args.after is None:
+        return None
+    if args.before is None or args.after is None:
+        raise usage_error("give both --before FIRST..LAST and --after FIRST..LAST")
+    pairs = []
+    for option, text in (("--before", args.before), ("--after", args.after)):
+        first, dots, last = text.partition("..")
+        if not dots or not first.strip() or not last.strip():
+            raise usage_error(f"{option} takes two days as FIRST..LAST (2024-10-01..2024-11-30); got {text!r}")
+        pairs.append((first.strip(), last.strip()))
+    return pairs[0], pairs[1]
 
 
 # ----- text renderings ------------------------------------------------------------------------

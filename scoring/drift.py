@@ -1,22 +1,28 @@
 """The same model on two periods: has the population moved, and do the cells still hold?
 
-Two periods are two leads tables, or one table split by ``created_at`` at a date
+Two periods are two leads tables, one table split by ``created_at`` at a date
 (``split_leads``; ``months`` keeps only that many months either side: "this quarter vs
-last"). ``drift`` scores both with one model and gives the rating distribution per
-period, the population stability index (PSI) of the profile grade, the engagement grade
-and the rating, read in words (below 0.1 stable, 0.1 to 0.25 a moderate shift, 0.25 or
-more a major one), and acceptance and conversion per cell in each period with 95 %
-Wilson intervals.
+last"), or any two date ranges of one table (``window_leads``: Oct–Nov against Jan–Feb).
+``drift`` scores both with one model and gives the rating distribution per period, the
+population stability index (PSI) of the profile grade, the engagement grade and the
+rating, read in words (below 0.1 stable, 0.1 to 0.25 a moderate shift, 0.25 or more a
+major one), and acceptance and conversion per cell in each period with 95 % Wilson
+intervals. Each period needs at least ``MIN_PERIOD_LEADS`` leads: a period of one lead
+gave a PSI of 6.2, "major shift".
 
 PSI = sum over categories of (after share - before share) * ln(after share / before
 share), the earlier period as the reference; a share of 0 counts as ``PSI_FLOOR`` so an
-empty category gives a large but finite index.
+empty category gives a large but finite index. Small periods give a large PSI by chance
+alone, so each PSI comes with ``chance_psi``: the PSI that two periods of these sizes
+drawn from one population (both periods' leads pooled) exceed one time in twenty, from
+seeded redraws. A PSI within it is read as "within chance", whatever its size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -29,6 +35,10 @@ from .metrics import Outcomes, Preview, preview
 from .model import LETTERS, NUMBERS, RATINGS, LeadModel
 
 PSI_FLOOR = 1e-4
+MIN_PERIOD_LEADS = 30  # fewer leads in a period than this and drift refuses to compare
+CHANCE_DRAWS = 2000  # redraws of the pooled population behind chance_psi
+CHANCE_QUANTILE = 0.95
+MAX_MONTHS = 1200  # a window of months either side: at most a century
 PSI_MODERATE = 0.1
 PSI_MAJOR = 0.25
 RATE_COLUMNS = ("leads", "decided", "acceptance_rate", "acceptance_low", "acceptance_high",
@@ -45,10 +55,32 @@ def population_stability(before: np.ndarray, after: np.ndarray, floor: float = P
     return float(np.sum((actual - expected) * np.log(actual / expected)))
 
 
-def psi_reading(value: float) -> str:
-    """The usual reading of a PSI, in words."""
+def chance_psi(before: np.ndarray, after: np.ndarray, floor: float = PSI_FLOOR, draws: int = CHANCE_DRAWS,
+               seed: int = 0) -> float:
+    """The PSI two periods of these sizes, drawn from one population (the pooled counts' shares),
+    exceed one time in twenty: the 95th percentile of ``draws`` seeded redraws (NaN when a
+    period is empty)."""
+    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    sizes = round(float(before.sum())), round(float(after.sum()))
+    if min(sizes) <= 0:
+        return float("nan")
+    pooled = (before + after) / (before + after).sum()
+    rng = np.random.default_rng(seed)
+    first, second = (rng.multinomial(size, pooled, size=draws) / size for size in sizes)
+    expected, actual = np.maximum(first, floor), np.maximum(second, floor)
+    values = np.sum((actual - expected) * np.log(actual / expected), axis=1)
+    return float(np.quantile(values, CHANCE_QUANTILE))
+
+
+def psi_reading(value: float, chance: float | None = None, leads: tuple[int, int] | None = None) -> str:
+    """The usual reading of a PSI, in words; with ``chance`` (``chance_psi``) and the periods'
+    ``leads``, a PSI within chance says so instead."""
     if value != value:
         return "cannot tell: a period has no leads"
+    if chance is not None and chance == chance and value <= chance:
+        sizes = "" if leads is None else f" with {leads[0]:,} and {leads[1]:,} leads"
+        return (f"within chance: two periods{sizes} drawn from the same leads give a PSI up to {chance:.3f} "
+                "one time in twenty, so this one shows no shift")
     if value < PSI_MODERATE:
         return "stable: below 0.1, the population has hardly moved"
     if value < PSI_MAJOR:
@@ -68,9 +100,13 @@ class Periods:
     undated: int
     start: pd.Timestamp | None = None  # with ``months``: where the earlier period starts
     end: pd.Timestamp | None = None  # and where the later one ends (exclusive)
+    ranges: tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]] | None = None  # first and
+    # last day of each period, for two chosen windows (``window_leads``)
 
     def labels(self) -> tuple[str, str]:
         """The two periods in words, e.g. ``2025-04-01 to 2025-06-30``."""
+        if self.ranges is not None:
+            return tuple(f"{first:%Y-%m-%d} to {last:%Y-%m-%d}" for first, last in self.ranges)
         day = pd.Timedelta(days=1)
         start = self.start or self.first
         end = (self.end - day) if self.end is not None else self.last
@@ -111,11 +147,16 @@ def split_leads(leads: pd.DataFrame, split: object, column: str = "created_at", 
     before, after = dated & (stamps < split_ns), dated & (stamps >= split_ns)
     start = end = None
     if months is not None:
-        if months < 1:
-            raise DataError(f"months: give a whole number of months of at least 1, not {months}")
-        start, end = at - pd.DateOffset(months=months), at + pd.DateOffset(months=months)
-        before &= stamps >= int(start.as_unit("ns").value)
-        after &= stamps < int(end.as_unit("ns").value)
+        if not 1 <= months <= MAX_MONTHS:
+            raise DataError(f"months: give a whole number of months from 1 to {MAX_MONTHS:,}, not {months:,}")
+        try:
+            start, end = at - pd.DateOffset(months=months), at + pd.DateOffset(months=months)
+            start_ns, end_ns = int(start.as_unit("ns").value), int(end.as_unit("ns").value)
+        except (ValueError, OverflowError):  # pandas' OutOfBoundsDatetime is a ValueError
+            raise DataError(f"months: {months:,} months either side of {at:%Y-%m-%d} run past the dates a "
+                            "timestamp can hold; give fewer months") from None
+        before &= stamps >= start_ns
+        after &= stamps < end_ns
         if not before.any() or not after.any():
             empty = "before" if not before.any() else "after"
             span = "month" if months == 1 else f"{months} months"
@@ -125,20 +166,74 @@ def split_leads(leads: pd.DataFrame, split: object, column: str = "created_at", 
                    first, last, int((~dated).sum()), start, end)
 
 
-def quarter_split(leads: pd.DataFrame, column: str = "created_at") -> pd.Timestamp:
+def _count_between(stamps: np.ndarray, start: pd.Timestamp, end: pd.Timestamp) -> int:
+    return int(((stamps >= int(start.as_unit("ns").value)) & (stamps < int(end.as_unit("ns").value))).sum())
+
+
+def quarter_split(leads: pd.DataFrame, column: str = "created_at", min_leads: int = MIN_PERIOD_LEADS) -> pd.Timestamp:
     """"This quarter vs last": the start of the latest calendar quarter that ended by the last
-    ``column`` date (or, when the data spans less, of the quarter holding that date)."""
+    ``column`` date (or, when the data spans less, of the quarter holding that date). When the
+    quarter before it holds fewer than ``min_leads`` leads (a history that starts late in it),
+    the split moves a quarter on, to the start of the quarter holding the last date, if both
+    quarters then hold enough."""
     stamps = _dates(leads, column)
     dated = stamps[stamps != NAT]
     first, last = pd.Timestamp(int(dated.min()), tz="UTC"), pd.Timestamp(int(dated.max()), tz="UTC")
     current = pd.Timestamp(year=last.year, month=3 * ((last.month - 1) // 3) + 1, day=1, tz="UTC")
-    previous = current - pd.DateOffset(months=3)
-    if previous > first:
-        return previous
-    if current > first:
-        return current
-    raise DataError(f"{column} runs from {first:%Y-%m-%d} to {last:%Y-%m-%d}, within one quarter: "
-                    "nothing to compare it with")
+    candidates = [split for split in (current - pd.DateOffset(months=3), current) if split > first]
+    if not candidates:
+        raise DataError(f"{column} runs from {first:%Y-%m-%d} to {last:%Y-%m-%d}, within one quarter: "
+                        "nothing to compare it with")
+    quarter = pd.DateOffset(months=3)
+    for split in candidates:
+        if min(_count_between(dated, split - quarter, split), _count_between(dated, split, split + quarter)) >= min_leads:
+            return split
+    return candidates[0]
+
+
+def _day(value: object, what: str) -> pd.Timestamp:
+    try:
+        day = _utc(value)
+    except (ValueError, TypeError):
+        raise DataError(f"{what}: cannot read {value!r} as a date") from None
+    if day is pd.NaT:
+        raise DataError(f"{what}: cannot read {value!r} as a date")
+    return day.normalize()
+
+
+def window_leads(leads: pd.DataFrame, before: tuple[object, object], after: tuple[object, object],
+                 column: str = "created_at") -> Periods:
+    """The leads dated (by ``column``) within each of two date ranges, each given as its first
+    and last day (both included): any two windows, e.g. Oct–Nov against Jan–Feb. The earlier
+    range is the reference; the ranges must not overlap."""
+    ranges = []
+    for name, (first, last) in (("earlier period", before), ("later period", after)):
+        start, end = _day(first, f"{name} start"), _day(last, f"{name} end")
+        if end < start:
+            raise DataError(f"the {name} ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
+        ranges.append((start, end))
+    (start_1, end_1), (start_2, end_2) = ranges
+    if start_2 <= end_1:
+        raise DataError(f"the later period ({start_2:%Y-%m-%d} to {end_2:%Y-%m-%d}) must start after the earlier "
+                        f"one ends ({end_1:%Y-%m-%d})")
+    stamps = _dates(leads, column)
+    dated = stamps != NAT
+    day = pd.Timedelta(days=1)
+    masks = [dated & (stamps >= int(start.as_unit("ns").value)) & (stamps < int((end + day).as_unit("ns").value))
+             for start, end in ranges]
+    first, last = (pd.Timestamp(int(f(stamps[dated])), tz="UTC") for f in (np.min, np.max))
+    return Periods(leads.loc[masks[0]].reset_index(drop=True), leads.loc[masks[1]].reset_index(drop=True), start_2,
+                   first, last, int((~dated).sum()), start_1, end_2 + day, (ranges[0], ranges[1]))
+
+
+def check_period_sizes(before: int, after: int, labels: tuple[str, str] = ("before", "after"),
+                       min_leads: int = MIN_PERIOD_LEADS) -> None:
+    """Refuse, in one sentence, two periods one of which holds fewer than ``min_leads`` leads."""
+    for name, count, label in (("earlier", before, labels[0]), ("later", after, labels[1])):
+        if count < min_leads:
+            lead_word = "lead" if count == 1 else "leads"
+            raise DataError(f"the {name} period ({label}) has {count:,} {lead_word}; comparing periods needs at "
+                            f"least {min_leads} leads in each, so pick a wider window or another date")
 
 
 def _grade_counts(leads_per_cell: np.ndarray) -> dict[str, np.ndarray]:
@@ -165,7 +260,7 @@ class Drift:
             table[f"share_{name}"] = leads / leads.sum() if leads.sum() else np.nan
         return table
 
-    @property
+    @cached_property
     def stability(self) -> pd.DataFrame:
         """PSI of the profile grade, the engagement grade and the rating, with its reading."""
         counts_before = _grade_counts(self.before.matrix.loc[list(RATINGS), "leads"].to_numpy())
@@ -173,7 +268,9 @@ class Drift:
         rows = []
         for axis in counts_before:
             value = population_stability(counts_before[axis], counts_after[axis])
-            rows.append({"axis": axis, "psi": value, "reading": psi_reading(value)})
+            chance = chance_psi(counts_before[axis], counts_after[axis])
+            leads = int(counts_before[axis].sum()), int(counts_after[axis].sum())
+            rows.append({"axis": axis, "psi": value, "chance": chance, "reading": psi_reading(value, chance, leads)})
         return pd.DataFrame(rows).set_index("axis")
 
     @property
@@ -198,8 +295,10 @@ class Drift:
 
 
 def drift(model: LeadModel, before: Scorer, after: Scorer, outcomes: Outcomes | None = None,
-          labels: tuple[str, str] = ("before", "after")) -> Drift:
-    """Score both periods' leads with ``model`` and put the results side by side."""
+          labels: tuple[str, str] = ("before", "after"), min_leads: int = MIN_PERIOD_LEADS) -> Drift:
+    """Score both periods' leads with ``model`` and put the results side by side; a period with
+    fewer than ``min_leads`` leads is refused in one sentence (``DataError``)."""
+    check_period_sizes(len(before.leads), len(after.leads), labels, min_leads)
     outcomes = outcomes or Outcomes()
     return Drift(model, preview(model, before, outcomes), preview(model, after, outcomes), labels)
 

@@ -111,13 +111,15 @@ def test_compare_bad_usage_and_input(capsys, files, args, code, words):
 
 def test_drift_json_split_by_date(capsys, files):
     code, out, _ = run(capsys, "drift", "--model", files["a"], "--leads", files["leads"], "--split-date",
-                       "2025-02-01", "--format", "json")
+                       "2025-02-01", "--format", "json", "--min-leads", "4")
     assert code == 0
     data = strict_json(out)
     assert data["periods"] == {"before": "2025-01-05 to 2025-01-31", "after": "2025-02-01 to 2025-02-28"}
     # engagement 1..4: January 3, 0, 0, 1; February 4, 0, 0, 0
     assert data["distribution"]["A1"]["leads_before"] == 1 and data["distribution"]["A1"]["leads_after"] == 2
-    assert data["stability"]["engagement grade"]["reading"].startswith("major shift")
+    # 0.82 would be a major shift; four leads a side give more than that by chance
+    assert data["stability"]["engagement grade"]["psi"] < data["stability"]["engagement grade"]["chance"]
+    assert data["stability"]["engagement grade"]["reading"].startswith("within chance: two periods with 4 and 4")
     assert data["rates"]["A1"]["acceptance_rate_after"] == 0.5
     assert data["rates"]["A4"]["acceptance_rate_before"] is None
 
@@ -128,9 +130,9 @@ def test_drift_two_files_equals_the_split(capsys, files, tmp_path):
     before.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
     after.write_text("\n".join([lines[0], *lines[5:]]) + "\n", encoding="utf-8")
     _, split_out, _ = run(capsys, "drift", "--model", files["a"], "--leads", files["leads"], "--split-date",
-                          "2025-02-01", "--format", "json")
+                          "2025-02-01", "--format", "json", "--min-leads", "4")
     code, files_out, _ = run(capsys, "drift", "--model", files["a"], "--leads-before", before, "--leads-after", after,
-                             "--format", "json")
+                             "--format", "json", "--min-leads", "4")
     assert code == 0
     split, two = strict_json(split_out), strict_json(files_out)
     assert two["periods"] == {"before": str(before), "after": str(after)}
@@ -144,7 +146,8 @@ def test_drift_table_reads_two_quarters_of_the_sample_data(capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].endswith("before = 2025-04-01 to 2025-06-30, after = 2025-07-01 to 2025-09-30")
-    psi = [line.split() for line in lines if line.startswith("  ") and ("stable:" in line or "shift:" in line)]
+    psi = [line.split() for line in lines if line.startswith("  ") and ("chance:" in line or "shift:" in line
+                                                                         or "stable:" in line)]
     assert [words[0] for words in psi] == ["profile", "engagement", "rating"]
     assert sum(1 for line in lines if line.split()[:1] and line.split()[0] in RATINGS) == 16
     assert lines[-1].startswith("To sales per month:")
@@ -156,7 +159,20 @@ def test_drift_table_reads_two_quarters_of_the_sample_data(capsys):
     (["--leads", "{leads}", "--leads-before", "{leads}", "--split-date", "2025-02-01"], 2, "give --leads FILE"),
     (["--leads-before", "{leads}"], 2, "give both --leads-before FILE and --leads-after FILE"),
     (["--leads-before", "{leads}", "--leads-after", "{leads}", "--months", "3"], 2, "go with --leads"),
-    (["--leads", "{leads}", "--split-date", "2025-02-01", "--months", "0"], 2, "at least 1"),
+    (["--leads", "{leads}", "--split-date", "2025-02-01", "--months", "0"], 2, "from 1 to 1,200; got 0"),
+    # issue 20: printed "ValueError: year -6308 is out of range"
+    (["--leads", "{leads}", "--split-date", "2025-02-01", "--months", "100000"], 2,
+     "--months takes a whole number from 1 to 1,200; got 100,000"),
+    # issue 19: a period of four leads read as a major shift
+    (["--leads", "{leads}", "--split-date", "2025-02-01"], 1,
+     "the earlier period (2025-01-05 to 2025-01-31) has 4 leads; comparing periods needs at least 30 leads"),
+    (["--leads", "{leads}", "--before", "2025-01-01..2025-01-31"], 2, "give both --before FIRST..LAST and --after"),
+    (["--leads", "{leads}", "--before", "2025-01-01", "--after", "2025-02-01..2025-02-28"], 2,
+     "--before takes two days as FIRST..LAST"),
+    (["--leads", "{leads}", "--split-date", "2025-02-01", "--before", "2025-01-01..2025-01-31", "--after",
+      "2025-02-01..2025-02-28"], 2, "--before and --after are the two periods already"),
+    (["--leads", "{leads}", "--before", "2025-01-01..2025-02-01", "--after", "2025-02-01..2025-02-28"], 1,
+     "must start after the earlier one ends"),
     (["--leads", "{leads}", "--split-date", "2031-01-01"], 1,
      "the split date 2031-01-01 is outside the data: created_at runs from 2025-01-05 to 2025-02-28"),
     (["--leads", "{leads}", "--split-date", "soon"], 1, "split date: cannot read 'soon' as a date"),
@@ -166,6 +182,26 @@ def test_drift_bad_usage_and_input(capsys, files, args, code, words):
     got, _, err = run(capsys, "drift", "--model", files["a"], *[arg.format(**files) for arg in args])
     assert got == code
     assert words in assert_one_line_error(err)
+
+
+def test_drift_any_two_windows_equals_the_split(capsys, files):
+    _, split_out, _ = run(capsys, "drift", "--model", files["a"], "--leads", files["leads"], "--split-date",
+                          "2025-02-01", "--format", "json", "--min-leads", "4")
+    code, out, err = run(capsys, "drift", "--model", files["a"], "--leads", files["leads"], "--before",
+                         "2025-01-01..2025-01-31", "--after", "2025-02-01..2025-02-28", "--format", "json",
+                         "--min-leads", "4")
+    assert code == 0, err
+    windows, split = strict_json(out), strict_json(split_out)
+    assert windows["periods"] == {"before": "2025-01-01 to 2025-01-31", "after": "2025-02-01 to 2025-02-28"}
+    for key in ("stability", "distribution", "rates"):
+        assert windows[key] == split[key]
+    # a gap between the windows leaves its leads out: L1 (01-05) and L8 (02-28) only
+    code, out, _ = run(capsys, "drift", "--model", files["a"], "--leads", files["leads"], "--before",
+                       "2025-01-05..2025-01-05", "--after", "2025-02-28..2025-02-28", "--format", "json",
+                       "--min-leads", "1")
+    distribution = strict_json(out)["distribution"]
+    assert sum(row["leads_before"] for row in distribution.values()) == 1
+    assert sum(row["leads_after"] for row in distribution.values()) == 1
 
 
 def test_the_sample_figures_quoted_in_the_readme(capsys):

@@ -1,7 +1,8 @@
 """One model on two periods (scoring/drift.py): PSI and its reading by hand, the split of
 one table by created_at (with a window of months, and bad split dates refused in one
-sentence), "this quarter vs last", and the per-period distribution and rates of eight
-leads worked out by hand."""
+sentence), any two date ranges, "this quarter vs last", a period too small to compare
+refused, PSI's chance level checked by simulation, and the per-period distribution and
+rates of eight leads worked out by hand."""
 
 from __future__ import annotations
 
@@ -14,13 +15,17 @@ from metricscases import small_model
 
 from scoring import RATINGS, DataError, parse_model
 from scoring.drift import (
+    MIN_PERIOD_LEADS,
     PSI_FLOOR,
+    chance_psi,
+    check_period_sizes,
     drift,
     period_scorers,
     population_stability,
     psi_reading,
     quarter_split,
     split_leads,
+    window_leads,
 )
 from scoring.metrics import wilson_interval
 
@@ -127,7 +132,7 @@ def test_quarter_split_within_one_quarter_is_refused():
 @pytest.fixture(scope="module")
 def result():
     periods = split_leads(LEADS, "2025-02-01")
-    return drift(MODEL, *period_scorers(MODEL, periods.before, periods.after), labels=periods.labels())
+    return drift(MODEL, *period_scorers(MODEL, periods.before, periods.after), labels=periods.labels(), min_leads=1)
 
 
 def test_distribution_per_period(result):
@@ -144,10 +149,12 @@ def test_psi_per_axis_by_hand(result):
     # letters A..D: January 1, 2, 0, 1; February 3, 0, 0, 1 (C empty in both: floored alike, adds 0)
     profile = (0.75 - 0.25) * math.log(0.75 / 0.25) + (floor - 0.5) * math.log(floor / 0.5)
     assert stability.loc["profile grade", "psi"] == pytest.approx(profile)
-    assert stability.loc["profile grade", "reading"].startswith("major shift")
+    # 2.3 would be a major shift, but four leads a side give more than that by chance
+    assert stability.loc["profile grade", "psi"] < stability.loc["profile grade", "chance"]
+    assert stability.loc["profile grade", "reading"].startswith("within chance: two periods with 4 and 4 leads")
     # numbers 1..4: 3, 0, 0, 1 in both months
     assert stability.loc["engagement grade", "psi"] == pytest.approx(0.0)
-    assert stability.loc["engagement grade", "reading"].startswith("stable")
+    assert stability.loc["engagement grade", "reading"].startswith("within chance")
     # cells: A1 1/4 -> 2/4, A4 0 -> 1/4, B1 and B4 1/4 -> 0, D1 1/4 -> 1/4
     rating = (0.25 * math.log(2) + (0.25 - floor) * math.log(0.25 / floor)
               + 2 * (floor - 0.25) * math.log(floor / 0.25))
@@ -179,3 +186,96 @@ def test_plain_data(result):
     assert set(data["stability"]) == {"profile grade", "engagement grade", "rating"}
     assert data["distribution"]["A1"]["leads_after"] == 2
     assert data["to_sales"]["after"]["leads"] == 2
+
+
+# ----- too few leads, any two windows, PSI and chance (issue 19), months out of range (issue 20) -
+
+
+def _growing_history() -> pd.DataFrame:
+    """The issue's shape: 1 lead in September, 60 in Oct–Dec, 90 in Jan–Mar (to the 20th)."""
+    days = ["2011-09-30", *pd.date_range("2011-10-01", "2011-12-31", periods=60).strftime("%Y-%m-%d"),
+            *pd.date_range("2012-01-01", "2012-03-20", periods=90).strftime("%Y-%m-%d")]
+    return pd.DataFrame({"lead_id": range(1, len(days) + 1), "created_at": days, "industry": "Software",
+                         "total_visits": 12})
+
+
+def test_a_period_of_one_lead_is_refused_in_one_sentence():
+    # issue 19: the default split put 1 lead in the earlier period and read PSI 6.2 as a major shift
+    periods = split_leads(_growing_history(), "2011-10-01", months=3)
+    assert (len(periods.before), len(periods.after)) == (1, 60)
+    with pytest.raises(DataError) as caught:
+        drift(MODEL, *period_scorers(MODEL, periods.before, periods.after), labels=periods.labels())
+    assert str(caught.value) == ("the earlier period (2011-07-01 to 2011-09-30) has 1 lead; comparing periods needs "
+                                 f"at least {MIN_PERIOD_LEADS} leads in each, so pick a wider window or another date")
+    with pytest.raises(DataError, match=r"the later period \(b\) has 29 leads"):
+        check_period_sizes(30, 29, ("a", "b"))
+    check_period_sizes(30, 30)
+
+
+def test_the_default_split_moves_on_when_the_quarter_before_is_almost_empty():
+    # the latest ended quarter (Oct–Dec) against Jul–Sep would hold 1 lead: Jan–Mar against Oct–Dec
+    leads = _growing_history()
+    assert quarter_split(leads) == pd.Timestamp("2012-01-01", tz="UTC")
+    periods = split_leads(leads, quarter_split(leads), months=3)
+    assert (len(periods.before), len(periods.after)) == (60, 90)
+    assert quarter_split(leads, min_leads=1) == pd.Timestamp("2011-10-01", tz="UTC")
+
+
+def test_any_two_windows_oct_nov_against_jan_feb():
+    leads = pd.DataFrame({"lead_id": ["s30", "o1", "n30", "d1", "j1", "f28", "m1", "x", "y"],
+                          "created_at": ["2024-09-30", "2024-10-01", "2024-11-30 23:59", "2024-12-01",
+                                         "2025-01-01", "2025-02-28", "2025-03-01", None, None]})
+    periods = window_leads(leads, ("2024-10-01", "2024-11-30"), ("2025-01-01", "2025-02-28"))
+    assert periods.before["lead_id"].tolist() == ["o1", "n30"]  # the last day is included to its end
+    assert periods.after["lead_id"].tolist() == ["j1", "f28"]
+    assert periods.labels() == ("2024-10-01 to 2024-11-30", "2025-01-01 to 2025-02-28")
+    assert periods.undated == 2
+
+
+@pytest.mark.parametrize(("before", "after", "words"), [
+    (("2024-10-01", "2024-12-31"), ("2024-12-31", "2025-02-28"), "the later period (2024-12-31 to 2025-02-28) "
+                                                                 "must start after the earlier one ends"),
+    (("2024-11-30", "2024-10-01"), ("2025-01-01", "2025-02-28"), "the earlier period ends (2024-10-01) before"),
+    (("2024-10-01", "soon"), ("2025-01-01", "2025-02-28"), "earlier period end: cannot read 'soon' as a date"),
+])
+def test_bad_windows_get_one_sentence(before, after, words):
+    with pytest.raises(DataError) as caught:
+        window_leads(LEADS, before, after)
+    assert words in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_months_beyond_the_calendar_are_one_sentence():
+    # issue 20: drift --months 100000 printed "ValueError: year -6308 is out of range"
+    with pytest.raises(DataError, match="months: give a whole number of months from 1 to 1,200, not 100,000"):
+        split_leads(LEADS, "2025-02-01", months=100000)
+    far = LEADS.assign(created_at=["2200-01-05"] * 4 + ["2200-02-05"] * 4)
+    with pytest.raises(DataError, match="run past the dates a timestamp can hold"):
+        split_leads(far, "2200-02-01", months=1200)
+
+
+def test_chance_psi_by_hand():
+    assert math.isnan(chance_psi([0, 0], [1, 1]))
+    assert chance_psi([5, 5], [5, 5]) == chance_psi([5, 5], [5, 5])  # seeded: the same counts, the same figure
+    # the more leads, the less chance explains: 40 a side against 4,000 a side
+    assert chance_psi([10, 10, 10, 10], [10, 10, 10, 10]) > 10 * chance_psi([1000] * 4, [1000] * 4)
+
+
+@pytest.mark.parametrize(("shares", "size"), [([0.4, 0.3, 0.2, 0.1], 40), ([0.7, 0.2, 0.05, 0.05], 200),
+                                              ([1 / 16] * 16, 60)])
+def test_chance_psi_is_exceeded_about_one_time_in_twenty_without_a_shift(shares, size):
+    # two periods drawn from one population (another generator than chance_psi's): the PSI of
+    # about 95 % of such pairs is within the chance level of their counts
+    rng = np.random.default_rng(12345)
+    within = 0
+    trials = 300
+    for _ in range(trials):
+        before, after = rng.multinomial(size, shares), rng.multinomial(size, shares)
+        within += population_stability(before, after) <= chance_psi(before, after, draws=500)
+    assert 0.88 <= within / trials <= 0.995
+
+
+def test_a_real_shift_on_many_leads_is_not_chance():
+    before, after = np.array([400, 300, 200, 100]), np.array([100, 200, 300, 400])
+    value, chance = population_stability(before, after), chance_psi(before, after)
+    assert value > chance
+    assert psi_reading(value, chance, (1000, 1000)).startswith("major shift")
