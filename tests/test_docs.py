@@ -156,7 +156,11 @@ def close_to_stated(actual: float, stated: str) -> bool:
     return abs(actual - float(stated)) <= 0.5 * 10 ** -decimals + 1e-12
 
 
+WORKED_AS_OF = "2026-04-02"  # the run's as-of the worked example gives (--as-of 2026-04-02)
+
+
 def test_worked_example_numbers(tmp_path):
+    assert f"--as-of {WORKED_AS_OF}" in DOC.read_text(encoding="utf-8")
     model = parse_model(one_block("worked-example", "model").text, "worked example")
     tables = {}
     for name in ("leads", "activities"):
@@ -166,7 +170,7 @@ def test_worked_example_numbers(tmp_path):
     rows = stated_results()
     assert [row["lead_id"] for row in rows] == list(tables["leads"]["lead_id"])
     for row in rows:
-        result = explain(model, tables["leads"], tables["activities"], row["lead_id"])
+        result = explain(model, tables["leads"], tables["activities"], row["lead_id"], WORKED_AS_OF)
         lead = row["lead_id"]
         assert close_to_stated(result.profile_score, row["profile_score"]), (lead, result.profile_score)
         assert close_to_stated(result.engagement_score, row["engagement_score"]), (lead, result.engagement_score)
@@ -186,7 +190,7 @@ def test_worked_example_arithmetic_for_first_lead(tmp_path):
     activities = tmp_path / "activities.csv"
     leads.write_text(one_block("worked-example", "leads").text, encoding="utf-8")
     activities.write_text(one_block("worked-example", "activities").text, encoding="utf-8")
-    result = explain(model, read_table(leads), read_table(activities), "L-1001")
+    result = explain(model, read_table(leads), read_table(activities), "L-1001", WORKED_AS_OF)
     assert {c.id: c.points for c in result.categories} == {"industry": 40.0, "size": 24.5, "title": 15.0}
     by_entry = {a.id: a for a in result.activities}
     assert by_entry["pricing"].decayed_count == pytest.approx(1.75)

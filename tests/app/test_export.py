@@ -98,13 +98,13 @@ def test_sql_shown_and_downloaded_is_scoring_sql_for_each_dialect(open_app, down
     for dialect in DIALECTS:
         at.selectbox(key="export_dialect").set_value(dialect)
         _run(at)
-        expected = export_sql(DEFAULT_MODEL, dialect, SqlOptions())
+        expected = export_sql(DEFAULT_MODEL, dialect, SqlOptions(as_of="now"))
         assert _sql_shown(at) == [expected], dialect
         assert _download(at, downloads, "download_sql") == (f"{SLUG}-{dialect}.sql", expected.encode())
         name, raw = _download(at, downloads, "download_dbt")
         assert name == f"{SLUG}-dbt-{dialect}.zip"
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            project = dbt_model(DEFAULT_MODEL, dialect)
+            project = dbt_model(DEFAULT_MODEL, dialect, SqlOptions(as_of="now"))
             assert archive.read("leadgrid/lead_scores.sql").decode() == project.sql
             assert archive.read("leadgrid/schema.yml").decode() == project.schema_yml
     assert not at.error
@@ -124,9 +124,9 @@ def test_table_names_change_the_sql_and_the_tables_listed(open_app, downloads):
     at.text_input(key="export_leads_table").set_value("crm.leads")
     at.text_input(key="export_activities_table").set_value("crm.events")
     _run(at)
-    options = SqlOptions(leads_table="crm.leads", activities_table="crm.events")
+    options = SqlOptions(leads_table="crm.leads", activities_table="crm.events", as_of="now")
     [shown] = _sql_shown(at)
-    assert shown == export_sql(DEFAULT_MODEL, "snowflake", options) != export_sql(DEFAULT_MODEL, "snowflake")
+    assert shown == export_sql(DEFAULT_MODEL, "snowflake", options) != export_sql(DEFAULT_MODEL, "snowflake", SqlOptions(as_of="now"))
     assert 'FROM "crm"."leads"' in shown and 'FROM "crm"."events"' in shown
     assert _reads_listed(at) == _expected_rows(DEFAULT_MODEL, options)
     assert {row[0] for row in _reads_listed(at)} == {"crm.leads", "crm.events"}
@@ -146,7 +146,7 @@ def test_table_names_change_the_sql_and_the_tables_listed(open_app, downloads):
     at.checkbox(key="export_has_activities").uncheck()
     at.checkbox(key="export_has_scored_at").uncheck()
     _run(at)
-    options = SqlOptions(leads_table="stg_leads", activities_table=None, scored_at=False)
+    options = SqlOptions(leads_table="stg_leads", activities_table=None, scored_at=False, as_of="now")
     assert _sql_shown(at) == [export_sql(DEFAULT_MODEL, "snowflake", options)]
     assert [row[2] for row in _reads_listed(at)] == [
         "lead_id", "industry", "employees", "annual_revenue", "job_title", "country", "total_visits"]
@@ -167,8 +167,8 @@ def test_columns_listed_follow_the_models_column_mapping(open_app):
     assert rows[-3:] == [("activities", "activities", "lead_id", "lead_id"),
                          ("activities", "activities", "activity", "activity"),
                          ("activities", "activities", "ts", "occurred_at")]
-    assert rows == _expected_rows(mapped, SqlOptions())
-    assert _sql_shown(at) == [export_sql(mapped, "duckdb")]
+    assert rows == _expected_rows(mapped, SqlOptions(as_of="now"))
+    assert _sql_shown(at) == [export_sql(mapped, "duckdb", SqlOptions(as_of="now"))]
 
 
 def test_a_table_name_the_sql_cannot_use_is_one_error_and_the_model_is_kept(open_app):
@@ -201,7 +201,7 @@ def test_a_model_too_big_to_write_is_one_error_and_the_sql_still_shows(open_app)
     assert at.download_button(key="download_yaml").proto.disabled
     assert at.download_button(key="download_json").proto.disabled
     assert not [code for code in at.code if code.proto.language == "yaml"]
-    assert _sql_shown(at) == [export_sql(huge, "duckdb")]
+    assert _sql_shown(at) == [export_sql(huge, "duckdb", SqlOptions(as_of="now"))]
     assert at.session_state[state.MODEL] is huge
 
 
@@ -219,7 +219,7 @@ def test_an_as_of_moment_goes_into_the_sql_and_a_bad_one_is_one_error(open_app):
     at.text_input(key="export_as_of").set_value("2026-06-30")
     _run(at)
     assert _sql_shown(at) == [export_sql(DEFAULT_MODEL, "duckdb", SqlOptions(as_of="2026-06-30"))]
-    assert _sql_shown(at) != [export_sql(DEFAULT_MODEL, "duckdb", SqlOptions())]
+    assert _sql_shown(at) != [export_sql(DEFAULT_MODEL, "duckdb", SqlOptions(as_of="now"))]
     at.text_input(key="export_as_of").set_value("next Tuesday")
     _run(at)
     errors = [error.value for error in at.error]

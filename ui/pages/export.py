@@ -101,11 +101,12 @@ flags[0].checkbox("There is an activities table", True, key=HAS_ACTIVITIES,
                   help="Without one, activity entries count nothing (field entries still do).")
 has_scored_at = flags[1].checkbox("The leads table has scored_at", True, key=HAS_SCORED_AT,
                                   help="The hand-over moment each lead's activities are aged from; without it "
-                                       "every lead is aged from the latest activity in the table.")
+                                       "every lead is aged from the as-of below.")
 as_of = flags[2].text_input(
-    "As of (optional)", "", key=AS_OF, placeholder="the latest activity", disabled=not has_activities,
-    help="A fixed moment (e.g. 2026-06-30 or 2026-06-30 12:00, UTC) that leads without scored_at are aged "
-         "from, as `leadgrid score --as-of`; empty: the latest activity in the table, as the preview does.")
+    "As of", "now", key=AS_OF, placeholder="now, or a date", disabled=not has_activities,
+    help="When leads without scored_at are evaluated: now (the time each run of the query starts, "
+         "CURRENT_TIMESTAMP: what a nightly job wants) or a fixed moment (2026-06-30, 2026-06-30 12:00 UTC), "
+         "as `leadgrid export --as-of`. Never the latest activity of the data.")
 options = SqlOptions(leads_table=leads_table.strip(),
                      activities_table=activities_table.strip() if has_activities else None,
                      scored_at=has_scored_at, as_of=as_of.strip() or None)
