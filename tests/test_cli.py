@@ -19,10 +19,12 @@ from clicases import (
     ACTIVITIES_CSV,
     DEFAULT_CONFIG,
     EXPECTED_RATINGS,
+    HAND_OVER_LINE,
     LEADS_CSV,
     MODEL_YAML,
     ROOT,
     VENV_BIN,
+    assert_one_line_error,
     data_args,
     expected_scores,
     run,
@@ -128,6 +130,23 @@ def test_score_map_overrides_model_columns(capsys, files, tmp_path):
     assert dict(zip(written["lead_id"], written["rating"], strict=True)) == EXPECTED_RATINGS
 
 
+def test_activities_of_a_lead_without_scored_at_need_an_as_of(capsys, files, tmp_path):
+    code, _, err = run(capsys, "score", *data_args(files, as_of=None), "--out", tmp_path / "s.csv")
+    assert code == 1
+    assert assert_one_line_error(err).startswith("leadgrid: 1 leads have activities but no hand-over moment")
+    assert not (tmp_path / "s.csv").exists()
+
+
+def test_hand_over_days_after_created_at(capsys, files, tmp_path):
+    code, _, err = run(capsys, "score", *data_args(files), "--hand-over", "created_at+30d", "--out", tmp_path / "s.csv")
+    assert code == 0
+    assert "Hand-over moment: 30 days after created_at (6 of 6 leads)" in err
+    got = pd.read_csv(tmp_path / "s.csv", dtype={"lead_id": str}).set_index("lead_id")
+    expected = expected_scores(files, hand_over="created_at+30d")
+    assert got["rating"].tolist() == expected["rating"].tolist()
+    assert got["rating"].tolist() != expected_scores(files)["rating"].tolist()
+
+
 def test_score_as_of_changes_engagement_of_leads_without_scored_at(capsys, files, tmp_path):
     # L5 has no scored_at; its demo request is on 2026-03-10. The others keep their scored_at.
     scores = {}
@@ -152,7 +171,7 @@ def test_score_as_of_changes_engagement_of_leads_without_scored_at(capsys, files
 def test_matrix_table(capsys, files):
     code, out, err = run(capsys, "matrix", *data_args(files))
     assert code == 0
-    assert err == ""
+    assert HAND_OVER_LINE in err.splitlines()  # how activities were aged, and who used the run's as-of
     lines = out.splitlines()
     assert lines[0].startswith("Leads per cell and acceptance by sales")
     grid = [line for line in lines if re.match(r"  [ABCD] ", line)]
@@ -227,7 +246,7 @@ def test_matrix_without_outcome_columns_still_works(capsys, files):
 def test_explain_text(capsys, files):
     code, out, err = run(capsys, "explain", *data_args(files), "--lead", "L1")
     assert code == 0
-    assert err == ""
+    assert err.splitlines() == [HAND_OVER_LINE]
     lines = out.splitlines()
     assert lines[0] == "Lead L1: A1 -> sales, within 24 h"
     assert lines[1] == "Profile 100.0 (A)"
