@@ -31,6 +31,7 @@ from .cli_matrix import (
     sql_unreadable_numbers,
 )
 from .cli_per_month import add_per_month_argument, per_month_of, per_month_table
+from .csvwrite import to_csv
 from .datasets import DATASETS
 from .diff import describe_changes
 from .engine import Scorer
@@ -141,7 +142,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     scored = scorer.score(model)
     try:  # to a temporary file renamed into place: a full disk leaves the previous file as it was
         if OUTPUT_FORMATS[suffix] == "csv":
-            write_atomic_with(args.out, lambda handle: scored.to_csv(handle, encoding="utf-8"))
+            write_atomic_with(args.out, lambda handle: to_csv(scored, handle, encoding="utf-8"))  # formulas neutralised
         else:
             write_atomic_with(args.out, lambda handle: scored.to_parquet(handle))
     except OSError as error:
@@ -219,7 +220,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         print("\n\n".join(([] if breakdown_only else [matrix_table(result)])
                           + ([breakdown_text(extra.breakdown, args.segment, extra.note)] if args.segment else [])))
     elif args.format == "csv":
-        sys.stdout.write(extra.breakdown.to_csv(index=False) if breakdown_only else result.matrix.to_csv())
+        sys.stdout.write(to_csv(extra.breakdown, index=False) if breakdown_only else to_csv(result.matrix))
     else:
         cells = result.matrix.to_dict(orient="index")
         output = {"model": model.name, "version": model.version, "cells": cells, "to_sales": result.sales.as_dict()}
