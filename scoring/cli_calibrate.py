@@ -17,11 +17,12 @@ from .calibrate_honesty import honesty_warnings
 from .calibrate_quality import OUTCOME_LABELS, SCORES, Quality, model_quality
 from .cli_handover import add_hand_over_arguments, state_hand_over
 from .cli_leaks import report_leaks
+from .cli_per_month import add_per_month_argument
 from .datasets import SAMPLE
 from .engine import Scorer
 from .fileio import refuse_overwriting_inputs, write_atomic
 from .formatting import NO_VALUE, format_number, format_rate
-from .metrics import SalesSummary
+from .metrics import Outcomes, SalesSummary
 from .model import LETTERS, NUMBERS, LeadModel
 from .modelfile import dump_model, load_model_text
 
@@ -58,6 +59,7 @@ def add_calibrate_command(commands: argparse._SubParsersAction) -> None:
                              "on the category values, beside the current ones with the preview of both")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--out", help="write the proposed model here (YAML, onto the model file's text)")
+    add_per_month_argument(parser)  # the capacity is leads a month over this window
     parser.set_defaults(run=cmd_calibrate)
 
 
@@ -87,9 +89,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     scorer = _scorer(model, args)
     result: Proposal | WeightSuggestion
     if args.weights:
-        result = suggest_weights(model, scorer)
+        result = suggest_weights(model, scorer, Outcomes(per_month=args.per_month))
     else:
-        result = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance))
+        result = propose_thresholds(model, scorer, Target(args.capacity, args.min_acceptance),
+                                    Outcomes(per_month=args.per_month))
     quality = model_quality(model, scorer)
     leaks = report_leaks(scorer, model)  # each column and activity judged for leaks: stderr, and "leaks" in json
     warnings = honesty_warnings(model, scorer)
@@ -117,6 +120,16 @@ def _grades(values: dict[str, float], names: tuple[str, ...]) -> str:
 
 def _per_month(sales: SalesSummary) -> str:
     return NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
+
+
+def _window_line(sales: SalesSummary) -> str:
+    """Which months "Leads a month" counts: the per-month window, and how leads are dated."""
+    window = sales.window
+    if window is None or window.months is None:
+        return "Leads a month: the leads have no dates"
+    fallback = f"; {window.fallback}" if window.fallback else ""
+    return (f"Leads a month: over {window.label} ({window.months:.3g} months{fallback}), "
+            f"leads dated by {window.dated_by}; --per-month to change")
 
 
 def _acceptance(sales: SalesSummary) -> str:
@@ -150,7 +163,7 @@ def calibration_table(model: LeadModel, proposal: Proposal, quality: Quality, wa
         ("To sales", " ".join(model.sales_ratings()) or "none", " ".join(new.sales_ratings()) or "none"),
         *_headline_rows(proposal.current, proposal.proposed),
     ]
-    lines = [f"Target: {proposal.target.describe()}", "", *_side_by_side(rows), "",
+    lines = [f"Target: {proposal.target.describe()}", "", *_side_by_side(rows), _window_line(proposal.current), "",
              "Changes: " + ("; ".join(proposal.changes) or "none, the current thresholds are already the best"),
              "Routing: " + ("; ".join(proposal.routing_changes) if proposal.routing_changes
                             else "kept (every cell keeps its route)")]
@@ -170,7 +183,8 @@ def weights_table(model: LeadModel, suggestion: WeightSuggestion, quality: Quali
              f"{'Weight':{label_width}}{'current':>9}{'suggested':>11}{'coefficient':>13}"]
     lines += [f"{labels[key]:{label_width}}{format_number(current):>9}{format_number(suggestion.suggested[key]):>11}"
               f"{suggestion.coefficients[key]:>13.3f}" for key, current in suggestion.current.items()]
-    lines += ["", *_side_by_side(_headline_rows(suggestion.current_sales, suggestion.suggested_sales), "suggested")]
+    lines += ["", *_side_by_side(_headline_rows(suggestion.current_sales, suggestion.suggested_sales), "suggested"),
+              _window_line(suggestion.current_sales)]
     return "\n".join(lines + _quality_and_warnings(quality, warnings))
 
 

@@ -8,6 +8,7 @@ import argparse
 
 from . import data
 from .cli_handover import add_hand_over_arguments, state_hand_over
+from .cli_per_month import add_per_month_argument
 from .compare import Comparison, compare_models, format_change, format_figure
 from .drift import (
     MAX_MONTHS,
@@ -49,6 +50,7 @@ def add_compare_commands(commands: argparse._SubParsersAction) -> None:
     compare.add_argument("model_b", metavar="B.yaml", help="the model to compare to (e.g. the new draft)")
     compare.add_argument("--leads", required=True, help="leads file (CSV or Parquet)")
     _common_arguments(compare)
+    add_per_month_argument(compare)
     compare.set_defaults(run=cmd_compare)
     period = commands.add_parser("drift", help="one model on two periods: stability and rates per cell")
     period.add_argument("--model", required=True, help="model YAML file")

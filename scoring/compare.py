@@ -157,8 +157,10 @@ class Comparison:
     def summary(self) -> pd.DataFrame:
         """One row per to-sales figure: A, B and the change (B minus A)."""
         figures_a, figures_b = summary_figures(self.a), summary_figures(self.b)
+        labels = {**SUMMARY_LABELS,  # the window per-month figures are counted over, in words
+                  "to_sales_per_month": f"{SUMMARY_LABELS['to_sales_per_month']}, {self.a.sales.per_month_label}"}
         rows = [{"figure": name, "label": label, "a": figures_a[name], "b": figures_b[name],
-                 "change": figures_b[name] - figures_a[name]} for name, label in SUMMARY_LABELS.items()]
+                 "change": figures_b[name] - figures_a[name]} for name, label in labels.items()]
         return pd.DataFrame(rows).set_index("figure")
 
     @property

@@ -21,7 +21,10 @@ from .engine import Scorer
 from .model import RATINGS, SALES_ACTION, LeadModel
 from .ratings import scored_frame
 from .values import TRIM_CHARS
-from .volume import DAYS_PER_MONTH, LAST_QUARTER, PerMonth, Window, handover_dates, resolve
+from .volume import (
+    DAYS_PER_MONTH as DAYS_PER_MONTH,  # re-exported: where the figures used to find it
+)
+from .volume import LAST_QUARTER, Dating, PerMonth, Window, handover_dates, resolve
 
 Z_95 = 1.959963984540054
 MIN_DECISIONS = 30  # a cell's rate needs at least this many leads with a known outcome ...
@@ -108,7 +111,7 @@ class History:
     accepted: Flags | None
     converted: Flags | None
     amounts: np.ndarray | None
-    dates: np.ndarray  # per lead, its hand-over (scored_at, else created_at): int64 UTC ns, NAT if none
+    dating: Dating  # each lead's hand-over date, and the days the data covers
     window: Window  # the months per-month figures are counted over
     in_window: np.ndarray = field(repr=False)  # per lead: dated inside ``window``
 
@@ -117,11 +120,16 @@ class History:
         accepted = _column(leads, outcomes.accepted)
         converted = _column(leads, outcomes.converted)
         won = _column(leads, outcomes.won_amount)
-        dates, dated_by = handover_dates(leads, outcomes.created_at)
-        window = resolve(outcomes.per_month, dates, dated_by)
+        dating = handover_dates(leads, outcomes.created_at)
+        window = resolve(outcomes.per_month, dating)
         return cls(read_flags(accepted) if accepted is not None else None,
                    read_flags(converted) if converted is not None else None,
-                   _amounts(won) if won is not None else None, dates, window, window.contains(dates))
+                   _amounts(won) if won is not None else None, dating, window, window.contains(dating.dates))
+
+    @property
+    def dates(self) -> np.ndarray:
+        """Per lead, its hand-over (scored_at, else created_at): int64 UTC ns, NAT if none."""
+        return self.dating.dates
 
     @property
     def months(self) -> float | None:
@@ -130,7 +138,7 @@ class History:
 
     def over(self, per_month: PerMonth) -> History:
         """The same outcomes with per-month figures over another window."""
-        window = resolve(per_month, self.dates, self.window.dated_by)
+        window = resolve(per_month, self.dating)
         return self if window == self.window else replace(self, window=window, in_window=window.contains(self.dates))
 
     def weights(self, flags: Flags) -> tuple[np.ndarray, np.ndarray]:

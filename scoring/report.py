@@ -8,6 +8,7 @@ from .explain import Explanation
 from .metrics import Preview, headline
 from .missing import is_missing, shown
 from .model import LETTERS, NUMBERS, SALES_ACTION
+from .volume import per_month_text
 
 LABEL_WIDTH = 24  # the narrowest label column of an explanation
 
@@ -43,12 +44,12 @@ def matrix_table(preview: Preview) -> str:
 
 def sales_lines(preview: Preview) -> list[str]:
     sales = preview.sales
-    per_month = "–" if sales.leads_per_month is None else f"{sales.leads_per_month:,.1f}"
+    per_month = per_month_text(sales.leads_per_month, sales.window, 1)
     caught = "–" if is_missing(sales.conversions_caught_share) else (
         f"{sales.conversions_caught_share:.1%} ({sales.conversions_caught:,} of {sales.conversions_total:,})")
     interval = "" if is_missing(sales.acceptance_low) else (
         f" (95% CI {sales.acceptance_low:.1%}–{sales.acceptance_high:.1%}, {sales.decided:,} decisions)")
-    lines = [f"To sales: {sales.leads:,} leads ({_pct(sales.share).strip()}), {per_month} per month"]
+    lines = [f"To sales: {sales.leads:,} leads ({_pct(sales.share).strip()}), {per_month}"]
     head = headline(preview)
     detail = interval if head.outcome == "acceptance" else ""
     lines.append(f"{head.label}: {_pct(head.rate).strip()}{detail}; the rest: {_pct(head.rest_rate).strip()}")

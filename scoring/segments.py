@@ -180,7 +180,7 @@ def segment_preview(model: LeadModel, result: Preview, history: History, within:
     within = np.asarray(within, dtype=bool)
     codes = rating_codes(result.scored["rating"])[within]
     subset = History(_flags_subset(history.accepted, within), _flags_subset(history.converted, within),
-                     None if history.amounts is None else history.amounts[within], history.dates[within],
+                     None if history.amounts is None else history.amounts[within], history.dating.subset(within),
                      history.window, history.in_window[within])
     totals = CellTotals.count(codes, subset)
     matrix = _matrix(totals)

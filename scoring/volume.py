@@ -5,13 +5,15 @@ every per-month figure is counted over a window, named beside it ("136 a month,
 Jul–Sep 2025"): the to-sales leads dated inside the window divided by the window's months.
 
 A lead is dated by its hand-over: ``scored_at``, else ``created_at`` (``Window.dated_by``
-says which the data used). The window is a ``PerMonth`` choice, resolved against those
-dates (``resolve``):
+says which the data used). The data covers the days from its first to its last
+``created_at`` (the extract: a lead handed over later may still be missing), or, without
+that column, its first to last hand-over. The window is a ``PerMonth`` choice, resolved
+against those dates (``resolve``):
 
 - ``last-quarter`` (the default): the last calendar quarter the data covers completely,
   from its first day to its last (the data's first and last dates, by day);
 - ``last-month``, ``last-N-months``: the last N complete calendar months;
-- ``all``: the whole history, its months being the span of the dates (at least 1);
+- ``all``: the whole history: every dated lead, over the months the data covers (at least 1);
 - ``YYYY-MM-DD..YYYY-MM-DD``: a chosen date range, both days included.
 
 When the data covers less than the complete months asked for, the window falls back to
@@ -130,12 +132,25 @@ class Window:
                 "fallback": self.fallback}
 
 
-def handover_dates(leads: pd.DataFrame, created_at: str = "created_at") -> tuple[np.ndarray, str | None]:
-    """Per lead, its hand-over moment as int64 UTC nanoseconds: ``scored_at``, else
-    ``created_at`` (``NAT`` when neither is set), and which of them dated the leads. A date
-    column that cannot be read is skipped, as the data-quality summary does."""
+@dataclass(frozen=True)
+class Dating:
+    """How the leads are dated for per-month figures."""
+
+    dates: np.ndarray  # per lead, its hand-over: int64 UTC ns, NAT where undated
+    dated_by: str | None  # "scored_at", "created_at", "scored_at, else created_at"
+    covered: tuple[int, int] | None  # first and last created_at (else hand-over), UTC ns
+
+    def subset(self, within: np.ndarray) -> Dating:
+        """The dates of the leads ``within`` (a mask); what the data covers stays."""
+        return Dating(self.dates[within], self.dated_by, self.covered)
+
+
+def handover_dates(leads: pd.DataFrame, created_at: str = "created_at") -> Dating:
+    """Per lead, its hand-over moment: ``scored_at``, else ``created_at``; which of them
+    dated the leads; and what the data covers (the created_at span, else the hand-overs').
+    A date column that cannot be read is skipped, as the data-quality summary does."""
     dates = np.full(len(leads), NAT, dtype=np.int64)
-    used = []
+    used, covered = [], None
     for column in dict.fromkeys((SCORED_AT, created_at)):
         if column not in leads.columns:
             continue
@@ -147,17 +162,22 @@ def handover_dates(leads: pd.DataFrame, created_at: str = "created_at") -> tuple
         if fill.any():
             dates[fill] = stamps[fill]
             used.append(column)
-    return dates, ", else ".join(used) or None
+        if column == created_at and (stamps != NAT).any():
+            covered = (int(stamps[stamps != NAT].min()), int(stamps[stamps != NAT].max()))
+    if covered is None and (dates != NAT).any():
+        covered = (int(dates[dates != NAT].min()), int(dates[dates != NAT].max()))
+    return Dating(dates, ", else ".join(used) or None, covered)
 
 
-def resolve(choice: PerMonth, dates: np.ndarray, dated_by: str | None = None) -> Window:
-    """The window ``choice`` gives on leads dated ``dates`` (int64 UTC ns, ``NAT`` undated)."""
+def resolve(choice: PerMonth, dating: Dating) -> Window:
+    """The window ``choice`` gives on leads dated as ``dating`` says."""
+    dates, dated_by = dating.dates, dating.dated_by
     dated = dates[dates != NAT]
-    if not len(dated):
+    if not len(dated) or dating.covered is None:
         return Window(choice, NONE, None, None, None, "no dates", None)
-    first, last = pd.Timestamp(dated.min(), tz="UTC"), pd.Timestamp(dated.max(), tz="UTC")
+    first, last = (pd.Timestamp(stamp, tz="UTC") for stamp in dating.covered)
     if choice.kind == ALL:
-        return _whole(choice, first, last, dated_by)
+        return _whole(choice, first, last, dated, dated_by)
     if choice.kind == RANGE:
         start = pd.Timestamp(choice.first_day, tz="UTC")
         end = pd.Timestamp(choice.last_day, tz="UTC") + pd.Timedelta(days=1)
@@ -170,15 +190,19 @@ def resolve(choice: PerMonth, dates: np.ndarray, dated_by: str | None = None) ->
         wanted = "one complete quarter" if choice.kind == QUARTER else (
             "one complete month" if months == 1 else f"{months} complete months")
         reason = f"the data ({covered}) covers less than {wanted}"
-        return _whole(choice, first, last, dated_by, reason)
+        return _whole(choice, first, last, dated, dated_by, reason)
     return Window(choice, str(choice), start, end, float(months), _label(start, end), dated_by)
 
 
-def _whole(choice: PerMonth, first: pd.Timestamp, last: pd.Timestamp, dated_by: str | None,
+def _whole(choice: PerMonth, first: pd.Timestamp, last: pd.Timestamp, dated: np.ndarray, dated_by: str | None,
            fallback: str | None = None) -> Window:
+    """Every dated lead (a hand-over after the last created_at too), over the months from
+    the first to the last day covered (at least 1)."""
     months = max((last - first) / pd.Timedelta(days=DAYS_PER_MONTH), 1.0)
     label = f"whole history, {_days(first, last)}"
-    return Window(choice, ALL, first, last + pd.Timedelta(1, "ns"), months, label, dated_by, fallback)
+    start = min(first, pd.Timestamp(dated.min(), tz="UTC"))
+    end = max(last, pd.Timestamp(dated.max(), tz="UTC")) + pd.Timedelta(1, "ns")
+    return Window(choice, ALL, start, end, months, label, dated_by, fallback)
 
 
 def calendar_months(start: pd.Timestamp, end: pd.Timestamp) -> float:
