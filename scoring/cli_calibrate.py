@@ -126,10 +126,10 @@ def _window_line(sales: SalesSummary) -> str:
     """Which months "Leads a month" counts: the per-month window, and how leads are dated."""
     window = sales.window
     if window is None or window.months is None:
-        return "Leads a month: the leads have no dates"
+        return "(leads a month: the leads have no dates)"
     fallback = f"; {window.fallback}" if window.fallback else ""
-    return (f"Leads a month: over {window.label} ({window.months:.3g} months{fallback}), "
-            f"leads dated by {window.dated_by}; --per-month to change")
+    return (f"(leads a month over {window.label}: {window.months:.3g} months{fallback}; leads dated by "
+            f"{window.dated_by}; --per-month to change)")
 
 
 def _acceptance(sales: SalesSummary) -> str:
