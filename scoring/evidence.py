@@ -224,12 +224,13 @@ def rate_choices(matrix: pd.DataFrame) -> list[str]:
 
 
 def few_outcomes(matrix: pd.DataFrame, outcome: str | None) -> pd.Series:
-    """Per cell: it has leads but fewer than ``MIN_DECISIONS`` with a known ``outcome`` (too
-    few to trust its rate). All False when the data records no outcome at all: nothing to trust."""
+    """Per cell: it has leads but too few known or positive ``outcome`` s to trust its rate
+    (``metrics.too_few``: the matrix's too_few_decisions / too_few_conversions). All False when
+    the data records no outcome at all: nothing to trust."""
     if outcome is None:
         return pd.Series(False, index=matrix.index)
-    known = matrix[OUTCOME_COLUMNS[outcome][1]]
-    return (matrix["leads"] > 0) & (known < MIN_DECISIONS)
+    few = matrix["too_few_decisions" if outcome == "acceptance" else "too_few_conversions"].astype(bool)
+    return (matrix["leads"] > 0) & few
 
 
 def compact_grid(matrix: pd.DataFrame, outcome: str | None) -> pd.DataFrame:

@@ -200,7 +200,8 @@ def _matrix(model: LeadModel, counts: pd.DataFrame, columns: OutcomeColumns) -> 
         cell.update(_figures("decided", "accepted", "acceptance", row, columns.accepted is not None))
         cell.update(_figures("conversion_known", "converted", "conversion", row, columns.converted is not None))
         cell["won_amount"] = float(row["won_amount"]) if columns.won_amount is not None else math.nan
-        cell["too_few_decisions"] = columns.accepted is None or cell["decided"] < MIN_DECISIONS
+        cell["too_few_decisions"] = columns.accepted is None or too_few(cell["decided"], cell["accepted"])
+        cell["too_few_conversions"] = columns.converted is None or too_few(cell["conversion_known"], cell["converted"])
         route = model.routing.route_for(str(rating))
         cell["action"] = route.action
         cell["sla_hours"] = route.sla_hours if route.sla_hours is not None else math.nan
