@@ -112,7 +112,7 @@ def test_sheet_as_markdown(capsys, tiny, tmp_path):
                      "--activities", tiny["activities"], "--out", out_file)
     assert code == 0
     text = out_file.read_text(encoding="utf-8")
-    assert text.startswith("# Tiny <agreement> & co\n")
+    assert text.startswith("# Tiny &lt;agreement&gt; &amp; co\n")  # model text is HTML-escaped
     assert "| 2 leads (50.0%) | 2 | 100% | 0% | 50% (1 of 2) |" in text
 
 

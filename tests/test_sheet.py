@@ -177,7 +177,7 @@ def test_html_without_leads_has_no_preview():
 
 def test_markdown_has_the_same_content(result):
     text = sheet_markdown(MODEL, result, source="leads.csv", printed_on=PRINTED)
-    assert text.startswith("# Tiny <agreement> & co\n")
+    assert text.startswith("# Tiny &lt;agreement&gt; &amp; co\n")  # model text is HTML-escaped
     assert "| marketing | Dana | 2027-01-15 14:30 UTC |" in text
     assert "| sales | Lee | not yet |" in text
     assert "| Industry | industry | 60 % | in [Software, a\\|b] → 100; any other value → 0 |" in text
