@@ -191,6 +191,12 @@ def quarter_split(leads: pd.DataFrame, column: str = "created_at", min_leads: in
     return candidates[0]
 
 
+def quarter_ranges(split: pd.Timestamp) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
+    """The quarter before ``split`` and the quarter from it, each as its first and last day."""
+    day, quarter = pd.Timedelta(days=1), pd.DateOffset(months=3)
+    return (split - quarter, split - day), (split, split + quarter - day)
+
+
 def _day(value: object, what: str) -> pd.Timestamp:
     try:
         day = _utc(value)

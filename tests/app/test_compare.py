@@ -118,7 +118,7 @@ def test_drift_page_reads_two_quarters_of_the_sample_data(open_app):
     assert _periods(at) == ["Earlier: 2025-04-01 to 2025-06-30", "Later: 2025-07-01 to 2025-09-30"]
     psi = at.dataframe[0].value
     assert list(psi.index) == ["profile grade", "engagement grade", "rating"]
-    assert all(reading.startswith(("stable", "moderate", "major")) for reading in psi["reading"])
+    assert all(reading.startswith(("within chance", "stable", "moderate", "major")) for reading in psi["reading"])
     assert len(at.dataframe[1].value) == 16
 
 
