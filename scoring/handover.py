@@ -135,11 +135,18 @@ class AsOfRequired(DataError):
 
     def __init__(self, leads: int, choice: str):
         self.leads = leads
+        self.choice = choice
         super().__init__(
             f"{leads:,} leads have activities but no hand-over moment ({choice} is empty for them): "
             "choose when they were evaluated — a fixed as-of date (--as-of 2025-12-31), the time of "
             "the run (--as-of now), or another hand-over moment (--hand-over COLUMN, COLUMN+Nd or "
             "first:ACTIVITY)", column=d.SCORED_AT)
+
+    def in_app(self) -> str:
+        """The same in the app's words (its controls, not the CLI's options)."""
+        return (f"{self.leads:,} leads have activities but no hand-over moment ({self.choice} is empty for "
+                "them), so nothing says what was known when they were handed over. Choose the hand-over "
+                "moment, or an as-of date for them, under *Hand-over moment* on the Data page.")
 
 
 def as_of_choice(as_of: object) -> tuple[int | None, str | None]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -20,12 +22,14 @@ import streamlit as st
 import scoring
 from scoring.datasets import CATALOGUE, SAMPLE, PublicDataset
 from scoring.engine import Scorer
+from scoring.handover import HandOver, as_of_choice
 from scoring.metrics import Outcomes, Preview, preview
 from scoring.modelfile import load_model_text
 from scoring.quality import DataQuality, data_quality
 
 from . import state
 
+T = TypeVar("T")
 UPLOAD = "upload"
 PATHS = "paths"
 LEADS_ENV = "LEADGRID_LEADS"
@@ -53,6 +57,7 @@ class DatasetChoice:
     key: str = field(default_factory=_startup_key)
     as_of: str | None = None
     paths: tuple[str, str | None] | None = None
+    hand_over: str | None = None  # HandOver text (COLUMN, COLUMN+Nd, first:TYPE); None: scored_at
 
     def __post_init__(self) -> None:
         if self.key == PATHS and self.paths is None:
@@ -61,7 +66,8 @@ class DatasetChoice:
             self.paths = (str(self.paths[0]), None if self.paths[1] is None else str(self.paths[1]))
 
     def as_dict(self) -> dict[str, object]:
-        return {"key": self.key, "as_of": self.as_of} | ({"paths": list(self.paths)} if self.paths else {})
+        return ({"key": self.key, "as_of": self.as_of} | ({"paths": list(self.paths)} if self.paths else {})
+                | ({"hand_over": self.hand_over} if self.hand_over else {}))
 
 
 def available() -> dict[str, PublicDataset]:
@@ -108,9 +114,10 @@ def _catalogue_frames(key: str, stamp: float) -> tuple[pd.DataFrame, pd.DataFram
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _catalogue_scorer(key: str, stamp: float, mapping_json: str, as_of: str | None) -> Scorer:
+def _catalogue_scorer(key: str, stamp: float, mapping_json: str, as_of: str | None,
+                      hand_over: str | None = None) -> Scorer:
     leads, activities = _catalogue_frames(key, stamp)
-    return Scorer(leads, activities, as_of, mapping=json.loads(mapping_json))
+    return Scorer(leads, activities, as_of, mapping=json.loads(mapping_json), hand_over=hand_over)
 
 
 def _file_stamp(path: str | None) -> tuple[str, int, int] | None:
@@ -137,9 +144,9 @@ def _path_table(stamp: tuple[str, int, int]) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner="Preparing the leads for scoring…", max_entries=2)
 def _path_scorer(leads: tuple[str, int, int], activities: tuple[str, int, int] | None, mapping_json: str,
-                 as_of: str | None) -> Scorer:
+                 as_of: str | None, hand_over: str | None = None) -> Scorer:
     return Scorer(_path_table(leads), None if activities is None else _path_table(activities), as_of,
-                  mapping=json.loads(mapping_json))
+                  mapping=json.loads(mapping_json), hand_over=hand_over)
 
 
 def _path_stamps(paths: tuple[str, str | None]) -> tuple[tuple[str, int, int], tuple[str, int, int] | None]:
@@ -169,19 +176,21 @@ def frames() -> tuple[pd.DataFrame, pd.DataFrame | None]:
 
 def scorer() -> Scorer:
     """The session's Scorer: shared for catalogue data and files opened by path, per session
-    for uploads. Never re-reads a file that has not changed."""
+    for uploads. Never re-reads a file that has not changed. Leads with activities but no
+    hand-over moment and no as-of raise ``AsOfRequired`` (its ``in_app`` text says where to
+    choose one)."""
     current = choice()
     mapping_json = json.dumps(mapping(), sort_keys=True)
     if current.key in CATALOGUE:
-        return _catalogue_scorer(current.key, _stamp(current.key), mapping_json, current.as_of)
+        return _catalogue_scorer(current.key, _stamp(current.key), mapping_json, current.as_of, current.hand_over)
     if current.key == PATHS:
         frames()  # a missing file is the same one-line error as on the first read
-        return _path_scorer(*_path_stamps(current.paths), mapping_json, current.as_of)
-    cache_key = (mapping_json, current.as_of, id(st.session_state[state.UPLOADS]))
+        return _path_scorer(*_path_stamps(current.paths), mapping_json, current.as_of, current.hand_over)
+    cache_key = (mapping_json, current.as_of, current.hand_over, id(st.session_state[state.UPLOADS]))
     cached = st.session_state.get(state.UPLOAD_SCORER)
     if cached is None or cached[0] != cache_key:
         leads, activities = frames()
-        cached = (cache_key, Scorer(leads, activities, current.as_of, mapping=mapping()))
+        cached = (cache_key, Scorer(leads, activities, current.as_of, mapping=mapping(), hand_over=current.hand_over))
         st.session_state[state.UPLOAD_SCORER] = cached
     return cached[1]
 
@@ -250,11 +259,20 @@ def use_paths(leads_path: str, activities_path: str | None) -> None:
     drafts.save()
 
 
-def set_as_of(as_of: str | None) -> None:
-    from . import drafts
-
-    st.session_state[state.DATASET] = DatasetChoice(choice().key, as_of, choice().paths)
-    drafts.save()
+def set_hand_over(hand_over: str | None, as_of: str | None) -> None:
+    """The session's hand-over moment (None: the scored_at column) and the as-of of leads
+    without one (a date, ``now``, or None); checked before it is kept: a bad choice raises
+    ``DataError`` and changes nothing. One undo step, like any other change."""
+    if hand_over:
+        HandOver.parse(hand_over)
+    if as_of:
+        as_of_choice(as_of)
+    current = choice()
+    wanted = DatasetChoice(current.key, as_of or None, current.paths, hand_over or None)
+    if wanted == current:
+        return
+    described = HandOver.parse(hand_over).describe() if hand_over else "the scored_at column"
+    state.change_dataset(wanted, f"Hand-over moment: {described}" + (f", as of {as_of}" if as_of else ""))
 
 
 def quality(model: scoring.LeadModel) -> DataQuality:
@@ -269,6 +287,20 @@ def _reads(model: scoring.LeadModel) -> str:
     """What the data-quality summary depends on in a model: the columns and activities it reads."""
     reads = [[c.id, c.label, c.field] for c in model.profile.categories]
     return json.dumps(reads + [[e.id, e.label, e.field, e.activity] for e in model.engagement.activities])
+
+
+def per_model(name: str, compute: Callable[[], T], *parts: Hashable) -> T:
+    """``compute()`` once per model, data set and ``parts`` in this session (the last result is
+    kept, under ``name``): a page's figures for the current model are not computed again on
+    every visit (seconds at a million leads), and a changed model or data set computes afresh."""
+    memo_key = (state.model().model_dump_json(), json.dumps(choice().as_dict(), sort_keys=True),
+                id(st.session_state[state.UPLOADS]), id(scorer()), parts)  # scorer: a changed file
+    slot = f"{name}_memo"
+    memo = st.session_state.get(slot)
+    if memo is None or memo[0] != memo_key:
+        memo = (memo_key, compute())
+        st.session_state[slot] = memo
+    return memo[1]
 
 
 def current_preview(outcomes: Outcomes | None = None) -> Preview:

@@ -163,6 +163,14 @@ def apply(new_model: scoring.LeadModel, text: str | None = None) -> bool:
     return True
 
 
+def change_dataset(dataset: object, text: str) -> None:
+    """Score the same model against another reading of the data (its hand-over moment, its
+    as-of): one history entry and one undo step, which brings the previous reading back."""
+    _push_undo(text, st.session_state[DATASET])
+    st.session_state[DATASET] = dataset
+    _changed(text, "data")
+
+
 def load(new_model: scoring.LeadModel, text: str, dataset: object | None = None, source: str | None = None) -> None:
     """Start from another model (an upload, a dataset's model), on ``dataset`` when given;
     ``source`` is the YAML text it was read from, kept so edits are written onto it. Undo

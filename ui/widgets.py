@@ -15,8 +15,9 @@ from scoring.edit import with_grades
 from scoring.engine import Scorer
 from scoring.evidence import compact_grid, outcome_of
 from scoring.formatting import format_rate
+from scoring.handover import AsOfRequired
 from scoring.metrics import History, Preview, headline
-from scoring.segments import Segments, segment_labels, segment_preview
+from scoring.segments import Segments, segment_labels_of, segment_preview
 from scoring.tables import breakdown_table
 
 from . import charts, data, drafts, state
@@ -61,6 +62,9 @@ def preview_or_stop() -> tuple[Preview, Scorer]:
     this data (a column it reads is missing), an error pointing to the Data page instead."""
     try:
         return data.current_preview(), data.scorer()
+    except AsOfRequired as error:
+        st.error(error.in_app(), icon=":material/schedule:")
+        st.stop()
     except scoring.DataError as error:
         st.error(f"{error} — map the column on the Data page.")
         st.stop()
@@ -135,7 +139,7 @@ def compact_matrix(preview: Preview, key: str) -> None:
     outcome = outcome_of(preview.matrix)
     grid = compact_grid(preview.matrix, outcome)
     shown = grid["rate"] if outcome else grid["share"]
-    top = float(shown.max()) if shown.notna().any() and float(shown.max()) > 0 else 1.0
+    low, high = charts.colour_range([list(shown.to_numpy(dtype=float))])  # this data's own range
     cells = []
     for letter in "ABCD":
         row = [f"<th style='padding:2px 6px'>{letter}</th>"]
@@ -145,7 +149,7 @@ def compact_matrix(preview: Preview, key: str) -> None:
             if cell["leads"] == 0 or value != value:
                 background, colour = "#e9ecef", "#495057"
             else:
-                background, colour = _compact_colour(value / top)
+                background, colour = _compact_colour((value - low) / (high - low))
             outline = "outline:3px solid #D55E00;outline-offset:-3px;" if cell["to_sales"] else ""
             mark = "*" if cell["few"] else ""
             text = (f"{int(cell['leads']):,}<br><b>{format_rate(value)}{mark}</b>" if cell["leads"]
@@ -165,7 +169,7 @@ def compact_matrix(preview: Preview, key: str) -> None:
         if outcome is not None:
             summary += f" · {head.label.lower()} **{format_rate(head.rate)}**, the rest {format_rate(head.rest_rate)}"
         st.markdown(summary)
-        st.caption("Orange outline: to sales." + (f" *: fewer than 30 {head.counted}." if outcome else ""))
+        st.caption("Orange outline: to sales." + (f" *: {head.few_rule}." if outcome else ""))
 
 
 def model_upload(key: str) -> None:
@@ -213,7 +217,7 @@ def segment_filter(model: scoring.LeadModel, full: Preview, scorer: Scorer, hist
         help="Any lead column: pick one of its values to see every figure for those leads only.")
     if segment == ALL_LEADS:
         return SegmentFilter(full, None, None)
-    segments = segment_labels(scorer.leads, segment)
+    segments = segment_labels_of(scorer, segment)
     if st.session_state.get(value_key, ALL_LEADS) not in [ALL_LEADS, *segments.values]:
         st.session_state[value_key] = ALL_LEADS
     value = pick_value.selectbox("Only the leads where it is", [ALL_LEADS, *segments.values], key=value_key)

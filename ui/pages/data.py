@@ -5,9 +5,11 @@ import streamlit as st
 import scoring
 from scoring.data import ROW_NUMBER
 from scoring.edit import with_columns
+from scoring.handover import AsOfRequired
 from scoring.pipeline import PIPELINE_FIELDS
 from scoring.values import unreadable_numbers
 from ui import data, state, widgets
+from ui.handover import hand_over_choice
 
 MODEL_FIELDS_HELP = "The model reads this field; pick the column of your file that holds it."
 ROW_NUMBER_TEXT = "(row number: 1, 2, 3, …)"
@@ -92,10 +94,15 @@ except scoring.DataError as error:
     st.error(str(error))
     st.stop()
 
+if activity_columns:
+    hand_over_choice(lead_columns)
+
 st.subheader("Data quality")
 try:
     with st.spinner("Checking the data…"):
         quality = data.quality(model)
+except AsOfRequired:  # the hand-over moment above says so, once
+    quality = None
 except scoring.DataError as error:
     st.error(f"This model does not fit these leads: {error}. {NO_FIT}")
     quality = None
