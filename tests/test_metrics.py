@@ -21,7 +21,9 @@ from scoring import RATINGS, Scorer, parse_model, validate_model
 from scoring.metrics import (
     DAYS_PER_MONTH,
     MIN_DECISIONS,
+    MIN_POSITIVES,
     Outcomes,
+    few_rule,
     headline,
     matrix_metrics,
     preview,
@@ -328,6 +330,33 @@ def test_preview_scores_and_adds_routing_to_matrix():
     assert result.sales.conversions_caught == 1 and result.sales.conversions_total == 2  # leads 1 and 5
 
 
+def test_few_outcomes_are_judged_by_the_positive_ones():
+    # Issue 19: a cell with 9 conversions out of 1,800 is not trustworthy because it has 1,800 leads.
+    ratings = ["A1"] * 1800 + ["B1"] * 30 + ["C1"] * 30 + ["D1"] * 29
+    converted = ["yes"] * 9 + ["no"] * 1791 + ["yes"] * 10 + ["no"] * 20 + ["yes"] * 9 + ["no"] * 21 + ["yes"] * 29
+    matrix = matrix_metrics(scored_frame(ratings), pd.DataFrame({"converted": converted, "accepted": converted}))
+    assert list(matrix.loc[["A1", "B1", "C1", "D1"], "too_few_conversions"]) == [True, False, True, True]
+    assert list(matrix.loc[["A1", "B1", "C1", "D1"], "too_few_decisions"]) == [True, False, True, True]
+    assert few_rule("conversion") == ("fewer than 30 leads with a known conversion, or fewer than 10 converted")
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.lists(st.tuples(st.sampled_from(RATINGS), st.integers(0, 400), st.integers(0, 60)), max_size=6))
+def test_too_few_against_the_raw_rows(cells):
+    ratings, converted = [], []
+    for rating, negatives, positives in cells:
+        ratings += [rating] * (negatives + positives + 1)
+        converted += ["no"] * negatives + ["yes"] * positives + [""]
+    leads = pd.DataFrame({"converted": converted})
+    matrix = matrix_metrics(scored_frame(ratings), leads)
+    raw = pd.DataFrame({"rating": ratings, "converted": converted})
+    known = raw[raw["converted"] != ""].groupby("rating")["converted"].agg(
+        known="size", positives=lambda values: int((values == "yes").sum()))
+    for rating in RATINGS:
+        count, hits = (known.loc[rating, "known"], known.loc[rating, "positives"]) if rating in known.index else (0, 0)
+        assert matrix.loc[rating, "too_few_conversions"] == (count < 30 or hits < 10), rating
+
+
 # ------------------------------------------------------------- properties
 
 OUTCOME_TEXT = st.sampled_from(["yes", "no", "", "1", "0", "maybe", "TRUE", " n "])
@@ -355,7 +384,7 @@ def test_matrix_metrics_totals_agree_with_the_data(rows):
             assert row["acceptance_rate"] <= row["acceptance_high"] + 1e-12
         else:
             assert math.isnan(row["acceptance_rate"])
-        assert row["too_few_decisions"] == (row["decided"] < MIN_DECISIONS)
+        assert row["too_few_decisions"] == (row["decided"] < MIN_DECISIONS or row["accepted"] < MIN_POSITIVES)
 
 
 def test_matrix_table_shows_conversion_when_the_data_records_no_decisions():

@@ -136,7 +136,7 @@ def test_preview_block_by_hand(result):
     assert block.per_month == "2"  # the leads were created within one month
     assert (block.rate, block.rest_rate) == ("100%", "0%")  # rest: L2 rejected, L3 undecided
     assert block.caught == "50% (1 of 2)"  # converted: L1 (to sales) and L2 (not)
-    assert block.footnote.startswith("* fewer than 30 decisions")
+    assert block.footnote.startswith("* fewer than 30 leads with a sales decision, or fewer than 10 accepted")
 
 
 def test_a_model_without_version_is_marked_as_a_draft():
@@ -184,7 +184,7 @@ def test_markdown_has_the_same_content(result):
     assert "| A | **sales ≤ 24 h** | nurture | nurture | nurture |" in text
     assert "| A | 1 leads / 100%* | 0 leads / – | 0 leads / – | 0 leads / – |" in text
     assert "| 2 leads (50.0%) | 2 | 100% | 0% | 50% (1 of 2) |" in text
-    assert "\\* fewer than 30 decisions" in text
+    assert "\\* fewer than 30 leads with a sales decision, or fewer than 10 accepted" in text
     assert "| counts | 100% | 62% | 38% | 12% |" not in text  # the HTML form; Markdown has a row per age
     assert "| 100% | 62% | 38% | 12% |" in text
 

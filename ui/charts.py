@@ -33,18 +33,33 @@ def _cell_label(row: pd.Series, metric: str, few: bool | None = None, few_text: 
     return f"<b>{shown}</b><br>{count}<br>{sales}{note}"
 
 
+def colour_range(values: list[list[float]]) -> tuple[float, float]:
+    """The colour scale's ends: the lowest and highest value of the cells (this data's own
+    range, so at a 0.9 % base rate 0.2 % and 1.8 % get different colours), never a fixed
+    0-100 %; a span around the value when every cell has the same one."""
+    numbers = np.asarray(values, dtype=float)
+    if not np.isfinite(numbers).any():
+        return 0.0, 1.0
+    low, high = float(np.nanmin(numbers)), float(np.nanmax(numbers))
+    if high - low < 1e-12:
+        return max(low - 0.01, 0.0), high + 0.01
+    return low, high
+
+
 def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate", few: pd.Series | None = None,
                    few_text: str = "few decisions") -> go.Figure:
     """The A1..D4 grid coloured by ``metric``; to-sales cells outlined; clickable cell centres.
     ``few`` marks, per rating, cells whose rate rests on too few known outcomes (``few_text``);
-    by default the matrix's ``too_few_decisions``. A cell without a value is drawn grey."""
+    by default the matrix's ``too_few_decisions``. A cell without a value is drawn grey. The
+    colours span the cells' own range (``colour_range``), not 0-100 %."""
     z = [[matrix.loc[letter + number, metric] for number in NUMBERS] for letter in LETTERS]
     text = [[_cell_label(matrix.loc[letter + number], metric, None if few is None else bool(few[letter + number]),
                          few_text) for number in NUMBERS] for letter in LETTERS]
+    low, high = colour_range(z)
     figure = go.Figure(go.Heatmap(
         z=z, x=list(NUMBERS), y=list(LETTERS), text=text, texttemplate="%{text}", colorscale="Cividis",
-        zmin=0, zmax=max(1e-9, float(np.nanmax(np.asarray(z, dtype=float)))) if metric == "share" else 1,
-        colorbar={"title": MATRIX_METRICS.get(metric, metric), "tickformat": ".0%"},
+        zmin=low, zmax=high,
+        colorbar={"title": MATRIX_METRICS.get(metric, metric), "tickformat": ".2~%" if high < 0.1 else ".0%"},
         hovertemplate="%{y}%{x}: %{text}<extra></extra>", xgap=3, ygap=3,
     ))
     # invisible markers at the cell centres: plotly selects points, not heatmap cells

@@ -51,3 +51,26 @@ def bank(open_app: Callable[..., AppTest]) -> AppTest:
     at.radio(key="w:data:source").set_value("bank_marketing").run()
     assert not at.exception and at.session_state[state.DATASET].key == "bank_marketing"
     return at
+
+
+@pytest.fixture
+def open_files(open_app: Callable[..., AppTest], tmp_path: Path) -> Callable[..., AppTest]:
+    """``open_files(leads, activities, page)``: the app on these frames (opened by their paths,
+    as Parquet), switched to ``page``."""
+    from ui import data
+
+    def _open(leads, activities, page: str) -> AppTest:
+        paths = tmp_path / "leads.parquet", tmp_path / "activities.parquet"
+        leads.to_parquet(paths[0])
+        activities.to_parquet(paths[1])
+        at = open_app()
+        at.radio(key="w:data:source").set_value(data.PATHS).run()
+        at.text_input(key="path_leads").set_value(str(paths[0]))
+        at.text_input(key="path_activities").set_value(str(paths[1]))
+        at.button(key="FormSubmitter:path_form-Open these files").click().run()
+        assert not at.exception and not at.error, (at.exception, [error.value for error in at.error])
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        return at
+
+    return _open

@@ -12,7 +12,7 @@ import pytest
 
 import scoring
 from scoring.engine import Scorer
-from ui import data, state
+from ui import state
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "ui/pages/funnel.py"
@@ -23,27 +23,6 @@ MODEL = scoring.load_model(REPO / "configs" / "default.yaml")
 def sample() -> tuple[pd.DataFrame, pd.DataFrame]:
     return (scoring.read_table(REPO / "sample_data" / "leads.csv"),
             scoring.read_table(REPO / "sample_data" / "activities.csv"))
-
-
-@pytest.fixture
-def open_files(open_app, tmp_path: Path):
-    """``open_files(leads, activities)``: the app on these frames (opened by path), on the funnel page."""
-
-    def _open(leads: pd.DataFrame, activities: pd.DataFrame):
-        paths = tmp_path / "leads.parquet", tmp_path / "activities.parquet"
-        leads.to_parquet(paths[0])
-        activities.to_parquet(paths[1])
-        at = open_app()
-        at.radio(key="w:data:source").set_value(data.PATHS).run()
-        at.text_input(key="path_leads").set_value(str(paths[0]))
-        at.text_input(key="path_activities").set_value(str(paths[1]))
-        at.button(key="FormSubmitter:path_form-Open these files").click().run()
-        assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
-        at.switch_page(PAGE).run()
-        assert not at.exception, at.exception
-        return at
-
-    return _open
 
 
 def _metric(at, label: str):
@@ -59,7 +38,7 @@ def _cell_rows(leads: pd.DataFrame, activities: pd.DataFrame, cell: str) -> pd.D
 def test_lost_leads_with_an_amount_of_0_are_not_deals(open_files, sample):
     leads, activities = sample
     leads = leads.assign(won_amount=pd.to_numeric(leads["won_amount"]).fillna(0))  # exports write 0 for lost leads
-    at = open_files(leads, activities)
+    at = open_files(leads, activities, PAGE)
     at.selectbox(key=state.FUNNEL_CELL).set_value("A1").run()
     rows = _cell_rows(leads, activities, "A1")
     won = rows[rows["converted"].astype(str).str.lower() == "true"]

@@ -8,7 +8,7 @@ from scoring.edit import with_routing
 from scoring.evidence import few_outcomes, outcome_of, rate_choices
 from scoring.explain import explain_lead
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.metrics import Outcomes, cell_leads, headline, history_of
+from scoring.metrics import Outcomes, cell_leads, few_rule, headline, history_of
 from scoring.model import RATINGS, SALES_ACTION
 from scoring.segments import segment_breakdown
 from scoring.tables import routing_rows, table_records
@@ -59,10 +59,11 @@ few_text = {"acceptance": "few decisions", "conversion": "few outcomes"}.get(out
 event = st.plotly_chart(charts.matrix_heatmap(preview.matrix, metric, few_outcomes(preview.matrix, outcome), few_text),
                         key="matrix_chart", on_select="rerun", selection_mode="points")
 few_note = {
-    "acceptance": " *few decisions*: fewer than 30 leads with a sales decision — too few to trust the rate.",
-    "conversion": " *few outcomes*: fewer than 30 leads with a known conversion — too few to trust the rate.",
+    "acceptance": f" *few decisions*: {few_rule('acceptance')} — too few to trust the rate.",
+    "conversion": f" *few outcomes*: {few_rule('conversion')} — too few to trust the rate.",
 }.get(outcome, " This data records no outcome: the cells show their share of the leads.")
-st.caption(f"Orange outline: routed to sales.{few_note} Click a cell to see its leads.")
+st.caption(f"Orange outline: routed to sales.{few_note} Colours span this data's own range, from its lowest "
+           f"to its highest cell. Click a cell to see its leads.")
 points = (event.selection.points if event and event.selection else []) or []
 clicked = points[0].get("customdata") if points else None
 clicked = clicked[0] if isinstance(clicked, list) else clicked
