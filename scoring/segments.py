@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .data import require_columns
+from .engine import Scorer
 from .errors import DataError
 from .metrics import (
     Z_95,
@@ -95,6 +96,13 @@ def segment_labels(leads: pd.DataFrame, column: str, top: int = TOP_VALUES) -> S
     values = [label_of[key] for key in shown] + ([OTHER] if folded.any() else [])
     values += [MISSING_TEXT] if (~present).any() else []
     return Segments(column, labels, values, len(counts), int(max(len(counts) - top, 0)), int(folded.sum()))
+
+
+def segment_labels_of(scorer: Scorer, column: str, top: int = TOP_VALUES) -> Segments:
+    """``segment_labels`` of the scorer's leads, kept per data set, column and ``top``: the
+    pages' segment pickers ask for it on every run, and it reads every lead (a second and
+    more at a million)."""
+    return scorer.memo(("segment_labels", column, top), lambda: segment_labels(scorer.leads, column, top))
 
 
 def lift_interval(hits: float, trials: int, rest_hits: float, rest_trials: int,

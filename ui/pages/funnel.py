@@ -16,8 +16,8 @@ from scoring.funnel import (
 from scoring.metrics import Outcomes, history_of, rating_codes
 from scoring.model import RATINGS
 from scoring.pipeline import LEAD_SOURCE, Pipeline
-from scoring.segments import segment_breakdown, segment_labels
-from ui import charts, state, widgets
+from scoring.segments import segment_breakdown, segment_labels_of
+from ui import charts, data, state, widgets
 
 DEAL_HELP = ("A deal is a won lead: converted (or a won stage), or, where no outcome column says whether the "
              "lead was won, a won_amount above 0. Lost leads exported with an amount of 0 are no deals. The "
@@ -59,7 +59,11 @@ if not pipe.has_any():
 chosen = widgets.segment_filter(model, full, scorer, history, state.FUNNEL_SEGMENT, state.FUNNEL_SEGMENT_VALUE,
                                 default=LEAD_SOURCE)
 within, result, segments = chosen.within, chosen.result, chosen.segments
-report = after_handover(model, rating_codes(full.scored["rating"]), pipe, within)
+# every figure below is kept per model and segment: a later visit computes nothing (seconds at 1M)
+picked = (segments.column if segments is not None else None,
+          st.session_state.get(state.FUNNEL_SEGMENT_VALUE) if within is not None else None)
+codes = data.per_model("funnel_codes", lambda: rating_codes(full.scored["rating"]))
+report = data.per_model("funnel_report", lambda: after_handover(model, codes, pipe, within), picked)
 
 # ----- the matrix: click a cell
 event = st.plotly_chart(charts.matrix_heatmap(result.matrix, "acceptance_rate"), key="funnel_matrix_chart",
@@ -148,14 +152,15 @@ else:
                   if sla["touch_before_handover"] else ""))
 
 # ----- source breakdown of this cell
-labels = segments if segments is not None else (segment_labels(scorer.leads, LEAD_SOURCE)
+labels = segments if segments is not None else (segment_labels_of(scorer, LEAD_SOURCE)
                                                  if LEAD_SOURCE in scorer.leads.columns else None)
 if labels is not None:
     st.markdown(f"**{cell} by {labels.column}**")
-    cell_mask = rating_codes(full.scored["rating"]) == RATINGS.index(cell)
+    cell_mask = codes == RATINGS.index(cell)
     if within is not None:
         cell_mask &= within
-    st.dataframe(segment_funnel(pipe, cell_mask, labels.labels, labels.values), hide_index=True,
+    st.dataframe(data.per_model("funnel_cell_segments", lambda: segment_funnel(
+        pipe, cell_mask, labels.labels, labels.values), cell, labels.column, picked), hide_index=True,
                  key="cell_segments")
 
 # ----- to sales against nurture, and the segment breakdown
@@ -167,6 +172,7 @@ st.dataframe(compare_frame(report), hide_index=True, key="compare_table", column
         "Nurture: share", format="percent", min_value=0, max_value=1)})
 if labels is not None:
     st.subheader(f"By {labels.column}: the to-sales leads of each value")
-    widgets.segment_breakdown_table(segment_breakdown(full, history, labels), labels.column, "segment_breakdown")
+    widgets.segment_breakdown_table(data.per_model("funnel_breakdown", lambda: segment_breakdown(
+        full, history, labels), labels.column), labels.column, "segment_breakdown")
 if report.issues:
     st.warning("Data issues: " + "; ".join(report.issues), icon=":material/rule:")
