@@ -131,6 +131,20 @@ def test_model_quality_by_hand():
     assert gain["lift"].iloc[1] == 4.0
 
 
+def test_an_outcome_with_one_value_gets_a_sentence_not_an_auc():
+    # issue 20: with every decided lead rejected, the AUC against acceptance printed nan
+    quality = model_quality(hand_model(), hand_scorer(hand_leads(accepted=["false"] * 7 + [""])))
+    assert list(quality.auc.columns) == ["conversion"]
+    assert not quality.auc.isna().any().any()
+    assert quality.notes == ("all 7 leads sales decided on rejected, so there is no AUC against accepted by sales: "
+                             "ordering leads needs both outcomes",)
+    assert "acceptance" not in quality.counts and quality.as_dict()["notes"] == list(quality.notes)
+    converted = model_quality(hand_model(), hand_scorer(hand_leads(converted=["true"] * 8)))
+    assert converted.notes == ("all 8 leads with a known conversion converted, so there is no AUC against "
+                               "converted: ordering leads needs both outcomes",)
+    assert model_quality(hand_model(), hand_scorer()).notes == ()
+
+
 @given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0.0, 1.0, math.nan])), min_size=1, max_size=30))
 def test_auc_is_the_pairwise_definition(pairs):
     scores = np.array([p[0] for p in pairs], dtype=float)
