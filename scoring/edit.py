@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import ModelError, Problem
 from .missing import is_blank
-from .model import RATINGS, WEIGHT_TOTAL, LeadModel, Rule
+from .model import RATINGS, SALES_ACTION, WEIGHT_TOTAL, LeadModel, Rule
 from .tables import cell_number, routing_rows
 from .validation import validate_model
 
@@ -167,7 +167,8 @@ def with_columns(model: LeadModel, leads: Mapping[str, str], activities: Mapping
 
 def with_routing(model: LeadModel, rows: Sequence[Mapping[str, Any]]) -> LeadModel:
     """The model with cells routed as the rows say ({rating, action, sla_hours}); a cell whose
-    route equals the default is stored as no entry."""
+    route equals the default is stored as no entry. A cell moved from sales to another action
+    loses its SLA (sales' deadline to act on the lead)."""
     data = _data(model)
     default = data["routing"].get("default", {"action": "nurture"})
     cells = {}
@@ -177,6 +178,8 @@ def with_routing(model: LeadModel, rows: Sequence[Mapping[str, Any]]) -> LeadMod
             raise ModelError([Problem("routing.cells", f"row {index + 1} has no rating; use one of A1..D4")])
         action = "" if is_blank(row.get("action")) else str(row["action"]).strip()
         sla = cell_number(row.get("sla_hours"), f"routing.cells.{row['rating']}.sla_hours")
+        if action != SALES_ACTION and model.routing.route_for(str(row["rating"])).action == SALES_ACTION:
+            sla = None  # moved off sales: the SLA was sales' deadline, nobody's once the lead is nurtured
         route = {"action": action} | ({"sla_hours": sla} if sla else {})
         recycle = row["recycle"] if "recycle" in row else model.routing.route_for(str(row["rating"])).recycle
         route |= {} if is_blank(recycle) else {"recycle": str(recycle).strip()}  # a table without the column keeps it

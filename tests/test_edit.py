@@ -22,8 +22,11 @@ from scoring.edit import (
     with_grades,
     with_recency,
     with_route,
+    with_routing,
     with_weights,
 )
+from scoring.model import RATINGS
+from scoring.tables import routing_rows
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
 DEFAULT = scoring.load_model(Path(__file__).parent.parent / "configs" / "default.yaml")
@@ -228,6 +231,34 @@ def test_with_route_compares_the_sla_with_a_default_that_has_one():
 
 def test_with_route_no_sla_drops_the_old_one():
     assert with_route(DEFAULT, "A1", "sales", None).routing.cells["A1"].sla_hours is None
+
+
+def test_a_route_moved_off_sales_loses_its_sla():
+    # Issue 19: a route moved to nurture kept its sales SLA (A1 is to sales with 24 h in the default model)
+    assert DEFAULT.routing.route_for("A1").sla_hours == 24
+    rows = routing_rows(DEFAULT)
+    for row in rows:
+        if row["rating"] == "A1":
+            row["action"] = "nurture"  # the table still carries sla_hours 24
+    moved = with_routing(DEFAULT, rows)
+    assert moved.routing.route_for("A1").action == "nurture" and moved.routing.route_for("A1").sla_hours is None
+    assert "A1" not in moved.routing.cells  # now equal to the default route: no entry
+    assert with_route(DEFAULT, "A1", "nurture:fast-track", 24).routing.cells["A1"].sla_hours is None
+    back = with_route(moved, "A1", "sales", 12)  # back to sales: a new SLA is kept
+    assert back.routing.route_for("A1").sla_hours == 12
+
+
+@settings(max_examples=40, deadline=None)
+@given(rating=st.sampled_from(RATINGS), action=st.sampled_from(["sales", "nurture", "nurture:slow", "discard"]),
+       sla=st.one_of(st.none(), st.integers(1, 200)))
+def test_only_sales_routes_keep_an_sla_set_while_moving_off_sales(rating, action, sla):
+    before = DEFAULT.routing.route_for(rating)
+    after = with_route(DEFAULT, rating, action, sla).routing.route_for(rating)
+    assert after.action == action
+    if action != "sales" and before.action == "sales":
+        assert after.sla_hours is None
+    elif sla is not None:
+        assert after.sla_hours == sla
 
 
 # ----- with_columns
