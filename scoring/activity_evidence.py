@@ -50,23 +50,18 @@ class ActivityRows:
     names: list[str]  # activity types as entries are matched to them (trimmed, lower case)
     age_days: np.ndarray  # days from the activity to its lead's hand-over; NaN when not aged
     aged: np.ndarray  # known lead, dated, and the lead has a hand-over moment
-
-    @property
-    def before(self) -> np.ndarray:
-        """At or before the lead's hand-over moment: what scoring may count."""
-        return self.aged & (self.age_days >= 0)
-
-    @property
-    def after(self) -> np.ndarray:
-        """After the lead's hand-over moment: never counted."""
-        return self.aged & (self.age_days < 0)
+    before: np.ndarray  # aged, at or before the lead's hand-over moment: what scoring may count
+    after: np.ndarray  # aged, after the lead's hand-over moment: never counted
+    by_type: np.ndarray  # row numbers sorted by type code (stable: table order within a type)
+    type_starts: np.ndarray  # where each type code's rows start in ``by_type`` (one more at the end)
 
     def of_type(self, activity: str) -> np.ndarray:
-        """Row numbers of one activity type (as an entry names it)."""
+        """Row numbers of one activity type (as an entry names it), in table order."""
         key = canonical_item(activity)
         if key not in self.names:
             return np.empty(0, dtype=np.intp)
-        return np.flatnonzero(self.type_code == self.names.index(key))
+        code = self.names.index(key)
+        return self.by_type[self.type_starts[code]:self.type_starts[code + 1]]
 
 
 def activity_rows(scorer: Scorer) -> ActivityRows | None:
@@ -86,7 +81,11 @@ def _activity_rows(scorer: Scorer) -> ActivityRows:
     aged = (position >= 0) & (occurred != d.NAT) & (moment != d.NAT)
     age_days = np.full(len(position), np.nan)
     age_days[aged] = (moment[aged] - occurred[aged]) / d.NS_PER_DAY  # as the engine ages them
-    return ActivityRows(position, occurred, codes, names, age_days, aged)
+    small = codes.astype(np.int16) if len(names) < np.iinfo(np.int16).max else codes
+    by_type = np.argsort(small, kind="stable")  # a radix sort on 16-bit codes: linear in the rows
+    starts = np.searchsorted(codes[by_type], np.arange(len(names) + 1))
+    return ActivityRows(position, occurred, codes, names, age_days, aged, aged & (age_days >= 0),
+                        aged & (age_days < 0), by_type, starts)
 
 
 def type_timing(scorer: Scorer) -> pd.DataFrame:
@@ -145,22 +144,31 @@ def activity_evidence(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
     history = history_of(scorer, outcomes)
     records = []
     for entry in model.activity_entries:
-        occurrences = counted_count = after = too_old = not_aged = 0
-        if rows is not None:
-            picked, counted = counted_rows(rows, entry.activity or "", max_age)
-            occurrences, counted_count = len(picked), int(counted.sum())
-            after = int(rows.after[picked].sum())
-            not_aged = int((~rows.aged[picked]).sum())
-            too_old = occurrences - counted_count - after - not_aged
-        had = had_before_handover(scorer, entry.activity or "", max_age)
-        rates = group_outcomes(np.where(had, 0, -1), 1, history).iloc[0].to_dict()
+        activity = entry.activity or ""
+        figures = scorer.memo(("activity_evidence", canonical_item(activity), max_age, outcomes),
+                              lambda activity=activity: _entry_figures(scorer, rows, activity, max_age, history))
         records.append({"id": entry.id, "label": entry.label or entry.id, "activity": entry.activity,
-                        "points": float(entry.points or 0.0), "occurrences": occurrences, "counted": counted_count,
-                        "after_handover": after, "too_old": too_old, "not_aged": not_aged, **rates})
+                        "points": float(entry.points or 0.0), **figures})
     frame = pd.DataFrame(records, columns=list(EVIDENCE_COLUMNS))
     counts = ["occurrences", "counted", "after_handover", "too_old", "not_aged", "leads", "decided", "accepted",
               "conversion_known", "converted"]
     return frame.astype(dict.fromkeys(counts, "int64"))
+
+
+def _entry_figures(scorer: Scorer, rows: ActivityRows | None, activity: str, max_age: float | None,
+                   history) -> dict:
+    """One activity type's counts and the rates of the leads that had it (no points: kept per type)."""
+    occurrences = counted_count = after = too_old = not_aged = 0
+    if rows is not None:
+        picked, counted = counted_rows(rows, activity, max_age)
+        occurrences, counted_count = len(picked), int(counted.sum())
+        after = int(rows.after[picked].sum())
+        not_aged = int((~rows.aged[picked]).sum())
+        too_old = occurrences - counted_count - after - not_aged
+    had = had_before_handover(scorer, activity, max_age)
+    rates = group_outcomes(np.where(had, 0, -1), 1, history).iloc[0].to_dict()
+    return {"occurrences": occurrences, "counted": counted_count, "after_handover": after, "too_old": too_old,
+            "not_aged": not_aged, **rates}
 
 
 def counts_text(row: dict | pd.Series) -> str:
@@ -180,7 +188,8 @@ def after_handover_of(scorer: Scorer, position: int) -> pd.DataFrame:
     columns = [d.ACTIVITY, d.OCCURRED_AT, "days_after"]
     if rows is None:
         return pd.DataFrame(columns=columns)
-    picked = np.flatnonzero((rows.position == position) & rows.after)
+    picked = np.flatnonzero(rows.position == position)
+    picked = picked[rows.after[picked]]
     frame = scorer.activities.iloc[picked][[d.ACTIVITY, d.OCCURRED_AT]].copy()
     frame["days_after"] = -rows.age_days[picked]
     return frame.reset_index(drop=True)

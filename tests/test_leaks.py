@@ -6,15 +6,19 @@ nothing; and a property test against the raw rows for the value checks."""
 
 from __future__ import annotations
 
+from random import Random
+
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from scoring import Scorer, load_model, parse_model
 from scoring.datasets import SAMPLE
-from scoring.leaks import COMMON_OUTCOME, MIN_DECISIONS, NEAR_CERTAIN, leak_report
+from scoring.evidence import separation
+from scoring.leaks import COMMON_OUTCOME, MIN_DECISIONS, NEAR_CERTAIN, grouped_auc, leak_report
+from scoring.metrics import Flags
 
 FLAG_MODEL = """
 schema_version: 1
@@ -176,6 +180,7 @@ COUNTS = st.tuples(st.integers(28, 60) | st.integers(0, 60), st.integers(0, 1) |
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.tuples(COUNTS, COUNTS, COUNTS), st.randoms(use_true_random=False))
+@example(counts=((0, 0, 0), (0, 0, 0), (0, 0, 1)), random=Random(0))  # no decision at all
 def test_certain_values_match_a_groupby_of_the_raw_rows(counts, random):
     """Per value a, b, c: so many accepted, rejected and undecided leads, shuffled. A certain
     value is reported exactly when some value has at least MIN_DECISIONS decisions, NEAR_CERTAIN
@@ -192,6 +197,9 @@ def test_certain_values_match_a_groupby_of_the_raw_rows(counts, random):
     found = [f for f in report.of("offer") if f.check == "certain_value"]
 
     decided = leads[leads["accepted"] != ""]
+    if decided.empty:
+        assert found == []
+        return
     groups = decided.groupby("offer")["accepted"].agg(known="size", hits=lambda s: int((s == "yes").sum()))
     all_hits = int((decided["accepted"] == "yes").sum())
     rest_known, rest_hits = len(decided) - groups["known"], all_hits - groups["hits"]
@@ -205,3 +213,15 @@ def test_certain_values_match_a_groupby_of_the_raw_rows(counts, random):
         assert value in certain.index and certain.loc[value, "known"] == certain["known"].max()
         assert found[0].figure == pytest.approx(certain.loc[value, "hits"] / certain.loc[value, "known"])
         assert f"{certain.loc[value, 'hits']:,} of {certain.loc[value, 'known']:,} leads" in found[0].text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from([1.0, 0.0, np.nan])), min_size=1, max_size=60),
+       st.lists(st.sampled_from([-100.0, 0.0, 15.0, 50.0, 100.0]), min_size=5, max_size=5))
+def test_the_counted_auc_is_the_ranked_auc(rows, scores):
+    """grouped_auc counts per score value; evidence.separation ranks every lead: the same AUC."""
+    codes = np.array([c for c, _ in rows])
+    flags = Flags(np.array([f for _, f in rows]), 0)
+    expected = separation(np.array(scores)[codes], flags.values)
+    found = grouped_auc(codes, np.array(scores), flags)
+    assert (np.isnan(expected) and np.isnan(found)) or found == pytest.approx(expected)
