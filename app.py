@@ -11,7 +11,7 @@ import streamlit as st
 from scoring import LeadGridError
 from scoring.formatting import NO_VALUE, format_rate
 from scoring.metrics import headline
-from ui import data, drafts, state, widgets
+from ui import data, drafts, per_month, state, widgets
 
 PAGES = "ui/pages"
 
@@ -22,15 +22,18 @@ def sidebar() -> None:
     with st.sidebar:
         st.markdown(f"### {model.name}")
         st.caption(f"version {model.version or NO_VALUE} · draft `{st.session_state[state.DRAFT_ID]}`")
+        window = None
         try:
             result = data.current_preview()
             sales, head = result.sales, headline(result)
-            per_month = NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
-            st.metric("Leads to sales per month", per_month,
-                      help="Leads the model routes to sales, per month of the historical data.")
+            window = sales.window
+            per_month_value = NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
+            st.metric(f"Leads to sales a month, {sales.per_month_label}", per_month_value,
+                      help=per_month.dated_by(sales))
             st.metric(head.label, format_rate(head.rate), help=head.help)
         except LeadGridError:  # shown on the page too; the sidebar must still render
             st.warning("The model does not fit this data yet: see the Data page.", icon=":material/link_off:")
+        per_month.picker(window)
         undo_col, redo_col = st.columns(2)
         undo_col.button("Undo", key="undo", icon=":material/undo:", on_click=state.undo, width="stretch",
                         disabled=not st.session_state[state.UNDO],

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from .engine import Scorer
 from .errors import DataError
-from .metrics import Outcomes, Preview, history_of
-from .model import SALES_ACTION
-from .volume import LAST_QUARTER, SPELLINGS, PerMonth, monthly_volume
+from .metrics import Outcomes, Preview
+from .volume import LAST_QUARTER, SPELLINGS, PerMonth
+from .volume_trend import monthly_trend
 
 
 def per_month_choice(text: str) -> PerMonth:
@@ -37,8 +35,5 @@ def per_month_of(args: argparse.Namespace) -> PerMonth:
 
 def per_month_table(scorer: Scorer, result: Preview, outcomes: Outcomes) -> list[dict[str, object]]:
     """Per calendar month of the history: leads, to-sales leads and whether the month is in
-    the per-month window, for the leads of ``result`` (met with their dates by lead id)."""
-    history = history_of(scorer, outcomes)
-    dates = pd.Series(history.dates, index=scorer.index).reindex(result.scored.index).to_numpy()
-    to_sales = (result.scored["action"] == SALES_ACTION).to_numpy()
-    return monthly_volume(dates, to_sales, history.window).to_dict(orient="records")
+    the per-month window, for the leads of ``result``."""
+    return monthly_trend(scorer, result, outcomes).to_dict(orient="records")

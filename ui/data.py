@@ -27,7 +27,7 @@ from scoring.metrics import Outcomes, Preview, preview
 from scoring.modelfile import load_model_text
 from scoring.quality import DataQuality, data_quality
 
-from . import state
+from . import per_month, state
 
 T = TypeVar("T")
 UPLOAD = "upload"
@@ -305,7 +305,7 @@ def per_model(name: str, compute: Callable[[], T], *parts: Hashable) -> T:
 
 def current_preview(outcomes: Outcomes | None = None) -> Preview:
     """The preview of the current model on the session's data, computed once per model."""
-    outcomes = outcomes or Outcomes()
+    outcomes = outcomes or per_month.outcomes()  # the session's per-month window
     memo_key = (state.model().model_dump_json(), json.dumps(choice().as_dict(), sort_keys=True),
                 id(st.session_state[state.UPLOADS]), outcomes)
     memo = st.session_state.get(state.PREVIEW_MEMO)

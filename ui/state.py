@@ -53,6 +53,8 @@ DRIFT_SPLIT = "drift_split"  # the first day of the later period
 DRIFT_WINDOW = "drift_window"  # months either side of the split, 0 for everything
 DRIFT_MEMO = "drift_memo"  # (cache key, periods and their Scorers)
 DRIFT_OUTCOME = "drift_outcome"
+PER_MONTH = "per_month"  # the window per-month figures count (ui.per_month.CHOICES: a --per-month spelling)
+PER_MONTH_RANGE = "per_month_range"  # its two days, when the window is a date range
 
 
 @dataclass

@@ -13,6 +13,7 @@ from scoring.calibrate_honesty import honesty_warnings
 from scoring.calibrate_quality import OUTCOME_LABELS, SCORES, model_quality, small_cells
 from scoring.formatting import NO_VALUE, format_rate
 from ui import charts, data, state, widgets
+from ui import per_month as window_choice
 
 # this page's session keys (stable across model changes, unlike state.widget_key)
 TARGET_KIND = "calibrate_target_kind"
@@ -26,11 +27,12 @@ st.caption("Proposals from last period's outcomes. Each is applied to the draft 
            "undo takes it back.")
 model = state.model()
 preview, scorer = widgets.preview_or_stop()
+OUTCOMES = window_choice.outcomes()  # leads a month (the capacity too) over the sidebar's window
 
 
 def _memo(name: str, compute):
     """A result for this model on this data, kept until either changes."""
-    key = (model.model_dump_json(), json.dumps(data.choice().as_dict(), sort_keys=True), id(scorer))
+    key = (model.model_dump_json(), json.dumps(data.choice().as_dict(), sort_keys=True), id(scorer), OUTCOMES)
     memo = st.session_state.get(MEMO)
     if memo is None or memo[0] != key:
         memo = (key, {})
@@ -48,7 +50,8 @@ def _summary_metrics(label: str, sales) -> None:
     per_month = NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
     st.markdown(f"**{label}**")
     a, b, c = st.columns(3)
-    a.metric("Leads to sales a month", per_month, border=True)
+    a.metric(f"Leads to sales a month, {sales.per_month_label}", per_month, border=True,
+             help=window_choice.dated_by(sales))
     b.metric("Accepted by sales", format_rate(sales.acceptance_rate), border=True,
              help=f"95% interval {format_rate(sales.acceptance_low)}–{format_rate(sales.acceptance_high)}")
     c.metric("Conversions caught", format_rate(sales.conversions_caught_share), border=True)
@@ -72,7 +75,7 @@ else:
                      format="%.2f", help="Needs at least 30 sales decisions in the to-sales set to count.")
     target = Target(min_acceptance=rate)
 try:
-    proposal = propose_thresholds(model, scorer, target)
+    proposal = propose_thresholds(model, scorer, target, OUTCOMES)
 except scoring.LeadGridError as error:
     st.error(f"{error}.")
     proposal = None
@@ -117,7 +120,7 @@ for category in model.profile.categories:
 # ----- suggested weights
 st.subheader("Weights the outcomes suggest")
 try:
-    suggestion = _memo("weights", lambda: suggest_weights(model, scorer))
+    suggestion = _memo("weights", lambda: suggest_weights(model, scorer, OUTCOMES))
 except scoring.LeadGridError as error:
     st.error(f"{error}.")
     suggestion = None

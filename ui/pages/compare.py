@@ -6,6 +6,7 @@ import streamlit as st
 import scoring
 from scoring.compare import SUMMARY_LABELS, compare_models, format_change, format_figure
 from ui import comparison_charts, data, drafts, state
+from ui import per_month as window_choice
 
 try:  # saved versions, when the version store is installed
     from scoring.versions import VersionStore
@@ -53,7 +54,7 @@ def _model_a() -> tuple[scoring.LeadModel, str]:
 
 model_a, name_a = _model_a()
 try:
-    comparison = compare_models(model_a, model, data.scorer())
+    comparison = compare_models(model_a, model, data.scorer(), window_choice.outcomes())
 except scoring.LeadGridError as error:
     st.error(f"Cannot compare: {error}")
     st.stop()

@@ -4,6 +4,7 @@ next), revenue and speed, SLA compliance, and how it differs by source or any se
 import streamlit as st
 
 import scoring
+from scoring.evidence import few_outcomes, outcome_of
 from scoring.formatting import NO_VALUE, format_rate
 from scoring.funnel import (
     after_handover,
@@ -13,15 +14,23 @@ from scoring.funnel import (
     segment_funnel,
     with_recycle,
 )
-from scoring.metrics import Outcomes, history_of, rating_codes
+from scoring.metrics import headline, history_of, rating_codes
 from scoring.model import RATINGS
 from scoring.pipeline import LEAD_SOURCE, Pipeline
 from scoring.segments import segment_breakdown, segment_labels_of
 from ui import charts, data, state, widgets
+from ui import per_month as window_choice
 
 DEAL_HELP = ("A deal is a won lead: converted (or a won stage), or, where no outcome column says whether the "
              "lead was won, a won_amount above 0. Lost leads exported with an amount of 0 are no deals. The "
              "average is over the deals with an amount.")
+FEW_TEXT = {"acceptance": "few decisions", "conversion": "few outcomes"}
+COLOUR_NOTE = {
+    "acceptance": "Cell colour: accepted, of the cell's leads that sales decided on. The funnel's Accepted stage "
+                  "below is a share of every lead handed over (leads without a decision count as not accepted).",
+    "conversion": "Cell colour: converted, of the cell's leads with a known outcome (this data records no sales "
+                  "decisions). The funnel below counts shares of every lead handed over.",
+}
 RATE = st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
 
 
@@ -48,7 +57,7 @@ st.caption("What happened to the leads after marketing handed them over: accepte
            "why sales said no; how fast and for how much; whether SLAs were met — per cell.")
 model = state.model()
 full, scorer = widgets.preview_or_stop()
-outcomes = Outcomes()
+outcomes = window_choice.outcomes()  # per-month figures over the sidebar's window
 history = history_of(scorer, outcomes)
 pipe = Pipeline.of(scorer, outcomes)
 if not pipe.has_any():
@@ -65,9 +74,13 @@ picked = (segments.column if segments is not None else None,
 codes = data.per_model("funnel_codes", lambda: rating_codes(full.scored["rating"]))
 report = data.per_model("funnel_report", lambda: after_handover(model, codes, pipe, within), picked)
 
-# ----- the matrix: click a cell
-event = st.plotly_chart(charts.matrix_heatmap(result.matrix, "acceptance_rate"), key="funnel_matrix_chart",
-                        on_select="rerun", selection_mode="points")
+# ----- the matrix: click a cell; coloured by the outcome the data records (conversion without acceptance)
+outcome = outcome_of(result.matrix)
+colour_by = headline(result).rate_column if outcome else "share"
+event = st.plotly_chart(charts.matrix_heatmap(result.matrix, colour_by, few_outcomes(result.matrix, outcome),
+                                              FEW_TEXT.get(outcome, "")),
+                        key="funnel_matrix_chart", on_select="rerun", selection_mode="points")
+st.caption(COLOUR_NOTE.get(outcome, "This data records no outcome: the cells show their share of the leads."))
 points = (event.selection.points if event and event.selection else []) or []
 clicked = points[0].get("customdata") if points else None
 clicked = clicked[0] if isinstance(clicked, list) else clicked
@@ -85,7 +98,8 @@ st.subheader(f"{cell}: {figures['leads']:,} leads, {route}")
 # ----- funnel
 left, right = st.columns([3, 2])
 with left:
-    st.markdown("**Funnel** — share of the leads handed over, and of the stage before (95% intervals)")
+    st.markdown("**Funnel** — share of all the leads handed over (a lead without a decision counts as not "
+                "accepted), and of the stage before (95% intervals)")
     table = funnel_frame(figures["funnel"])
     st.dataframe(table, hide_index=True, key="funnel_table", column_config={
         "label": "Stage", "leads": "Leads", "rate": st.column_config.ProgressColumn(
@@ -145,8 +159,10 @@ else:
                    help="Of the cell's leads (never touched counts as missed); needs an SLA on the route.")
     cols[1].metric("Median hours to first touch", NO_VALUE if sla["median_hours_to_touch"] !=
                    sla["median_hours_to_touch"] else f"{sla['median_hours_to_touch']:.1f}", border=True)
-    cols[2].metric("Accepted when touched in time", interval(sla.get("acceptance_within_sla")), border=True)
-    cols[3].metric("Accepted when touched late", interval(sla.get("acceptance_late")), border=True)
+    cols[2].metric("Accepted when touched in time", interval(sla.get("acceptance_within_sla")), border=True,
+                   help="Of the leads touched within the SLA that sales decided on.")
+    cols[3].metric("Accepted when touched late", interval(sla.get("acceptance_late")), border=True,
+                   help="Of the leads touched after the SLA that sales decided on.")
     st.caption(f"{sla['within_sla']:,} in time, {sla['late']:,} late, {sla['never_touched']:,} never touched"
                + (f", {sla['touch_before_handover']:,} touches dated before the hand-over (left out)"
                   if sla["touch_before_handover"] else ""))

@@ -8,11 +8,13 @@ from scoring.edit import with_routing
 from scoring.evidence import few_outcomes, outcome_of, rate_choices
 from scoring.explain import explain_lead
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.metrics import Outcomes, cell_leads, few_rule, headline, history_of
+from scoring.metrics import cell_leads, few_rule, headline, history_of
 from scoring.model import RATINGS, SALES_ACTION
 from scoring.segments import segment_breakdown
 from scoring.tables import routing_rows, table_records
+from scoring.volume_trend import monthly_trend
 from ui import charts, state, widgets
+from ui import per_month as window_choice
 
 ACTIONS = [SALES_ACTION, "nurture", "nurture:fast-track", "nurture:slow", "discard"]
 
@@ -21,7 +23,7 @@ model = state.model()
 full, scorer = widgets.preview_or_stop()
 
 # ----- slice: every figure below for the leads of one segment value
-outcomes = Outcomes()
+outcomes = window_choice.outcomes()  # per-month figures over the sidebar's window
 history = history_of(scorer, outcomes)
 chosen = widgets.segment_filter(model, full, scorer, history, state.MATRIX_SEGMENT, state.MATRIX_SEGMENT_VALUE)
 preview = chosen.result
@@ -36,14 +38,20 @@ head = headline(preview)
 per_month = NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
 rest = "" if head.rest_rate != head.rest_rate else f"{format_rate(head.rest_rate)} for the rest"
 cols = st.columns(4)
-cols[0].metric("Leads to sales per month", per_month, border=True,
-               help="Leads in cells routed to sales, divided by the months the history covers.")
+cols[0].metric(f"Leads to sales a month, {sales.per_month_label}", per_month, border=True,
+               help=window_choice.dated_by(sales))
 cols[1].metric(head.label, format_rate(head.rate), rest, delta_color="off", delta_arrow="off", border=True,
                help=head.help)
 cols[2].metric("Past conversions caught", format_rate(sales.conversions_caught_share), border=True,
                help="Share of all historical conversions that landed in a to-sales cell.")
 cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off", delta_arrow="off",
                border=True, help="How many of the historical leads the model would have handed over.")
+
+with st.expander(f"Leads a month over the whole history (shaded: {sales.per_month_label})", expanded=False):
+    st.plotly_chart(window_choice.trend_chart(monthly_trend(scorer, preview, outcomes), history.window),
+                    key="per_month_trend")
+    st.caption("Leads and to-sales leads per calendar month, each lead dated by its hand-over "
+               f"({history.window.dated_by or 'no dates'}); the headline counts the shaded months.")
 
 # ----- the matrix: coloured only by what this data records
 outcome = outcome_of(preview.matrix)
