@@ -124,3 +124,37 @@ def test_a_file_without_ids_gets_the_row_number_and_a_model_opens_from_the_data_
     assert not at.exception
     assert at.session_state[state.MODEL] == scoring.load_model(REPO / "configs" / "windows.yaml")
     assert at.session_state[state.HISTORY][-1].text == "Opened windows.yaml"
+
+
+def test_engagement_page_shows_each_activitys_counts_and_evidence_and_a_leaking_field(open_app):
+    """Beside each activity entry: its occurrences counted and after hand-over and the leads
+    that had it before hand-over with their rates, as scoring.activity_evidence gives them
+    (joined by entry id); a lead-column entry reading the outcome gets its findings in its section."""
+    from scoring.activity_evidence import activity_evidence, counts_text
+    from scoring.evidence import rate_text
+    from scoring.leaks import leak_report
+
+    leads, activities = data.CATALOGUE["sample"].load()
+    scorer = scoring.Scorer(leads, activities)
+    at = _page(open_app(), "ui/pages/engagement.py")
+    table = at.dataframe[0].value.set_index("id")
+    evidence = activity_evidence(scorer, DEFAULT_MODEL).set_index("id")
+    demo = evidence.loc["demo"]
+    assert (demo["occurrences"], demo["counted"], demo["after_handover"]) == (1129, 1108, 21)
+    assert table.loc["demo", "occurrences"] == counts_text(demo) == "1,108 of 1,129 counted · 21 after hand-over"
+    assert table.loc["demo", "leads"] == demo["leads"]
+    assert table.loc["demo", "acceptance"] == rate_text(demo["acceptance_rate"], demo["acceptance_low"],
+                                                        demo["acceptance_high"])
+    assert any(c.value.startswith("In the data: email_open (34,787; 732 after hand-over)") for c in at.caption)
+    assert not any("leak" in w.value for w in at.warning)  # the default model: none
+
+    model = DEFAULT_MODEL.model_dump(by_alias=True, exclude_none=True)
+    model["engagement"]["activities"].append({"id": "said_yes", "label": "Sales said yes", "field": "accepted",
+                                              "rules": [{"match": {"in": ["true"]}, "value": 30}]})
+    leaky = scoring.validate_model(model)
+    at.session_state[state.MODEL] = leaky
+    at.session_state[state.BASELINE] = leaky
+    _page(at, "ui/pages/engagement.py")
+    expected = [f.text for f in leak_report(scorer, leaky).of("said_yes")]
+    section = next(e for e in at.expander if e.label.startswith("Sales said yes"))
+    assert expected and [w.value for w in section.warning] == expected
