@@ -24,6 +24,13 @@ MATRIX_METRICS = {
 }
 
 
+COLOUR_TITLES = {  # the colour bar says of which leads a rate is a share
+    "acceptance_rate": "Accepted,<br>of decided",
+    "conversion_rate": "Converted,<br>of known",
+    "share": "Share of leads",
+}
+
+
 def _cell_label(row: pd.Series, metric: str, few: bool | None = None, few_text: str = "few decisions") -> str:
     count = f"{int(row['leads']):,} leads"
     shown = format_rate(row[metric])
@@ -59,7 +66,7 @@ def matrix_heatmap(matrix: pd.DataFrame, metric: str = "acceptance_rate", few: p
     figure = go.Figure(go.Heatmap(
         z=z, x=list(NUMBERS), y=list(LETTERS), text=text, texttemplate="%{text}", colorscale="Cividis",
         zmin=low, zmax=high,
-        colorbar={"title": MATRIX_METRICS.get(metric, metric), "tickformat": ".2~%" if high < 0.1 else ".0%"},
+        colorbar={"title": COLOUR_TITLES.get(metric, metric), "tickformat": ".2~%" if high < 0.1 else ".0%"},
         hovertemplate="%{y}%{x}: %{text}<extra></extra>", xgap=3, ygap=3,
     ))
     # invisible markers at the cell centres: plotly selects points, not heatmap cells

@@ -201,6 +201,12 @@ class SegmentFilter:
     result: Preview
     within: np.ndarray | None
     segments: Segments | None
+    value: str | None = None  # the chosen value, None for all leads
+
+    @property
+    def whose(self) -> str:
+        """Whose leads the figures are shares of: 'all leads', or 'webinar leads' under a segment."""
+        return "all leads" if self.value is None else f"{self.value} leads"
 
 
 def segment_filter(model: scoring.LeadModel, full: Preview, scorer: Scorer, history: History,
@@ -226,7 +232,7 @@ def segment_filter(model: scoring.LeadModel, full: Preview, scorer: Scorer, hist
     if value == ALL_LEADS or value not in segments.values:
         return SegmentFilter(full, None, segments)
     within = segments.mask(value)
-    return SegmentFilter(segment_preview(model, full, history, within), within, segments)
+    return SegmentFilter(segment_preview(model, full, history, within), within, segments, value)
 
 
 def segment_breakdown_table(frame, column: str, key: str) -> None:

@@ -5,6 +5,7 @@ the raw rows."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -57,3 +58,30 @@ def test_data_without_sales_decisions_shows_no_rejections(bank):
     text = " ".join(element.value for element in [*at.markdown, *at.caption])
     assert "rejected" not in text.replace("rejection", "")
     assert "rejections and their reasons are shown only where sales decided" in text
+
+
+def test_the_heatmap_is_coloured_by_conversion_where_sales_decided_nothing(bank):
+    """Issue 19: the after-hand-over heatmap was blank on data with conversion but no acceptance."""
+    at = bank
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    shown = at.session_state[state.PREVIEW_MEMO][1].matrix
+    z = [value for row in heatmap["z"] for value in row]
+    assert z == pytest.approx([shown.loc[letter + number, "conversion_rate"] for letter in "ABCD" for number in "1234"],
+                              nan_ok=True)
+    assert any(value == value for value in z) and heatmap["colorbar"]["title"]["text"] == "Converted,<br>of known"
+    assert any(caption.value.startswith("Cell colour: converted, of the cell's leads with a known outcome")
+               for caption in at.caption)
+
+
+def test_acceptance_says_of_which_leads(open_app):
+    """Issue 19: acceptance of decided leads (84 %) beside acceptance of handed-over leads (68 %), unlabelled."""
+    at = open_app()
+    at.switch_page(PAGE).run()
+    heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert heatmap["colorbar"]["title"]["text"] == "Accepted,<br>of decided"
+    text = " ".join(element.value for element in [*at.caption, *at.markdown])
+    assert "accepted, of the cell's leads that sales decided on" in text
+    assert "share of all the leads handed over (a lead without a decision counts as not accepted)" in text
+    assert _metric(at, "Accepted when touched in time").help == "Of the leads touched within the SLA that sales decided on."

@@ -43,9 +43,10 @@ cols[0].metric(f"Leads to sales a month, {sales.per_month_label}", per_month, bo
 cols[1].metric(head.label, format_rate(head.rate), rest, delta_color="off", delta_arrow="off", border=True,
                help=head.help)
 cols[2].metric("Past conversions caught", format_rate(sales.conversions_caught_share), border=True,
-               help="Share of all historical conversions that landed in a to-sales cell.")
-cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{sales.share:.0%} of all leads", delta_color="off", delta_arrow="off",
-               border=True, help="How many of the historical leads the model would have handed over.")
+               help=f"Share of the historical conversions ({chosen.whose}) that landed in a to-sales cell.")
+cols[3].metric("Leads to sales", f"{sales.leads:,}", f"{format_rate(sales.share)} of {chosen.whose}", delta_color="off",
+               delta_arrow="off", border=True,
+               help=f"How many of the historical leads ({chosen.whose}) the model would have handed over.")
 
 with st.expander(f"Leads a month over the whole history (shaded: {sales.per_month_label})", expanded=False):
     st.plotly_chart(window_choice.trend_chart(monthly_trend(scorer, preview, outcomes), history.window),
