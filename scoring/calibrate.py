@@ -189,6 +189,9 @@ def best_candidate(grid: Grid, target: Target, current: tuple[float, float]) -> 
 
 
 def _infeasible(grid: Grid, target: Target) -> str:
+    if not (grid.leads >= 1).any():
+        return ("no place of the lines sends a lead to the cells routed to sales: every lead of the history "
+                "scores too low on one axis to reach them (a score of 0 stays in the lowest grade)")
     if target.capacity is not None:
         smallest = grid.per_month[grid.leads >= 1].min()
         return (f"no thresholds send at most {target.capacity:,.0f} leads a month: the smallest set that can go "

@@ -58,8 +58,8 @@ def to_sales_counts(profile_score: np.ndarray, engagement_score: np.ndarray, pro
     counts = {}
     for name, weight in weights.items():
         histogram = np.bincount(cells, weights=weight, minlength=p_size * e_size).reshape(p_size, e_size)
-        by_letter = np.einsum("ilp,pe->ile", letters, histogram)  # (I, L, E)
-        by_cell = (by_letter.reshape(-1, e_size) @ flat_numbers).reshape(
+        by_letter = letters.reshape(-1, p_size) @ histogram  # (I * L, E)
+        by_cell = (by_letter @ flat_numbers).reshape(
             len(profile_lines), to_sales.shape[0], len(engagement_lines), to_sales.shape[1])
-        counts[name] = np.rint(np.einsum("iljn,ln->ij", by_cell, to_sales.astype(float))).astype(np.int64)
+        counts[name] = np.rint(np.tensordot(by_cell, to_sales.astype(float), axes=([1, 3], [0, 1]))).astype(np.int64)
     return counts

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from calibrate_cases import hand_leads, hand_model, hand_scorer
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import scoring
@@ -263,6 +263,8 @@ def _single_valued(decided, accepted):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories(), st.integers(1, 25), st.sampled_from(["A1", "staircase"]))
+@example(pd.DataFrame({"lead_id": [1, 2], "created_at": "2025-01-01", "tier": "a", "visits": 0,
+                       "accepted": ["true", "false"], "converted": "true"}), 1, "A1")  # no visits: A1 unreachable
 def test_a_capacity_is_met_whenever_moving_the_lines_can(leads, capacity, routing):
     model = hand_model() if routing == "A1" else hand_model(routing={"cells": STAIRCASE})
     scorer = hand_scorer(leads)
@@ -274,6 +276,10 @@ def test_a_capacity_is_met_whenever_moving_the_lines_can(leads, capacity, routin
     if (capacity > len(leads) or not (decided.any() or (history.converted.values == 1).any())
             or _single_valued(decided, accepted)):
         with pytest.raises(CalibrationError):
+            propose_thresholds(model, scorer, target)
+        return
+    if not any(s.sum() for s in _reachable_sets(scorer, model)):
+        with pytest.raises(CalibrationError, match="no place of the lines sends a lead"):
             propose_thresholds(model, scorer, target)
         return
     if not sets:
