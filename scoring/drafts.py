@@ -3,7 +3,7 @@ uploaded files of one designer session, so a refresh or a restart loses nothing.
 
 A ``DraftStore`` is a folder with one subfolder per draft id; it knows nothing of
 Streamlit, so the CLI and the tests use it as the app does. Every file goes through
-``write_atomic``. Each save carries a revision number: a save based on an older revision
+``write_atomic``, and none through a symbolic link that leads outside the drafts folder. Each save carries a revision number: a save based on an older revision
 than the one on disk (the same draft edited in two browser tabs) raises ``StaleDraft``
 instead of silently dropping the other tab's change.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LeadGridError, ModelError
-from .fileio import locked, write_atomic
+from .fileio import LOCK_FILE, locked, refuse_leaving, write_atomic
 from .model import LeadModel
 from .modelfile import dump_model, load_model, load_model_text, reads_as
 
@@ -104,6 +104,7 @@ class DraftStore:
         """Write ``draft`` as the next revision and return it. Raises ``StaleDraft`` when the
         revision on disk is not ``draft.revision``, ``DraftError`` when the disk refuses."""
         folder = self.path(draft.id)
+        self._refuse_links_out(folder, LOCK_FILE, MODEL_FILE, BASELINE_FILE, STATE_FILE)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with locked(folder):
@@ -128,11 +129,13 @@ class DraftStore:
         and switched in by one atomic write of the manifest, so a failure leaves the previous
         uploads as they were."""
         folder = self.path(draft_id) / UPLOADS_FOLDER
+        self._refuse_links_out(self.path(draft_id), UPLOADS_FOLDER, UPLOADS_FILE)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             manifest = {}
             for role, (name, raw) in uploads.items():
                 stored = f"{role}-{hashlib.sha256(raw).hexdigest()[:24]}"
+                self._refuse_links_out(folder, stored)
                 if not (folder / stored).is_file():
                     write_atomic(folder / stored, raw)
                 manifest[role] = {"name": Path(name).name, "file": stored}
@@ -150,6 +153,7 @@ class DraftStore:
         folder = self.path(draft_id)
         if not self.exists(draft_id):
             raise DraftError(f"draft {draft_id} not found in {self.folder}")
+        self._refuse_links_out(folder, LOCK_FILE, STATE_FILE)
         with locked(folder):
             state = self._state(draft_id)
             state["title"] = title.strip()
@@ -162,7 +166,13 @@ class DraftStore:
         folder = self.path(draft_id)
         if not folder.is_dir():
             raise DraftError(f"draft {draft_id} does not exist")
+        self._refuse_links_out(folder)
         shutil.rmtree(folder)
+
+    def _refuse_links_out(self, folder: Path, *names: str) -> None:
+        """Refuse ``folder`` (a draft's) and the files ``names`` in it when a symbolic link
+        among them leads outside the drafts folder: nothing is written, or deleted, there."""
+        refuse_leaving(self.folder, folder, *(folder / name for name in names), error=DraftError)
 
     # ----- reading
 

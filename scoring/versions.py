@@ -10,7 +10,8 @@ version they signed, not to its successor) and with ``agreed_on`` (today when it
 
 Names and versions become file names through ``file_name``: letters, digits, ``.``, ``-``
 and ``_`` are kept, anything else becomes ``-``, so ``B2B SaaS / EU`` is ``B2B-SaaS-EU``
-and ``../x`` cannot leave the folder. Every write goes through ``write_atomic`` under a
+and ``../x`` cannot leave the folder; nor can a symbolic link (``NAME`` linked elsewhere):
+a write through one is refused. Every write goes through ``write_atomic`` under a
 lock, so two sessions saving the same version cannot both succeed. Knows nothing of
 Streamlit; the CLI and the tests use it as the app does.
 """
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from .agreement import sign_off_role, signed, unsigned
 from .errors import LeadGridError, ModelError
-from .fileio import locked, write_atomic
+from .fileio import LOCK_FILE, locked, refuse_leaving, write_atomic
 from .model import LeadModel, SignOff
 from .modelfile import dump_model, load_model
 from .validation import validate_model
@@ -102,6 +103,7 @@ class VersionStore:
             saved = saved.model_copy(update={"agreed_on": today or dt.date.today()})
         target = self.path(model.name, model.version)
         text = dump_model(saved)  # a model that cannot be written fails before anything is touched
+        self._refuse_links_out(target)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with locked(target.parent):
@@ -119,6 +121,7 @@ class VersionStore:
         marketing or other; an owner's role such as ``Sales`` is mapped) at ``at`` (now).
         Only ``sign_off`` changes in the file. Returns the signed model."""
         target = self.path(name, version)
+        self._refuse_links_out(target)
         role = sign_off_role(role)
         moment = at or dt.datetime.now(dt.UTC)
         with locked(target.parent) if target.parent.is_dir() else contextlib.nullcontext():
@@ -137,6 +140,10 @@ class VersionStore:
             except OSError as error:
                 raise VersionError(f"could not sign {target}: {error.strerror or error}") from None
         return new
+
+    def _refuse_links_out(self, target: Path) -> None:
+        """A symbolic link below the folder (``NAME`` or the file) that leads outside it is refused."""
+        refuse_leaving(self.folder, target.parent, target.parent / LOCK_FILE, target, error=VersionError)
 
     # ----- reading
 
