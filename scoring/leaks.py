@@ -103,6 +103,12 @@ class _Subject:
     shown: str  # how a sentence names it: "Column `visited`", "Activity `offer_returned`"
 
 
+def _column_shown(scorer: Scorer, field: str) -> str:
+    """How a sentence names a column: the model's field, and the file's column when mapped."""
+    column = scorer.mapping["leads"].get(field)
+    return f"Column `{field}`" + (f" (file column `{column}`)" if column and column != field else "")
+
+
 def _recorded(history: History) -> list[tuple[str, Flags]]:
     found = [("acceptance", history.accepted), ("conversion", history.converted)]
     return [(name, flags) for name, flags in found if flags is not None and flags.known.any()]
@@ -121,7 +127,7 @@ def leak_report(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = 
     readers = [(c.id, c.field, c.rules, c.default) for c in model.profile.categories]
     readers += [(e.id, e.field, e.rules or [], 0.0) for e in model.field_entries if e.field]
     for ident, field, rules, default in readers:
-        subject = _Subject("column", ident, field, f"Column `{field}`")
+        subject = _Subject("column", ident, field, _column_shown(scorer, field))
         key = ("leaks_of_column", subject, tuple(r.model_dump_json() for r in rules), default, outcomes)
         findings += scorer.memo(key, lambda s=subject, r=rules, d=default: _column_findings(
             scorer, s, r, d, history, recorded))

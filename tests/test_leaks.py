@@ -225,3 +225,10 @@ def test_the_counted_auc_is_the_ranked_auc(rows, scores):
     expected = separation(np.array(scores)[codes], flags.values)
     found = grouped_auc(codes, np.array(scores), flags)
     assert (np.isnan(expected) and np.isnan(found)) or found == pytest.approx(expected)
+
+
+def test_a_mapped_column_is_named_by_its_field_and_its_file_column():
+    leads = _flag_leads().rename(columns={"offer": "Offer Returned"})
+    scorer = Scorer.for_model(parse_model(FLAG_MODEL), leads, mapping={"leads": {"offer": "Offer Returned"}})
+    certain = [f for f in leak_report(scorer, parse_model(FLAG_MODEL)).of("offer") if f.check == "certain_value"]
+    assert certain[0].text.startswith("Column `offer` (file column `Offer Returned`) = yes: 80 of 80 leads")
