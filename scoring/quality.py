@@ -95,12 +95,12 @@ def data_quality(scorer: Scorer, model: LeadModel, outcomes: Outcomes | None = N
 
 def _after_handover_issues(scorer: Scorer, outcomes: Outcomes, segment: str | None) -> list[str]:
     from .pipeline import LEAD_SOURCE, Pipeline
-    from .segments import segment_labels
+    from .segments import segment_labels_of
 
     lines = Pipeline.of(scorer, outcomes).issues.lines()
     for column in dict.fromkeys([LEAD_SOURCE, *([segment] if segment else [])]):
         if column in scorer.leads.columns:
-            note = segment_labels(scorer.leads, column).note()
+            note = segment_labels_of(scorer, column).note()  # kept: the segment pickers reuse it
             lines += [note] if note else []
     return lines
 
