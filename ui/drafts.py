@@ -2,7 +2,7 @@
 
 A new session gets a draft id in the address bar (``?draft=``) but writes nothing until
 its first change, so opening the app leaves no empty drafts behind. A refresh or a
-restart reopens the draft named in the address bar. A draft that cannot be opened is
+restart reopens the draft named in the address bar, with its undo and redo steps. A draft that cannot be opened is
 reported, never silently replaced; a save that finds the draft changed by another tab
 keeps this session's model and offers to reload or save it as a copy.
 """
@@ -17,13 +17,16 @@ import streamlit as st
 
 from scoring.datasets import CATALOGUE, SAMPLE
 from scoring.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
+from scoring.errors import LeadGridError
 from scoring.modelfile import load_model_text
+from scoring.validation import validate_model
 
 from . import state
 from .data import UPLOAD, DatasetChoice
 
 ROOT = Path(__file__).resolve().parent.parent
 HISTORY_KEPT = 500
+STEPS_KEPT = 50  # undo and redo steps kept with the draft (each a model and its baseline)
 
 
 def home() -> Path:
@@ -39,9 +42,42 @@ def _session_draft() -> Draft:
     return Draft(
         st.session_state[state.DRAFT_ID], state.model(), state.baseline(), st.session_state[state.DRAFT_REVISION],
         {"dataset": st.session_state[state.DATASET].as_dict(),
-         "history": [entry.as_dict() for entry in state.history()][-HISTORY_KEPT:]},
+         "history": [entry.as_dict() for entry in state.history()][-HISTORY_KEPT:],
+         "undo": _saved_steps(st.session_state[state.UNDO]), "redo": _saved_steps(st.session_state[state.REDO])},
         baseline_text=state.baseline_text(),
     )
+
+
+def _saved_steps(stack: list[state.Snapshot]) -> list[dict]:
+    """The newest ``STEPS_KEPT`` snapshots of an undo or redo stack as JSON, so undo works
+    after a refresh; each written once (kept on the snapshot, which never changes)."""
+    saved = []
+    for snapshot in stack[-STEPS_KEPT:]:
+        if "_saved" not in snapshot.__dict__:
+            object.__setattr__(snapshot, "_saved", {  # a frozen dataclass: a cache, not a change
+                "model": snapshot.model.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "baseline": snapshot.baseline.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "dataset": None if snapshot.dataset is None else snapshot.dataset.as_dict(),
+                "text": snapshot.text, "baseline_text": snapshot.baseline_text})
+        saved.append(snapshot.__dict__["_saved"])
+    return saved
+
+
+def _restored_steps(saved: list[dict]) -> list[state.Snapshot]:
+    """The snapshots ``_saved_steps`` wrote; a step that no longer reads as a model (the
+    format moved on) ends the stack there: undo goes back as far as it can, never wrong."""
+    steps = []
+    for entry in saved:
+        try:
+            dataset = None if entry.get("dataset") is None else DatasetChoice(**entry["dataset"])
+            snapshot = state.Snapshot(validate_model(entry["model"]), validate_model(entry["baseline"]), dataset,
+                                      str(entry["text"]), entry.get("baseline_text"))
+        except (LeadGridError, KeyError, TypeError):
+            steps = []  # the older steps lead to this one: without it they cannot be reached
+            continue
+        object.__setattr__(snapshot, "_saved", entry)
+        steps.append(snapshot)
+    return steps
 
 
 def save() -> None:
@@ -75,6 +111,8 @@ def _restore(draft_id: str) -> None:
     entries = [state.HistoryEntry(**entry) for entry in draft.state.get("history", [])]
     state.start(draft.model, draft.baseline, draft_id, choice, entries,
                 dict(draft.uploads) if choice.key == UPLOAD else {}, draft.revision, draft.baseline_text)
+    st.session_state[state.UNDO] = _restored_steps(draft.state.get("undo", []))
+    st.session_state[state.REDO] = _restored_steps(draft.state.get("redo", []))
     st.session_state.pop(state.DRAFT_CONFLICT, None)
 
 

@@ -4,6 +4,7 @@ numbers in an upload, and the list of drafts with open, rename and delete."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,46 @@ def test_the_yaml_download_keeps_the_files_comments_after_edits_and_a_refresh(op
 
     again = _page(open_app(draft=at.session_state[state.DRAFT_ID]), "ui/pages/export.py")
     assert again.code[0].value == shown
+
+
+def test_undo_and_redo_work_after_a_refresh(open_app, leadgrid_home):
+    """Issue 19: after a refresh the history was shown but Undo was disabled."""
+    at = _page(open_app(), "ui/pages/profile.py")
+    draft_id = at.session_state[state.DRAFT_ID]
+    _set_threshold(at, "A", 75.0)
+    first = at.session_state[state.MODEL]
+    _set_threshold(at, "B", 55.0)
+    second = at.session_state[state.MODEL]
+    assert (first.profile.grades.A, second.profile.grades.B) == (75, 55)
+
+    again = open_app(draft=draft_id)  # a refresh: a new session on the same draft
+    assert not again.exception
+    assert again.session_state[state.MODEL] == second
+    assert [snapshot.text for snapshot in again.session_state[state.UNDO]] == [
+        "Profile threshold A 70 → 75", "Profile threshold B 50 → 55"]
+    assert not again.sidebar.button(key="undo").disabled and again.sidebar.button(key="redo").disabled
+    again.sidebar.button(key="undo").click().run()
+    assert not again.exception and again.session_state[state.MODEL] == first
+    assert _saved_model(leadgrid_home, draft_id) == first
+
+    reopened = open_app(draft=draft_id)  # and once more: redo is kept too
+    assert reopened.session_state[state.MODEL] == first and not reopened.sidebar.button(key="redo").disabled
+    reopened.sidebar.button(key="undo").click().run()
+    assert reopened.session_state[state.MODEL] == DEFAULT_MODEL
+    third = open_app(draft=draft_id)
+    third.sidebar.button(key="redo").click().run()
+    assert not third.exception and third.session_state[state.MODEL] == first
+
+
+def test_an_undo_step_that_no_longer_reads_as_a_model_ends_the_stack_there(open_app, leadgrid_home):
+    at = _page(open_app(), "ui/pages/profile.py")
+    draft_id = at.session_state[state.DRAFT_ID]
+    _set_threshold(at, "A", 75.0)
+    _set_threshold(at, "B", 55.0)
+    path = leadgrid_home / "drafts" / draft_id / "state.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved["undo"][0]["model"]["profile"]["grades"] = {"A": "high"}  # the oldest step is unreadable
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    again = open_app(draft=draft_id)
+    assert not again.exception and not again.error
+    assert [snapshot.text for snapshot in again.session_state[state.UNDO]] == ["Profile threshold B 50 → 55"]
