@@ -16,7 +16,7 @@ import scoring
 from scoring import ModelError
 from scoring.edit import with_category
 from scoring.model import Match, Rule
-from scoring.tables import rows_to_rules, rules_to_rows
+from scoring.tables import breakdown_table, rows_to_rules, rules_to_rows
 from scoring.values import canonical_item
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
@@ -235,3 +235,23 @@ def test_routing_rows_carry_the_recycle_track_and_edits_of_it_reach_the_model():
     edited[5]["recycle"] = "sales"
     with pytest.raises(ModelError, match=r"routing\.cells\.B2\.recycle"):
         with_routing(model, edited)
+
+
+# ----- the segment breakdown as the pages show it
+
+
+def test_breakdown_table_writes_each_rate_once_and_keeps_the_flag():
+    inf, nan = math.inf, math.nan
+    frame = pd.DataFrame({
+        "segment": ["web", "event"], "leads": [20, 240], "to_sales": [10, 40], "to_sales_per_month": [10.0, 40.0],
+        "acceptance_known": [10, 40], "acceptance_rate": [0.5, 0.1], "acceptance_low": [0.237, 0.04],
+        "acceptance_high": [0.763, 0.231], "conversion_known": [0, 0], "conversion_rate": [nan, nan],
+        "conversion_low": [nan, nan], "conversion_high": [nan, nan], "base_rate": [0.3, 5 / 240],
+        "rest_rate": [0.1, 0.005], "lift": [5.0, inf], "lift_low": [0.704, 2.3], "lift_high": [35.5, inf],
+        "outcome": ["acceptance"] * 2, "worse": [False, True]})
+    shown = breakdown_table(frame)
+    assert "conversion" not in shown.columns  # the data records no conversion
+    assert list(shown["acceptance"]) == ["50% (24%–76%)", "10% (4.0%–23%)"]
+    assert list(shown["base_rate"]) == ["30%", "2.1%"] and list(shown["rest_rate"]) == ["10%", "0.50%"]
+    assert list(shown["lift"]) == ["5.0× (0.7–35.5)", "∞× (2.3–∞)"]
+    assert shown["worse"].tolist() == [False, True] and shown["to_sales"].tolist() == [10, 40]
