@@ -196,16 +196,23 @@ def test_broken_leads_upload_is_refused_and_keeps_the_sample(open_app, name, raw
     assert _metrics(at)["Leads"] == "6,000"
 
 
+LAST_ACTIVITY = "2025-06-04 10:00:00"  # the uploads' activities end here: the as-of the room gives them
+
+
 def test_good_leads_upload_switches_the_data_and_the_matrix(open_app):
     raw, activities = _leads_csv(42), _activities_csv(42)
     at = _upload_leads(open_app(), "mine.csv", raw, activities)
+    # the file has no scored_at: until the room says when its leads were evaluated, no preview
+    assert [error.split(" leads have")[0] for error in _errors(at)] == ["14"]
+    at.text_input(key="hand_over_as_of").set_value(LAST_ACTIVITY)
+    at.button(key="FormSubmitter:hand_over_form-Use this hand-over moment").click().run()
     assert not _errors(at)
     assert at.session_state[state.DATASET].key == "upload"
     assert _metrics(at)["Leads"] == "42"
     assert at.session_state[state.MODEL] == DEFAULT_MODEL
 
     expected = preview(DEFAULT_MODEL, Scorer(scoring.read_table(raw, "mine.csv"),
-                                               scoring.read_table(activities, "acts.csv")))
+                                               scoring.read_table(activities, "acts.csv"), LAST_ACTIVITY))
     assert expected.sales.leads == 14  # the Software CTOs with a demo request: A1
     _page(at, "ui/pages/matrix.py")
     assert not _errors(at)
