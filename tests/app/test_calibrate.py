@@ -39,13 +39,15 @@ def test_page_renders_with_curve_warnings_evidence_and_quality(open_app):
     at = _calibrate(open_app)
     assert not at.error
     assert any("activities dated after their lead's hand-over" in w.value for w in at.warning)
-    # the current model's leads a month: A1-A3 and B1-B3, 2,500 of the 6,000 sample leads
-    assert at.number_input(key="calibrate_capacity").value == 136
-    assert at.info[0].value.startswith("For at most 136 leads a month to sales")
+    # the current model's leads a month over the last complete quarter, Jul-Sep 2025: its A1-A3 and B1-B3
+    # leads handed over then, over 3 months (counted from the raw file in tests/app/test_per_month.py)
+    assert at.number_input(key="calibrate_capacity").value == 230
+    assert at.info[0].value.startswith("For at most 230 leads a month to sales")
     assert len(at.get("plotly_chart")) >= 3  # the curve, gain and lift
     labels = [e.label for e in at.expander]
     assert any(label.startswith("Industry") for label in labels)
-    assert {m.label for m in at.metric} >= {"Leads to sales a month", "Accepted by sales", "Conversions caught"}
+    assert {m.label for m in at.metric} >= {"Leads to sales a month, Jul–Sep 2025", "Accepted by sales",
+                                            "Conversions caught"}
 
 
 def test_a_capacity_proposal_is_applied_only_by_its_button(open_app, sample_scorer):

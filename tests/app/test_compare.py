@@ -185,9 +185,10 @@ def test_compare_draft_against_an_uploaded_model(open_app, sample_scorer):
     # the to-sales deltas, B minus A, as the page shows them
     summary = expected.summary
     shown = {metric.label: (metric.value, metric.delta) for metric in at.main.metric}  # not the sidebar's
-    assert shown == {label: (format_figure(name, summary.loc[name, "b"]),
-                                    format_change(name, summary.loc[name, "change"]))
-                            for name, label in SUMMARY_LABELS.items()}
+    assert shown == {summary.loc[name, "label"]: (format_figure(name, summary.loc[name, "b"]),
+                                                  format_change(name, summary.loc[name, "change"]))
+                     for name in SUMMARY_LABELS}
+    assert summary.loc["to_sales_per_month", "label"] == "Leads to sales per month, Jul–Sep 2025"
     assert summary.loc["to_sales_leads", "change"] == moves["into_sales"] - moves["out_of_sales"]
     pd.testing.assert_frame_equal(at.dataframe[0].value, expected.cells, check_dtype=False)
     assert expected.changes and all(f"- {change}" in markdown for change in expected.changes)
