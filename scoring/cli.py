@@ -208,10 +208,11 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         scorer = _scorer(model, args)
         outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
         result = preview(model, scorer, outcomes)
-        leaks = report_leaks(scorer, model, result.matrix, outcomes)
         non_finite = non_finite_counts(scorer.leads, [*model.lead_fields(), outcomes.won_amount])
         unreadable = unreadable_numbers(model, scorer.leads, scorer.column)
         extra = funnel_run(model, scorer, result, outcomes, args)  # after hand-over; --segment
+        # after the segment is checked (a bad one is one error line), on every lead, not the slice
+        leaks = report_leaks(scorer, model, result.matrix, outcomes)
         result = extra.result
     for column in unreadable:  # "5,000" under a gte rule: text by the format, never silent
         print(f"{PROG}: warning: {column.line()}", file=sys.stderr)
