@@ -65,7 +65,8 @@ def test_the_heatmap_is_coloured_by_conversion_where_sales_decided_nothing(bank)
     at = bank
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
-    heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    [heatmap] = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"][:1]
+                 if trace["type"] == "heatmap"]
     shown = at.session_state[state.PREVIEW_MEMO][1].matrix
     z = [value for row in heatmap["z"] for value in row]
     assert z == pytest.approx([shown.loc[letter + number, "conversion_rate"] for letter in "ABCD" for number in "1234"],
@@ -79,7 +80,8 @@ def test_acceptance_says_of_which_leads(open_app):
     """Issue 19: acceptance of decided leads (84 %) beside acceptance of handed-over leads (68 %), unlabelled."""
     at = open_app()
     at.switch_page(PAGE).run()
-    heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    [heatmap] = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"][:1]
+                 if trace["type"] == "heatmap"]
     assert heatmap["colorbar"]["title"]["text"] == "Accepted,<br>of decided"
     text = " ".join(element.value for element in [*at.caption, *at.markdown])
     assert "accepted, of the cell's leads that sales decided on" in text

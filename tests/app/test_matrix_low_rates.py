@@ -46,8 +46,8 @@ def test_low_base_rates_read_apart_and_colour_apart(open_files, low_rate):
     assert headline.value == _two_digits(to_sales)  # 1.96 % reads 2.0%, not 2%
     assert headline.delta == f"{_two_digits(rest)} for the rest"  # 0.14 %, not 0%
 
-    [chart] = at.get("plotly_chart")
-    heatmap = json.loads(chart.proto.spec)["data"][0]
+    [heatmap] = [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"][:1]
+                 if trace["type"] == "heatmap"]
     per_cell = raw.groupby("rating")["converted"].agg(["size", "sum", "mean"])
     assert heatmap["zmin"] == pytest.approx(per_cell["mean"].min())  # this data's own range, not 0-100 %
     assert heatmap["zmax"] == pytest.approx(per_cell["mean"].max()) and heatmap["zmax"] < 0.05
