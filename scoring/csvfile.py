@@ -179,7 +179,7 @@ def _short_row_seen(text: str, delimiter: str, width: int) -> bool:
 
     try:
         arrow_csv.read_csv(
-            io.BytesIO(text.encode("utf-8", "surrogatepass")),
+            io.BytesIO(_utf8(text)),
             read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
             parse_options=arrow_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                                  invalid_row_handler=on_invalid_row),
@@ -190,6 +190,11 @@ def _short_row_seen(text: str, delimiter: str, width: int) -> bool:
 
 
 TRIMMED = " \t\r"
+
+
+def _utf8(text: str) -> bytes:
+    """The text as UTF-8 (what Arrow reads); an ASCII text converts without a copy per character."""
+    return text.encode("ascii") if text.isascii() else text.encode("utf-8", "surrogatepass")
 
 
 class _Lines:
@@ -222,9 +227,9 @@ def _refuse_repeated_header(frame: pd.DataFrame, header: list[str], text: str, s
     would otherwise read it as a lead (or an activity) whose id is the column's name."""
     if frame.empty or not header or not header[0]:
         return
-    rest = text[text.find("\n") + 1:] if "\n" in text else ""
-    if not all(name in rest for name in header if name):  # a C-speed test that rules most files out
-        return
+    after_header = text.find("\n") + 1
+    if not after_header or not all(text.find(name, after_header) >= 0 for name in header if name):
+        return  # a C-speed test that rules most files out
     first = frame.iloc[:, 0].astype("string").map(_header_text, na_action="ignore")
     for position in np.flatnonzero((first == header[0]).fillna(False).to_numpy(dtype=bool)):
         row = [_header_text(value) if not pd.isna(value) else "" for value in frame.iloc[position]]
