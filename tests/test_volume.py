@@ -271,3 +271,30 @@ def test_calibrate_and_compare_take_the_window(capsys, growing_files):
     data = json.loads(out)
     assert data["a"]["to_sales"]["leads_per_month"] == 72 and data["summary"]["to_sales_per_month"]["a"] == 72
     assert data["summary"]["to_sales_per_month"]["label"] == "Leads to sales per month, Dec 2025"
+
+
+# ------------------------------------------------------------- the SQL preview
+
+
+def mixed_dates() -> pd.DataFrame:
+    """The growing leads, a third without scored_at: those are dated by created_at."""
+    leads = growing_leads()
+    leads.loc[leads.index % 3 == 0, "scored_at"] = ""
+    return leads
+
+
+@pytest.mark.parametrize("choice", ["last-quarter", "last-month", "last-5-months", "all", "2025-03-15..2025-06-14",
+                                    "last-24-months"])
+@pytest.mark.parametrize("frame", [growing_leads, mixed_dates])
+def test_the_sql_preview_counts_the_same_window(tmp_path, choice, frame):
+    from scoring.sql.runners import duckdb_preview
+
+    path = tmp_path / "leads.csv"
+    frame().to_csv(path, index=False)
+    outcomes = Outcomes(per_month=PerMonth.parse(choice))
+    engine = preview(MODEL, Scorer(frame()), outcomes).sales
+    duck = duckdb_preview(MODEL, path, outcomes=outcomes).sales
+    assert duck.window.as_dict() == engine.window.as_dict()
+    assert duck.leads_per_month == pytest.approx(engine.leads_per_month, rel=1e-12)
+    if frame is mixed_dates:
+        assert engine.window.dated_by == "scored_at, else created_at"

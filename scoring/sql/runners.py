@@ -73,8 +73,10 @@ def duckdb_preview(model: LeadModel, leads: str | Path, activities: str | Path |
         relation.create_view(view)
     columns = [row[0] for row in con.execute(f"DESCRIBE {LEADS_VIEW}").fetchall()]
     options, lead_id = _options(model, columns, activities is not None, as_of, mapping)
-    found = outcome_columns(model, outcomes or Outcomes(), columns, mapping)
-    return sql_preview(model, "duckdb", lambda sql: con.execute(sql).fetchall(), options, found, lead_id)
+    outcomes = outcomes or Outcomes()
+    found = outcome_columns(model, outcomes, columns, mapping)
+    return sql_preview(model, "duckdb", lambda sql: con.execute(sql).fetchall(), options, found, lead_id,
+                       outcomes.per_month)
 
 
 def spark_session(master: str | None = None):
@@ -105,6 +107,7 @@ def spark_preview(model: LeadModel, leads: str | Path, activities: str | Path | 
         frame.createOrReplaceTempView(view)
     columns = spark.table(LEADS_VIEW).columns
     options, lead_id = _options(model, columns, activities is not None, as_of, mapping)
-    found = outcome_columns(model, outcomes or Outcomes(), columns, mapping)
+    outcomes = outcomes or Outcomes()
+    found = outcome_columns(model, outcomes, columns, mapping)
     return sql_preview(model, "spark", lambda sql: [tuple(r) for r in spark.sql(sql).collect()], options, found,
-                       lead_id)
+                       lead_id, outcomes.per_month)
