@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import scoring
@@ -129,6 +129,7 @@ def test_breakdown_on_conversion_when_no_sales_decisions(tiny):
 @settings(max_examples=60, deadline=None)
 @given(rows=st.lists(st.tuples(st.booleans(), st.sampled_from(["a", "b", "c"]), st.sampled_from(["yes", "no", ""])),
                      min_size=1, max_size=60))
+@example(rows=[(False, "a", "yes"), (True, "a", "no")])  # a lift of 0 lay below its corrected interval
 def test_separation_against_the_raw_rows(rows):
     leads = pd.DataFrame({"lead_id": [str(i) for i in range(len(rows))],
                           "fit": ["good" if r[0] else "bad" for r in rows], "hot": ["yes" if r[0] else "no" for r in rows],
