@@ -18,7 +18,7 @@ decision, conversion among leads with a known conversion):
   every accepted (converted) lead has another value, as every converter has "visited";
 - **dates after the hand-over or the outcome**: an activity type ``MOSTLY`` (half or more)
   dated after its leads' hand-over moment, or whose counted occurrences are mostly dated
-  after the lead's ``accepted_at`` or ``won_at``;
+  after the lead's ``accepted_at`` or ``won_at``; a column of dates mostly after either;
 - **a near-perfect cell**: an A1..D4 cell whose leads, at least ``MIN_DECISIONS`` known, have
   the outcome ``NEAR_CERTAIN`` of the time.
 
@@ -55,6 +55,8 @@ COMMON_OUTCOME = 0.9  # when the other leads have the outcome this often, a cert
 LARGE_GROUP = 0.2
 FEW_OF_THE_HITS = 0.01
 MOSTLY = 0.5
+DATE_SAMPLE = 200  # present values read to tell whether a column holds dates
+MOSTLY_DATES = 0.8
 OUTCOME_NOUNS = {"acceptance": ("accepted", "with a sales decision"),
                  "conversion": ("converted", "with a known conversion")}
 PRESENT_LABEL = "(any value)"
@@ -225,8 +227,10 @@ def _auc_finding(subject: _Subject, auc: float, outcome: str, how: str) -> Leak 
 
 def _column_findings(scorer: Scorer, subject: _Subject, rules: list[Rule], default: float, history: History,
                      recorded: list[tuple[str, Flags]]) -> list[Leak]:
-    if not recorded or subject.name not in scorer.leads.columns:
+    if subject.name not in scorer.leads.columns:
         return []
+    if not recorded:
+        return _column_date_findings(scorer, subject)
     findings = []
     index = scorer.field_rules(subject.name).rule_index(rules)
     shares = np.array([rule.value for rule in rules] + [default], dtype=float)  # index NO_RULE (-1): the default
@@ -243,6 +247,63 @@ def _column_findings(scorer: Scorer, subject: _Subject, rules: list[Rule], defau
         presence = _group_findings(subject, np.where(missing, 0, 1), [MISSING_LABEL, PRESENT_LABEL], history,
                                    recorded)
         findings += [f for f in presence if f.check not in {g.check for g in findings}]
+    return findings + _column_date_findings(scorer, subject)
+
+
+def _column_dates(scorer: Scorer, field: str) -> np.ndarray | None:
+    """The column as int64 UTC instants when it holds dates (a datetime column, or text of
+    which a sample of present values reads as dates, 80 % or more); else None."""
+    def compute() -> np.ndarray | None:
+        values = scorer.leads[field]
+        if not pd.api.types.is_datetime64_any_dtype(values):
+            if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+                return None
+            sample = values.dropna().head(DATE_SAMPLE)
+            if not len(sample) or instants(sample.astype(str))[1] > (1 - MOSTLY_DATES) * len(sample):
+                return None
+        return instants(values)[0]
+
+    return scorer.memo(("column_dates", field), compute)
+
+
+def _later_share(stamps: np.ndarray, positions: np.ndarray, moments: np.ndarray) -> tuple[int, int]:
+    """Of the ``stamps`` (one per row, of the lead at ``positions``) with both dates known: how
+    many fall after the lead's moment, and how many there are."""
+    moment = moments[positions]
+    known = (stamps != NAT) & (moment != NAT)
+    return int((stamps[known] > moment[known]).sum()), int(known.sum())
+
+
+def _outcome_moments(scorer: Scorer) -> list[tuple[str, str, str, np.ndarray]]:
+    """Each outcome date column the leads have: (column, outcome, past participle, instants)."""
+    found = []
+    for column, outcome, word in ((ACCEPTED_AT, "acceptance", "accepted"), (WON_AT, "conversion", "won")):
+        if column in scorer.leads.columns:
+            stamps = scorer.memo(("outcome_instants", column), lambda column=column: instants(scorer.leads[column])[0])
+            found.append((column, outcome, word, stamps))
+    return found
+
+
+def _column_date_findings(scorer: Scorer, subject: _Subject) -> list[Leak]:
+    """A date column whose dates fall mostly after the lead's hand-over, or after its outcome."""
+    stamps = _column_dates(scorer, subject.name)
+    if stamps is None:
+        return []
+    positions = np.arange(len(stamps))
+    later, total = _later_share(stamps, positions, scorer.lead_as_of_ns)
+    findings = []
+    if total >= MIN_DECISIONS and later >= MOSTLY * total:
+        findings.append(Leak(subject.kind, subject.id, subject.name, "after_handover", None, later / total,
+                             f"{subject.shown}: {later:,} of {total:,} dates are after the lead's hand-over "
+                             f"({later / total:.0%}) — a field recorded after the hand-over was not known when the "
+                             "lead was rated."))
+    for column, outcome, word, moments in _outcome_moments(scorer):
+        later, total = _later_share(stamps, positions, moments)
+        if total >= MIN_DECISIONS and later >= MOSTLY * total:
+            findings.append(Leak(subject.kind, subject.id, subject.name, "after_outcome", outcome, later / total,
+                                 f"{subject.shown}: {later:,} of the {total:,} dates of leads with {column} are after "
+                                 f"the lead was {word} ({later / total:.0%}) — it records the outcome."))
+            break
     return findings
 
 
@@ -286,14 +347,8 @@ def _timing_findings(scorer: Scorer, subject: _Subject, max_age: float | None) -
                              "after the hand-over usually follows from the outcome."))
     picked, counted = ae.counted_rows(rows, subject.name, max_age)
     counted_rows = picked[counted]
-    for column, outcome, word in ((ACCEPTED_AT, "acceptance", "accepted"), (WON_AT, "conversion", "won")):
-        if column not in scorer.leads.columns:
-            continue
-        stamps = scorer.memo(("outcome_instants", column), lambda column=column: instants(scorer.leads[column])[0])
-        dated = stamps[rows.position[counted_rows]]
-        known = dated != NAT
-        later = int((rows.occurred[counted_rows][known] > dated[known]).sum())
-        total = int(known.sum())
+    for column, outcome, word, moments in _outcome_moments(scorer):
+        later, total = _later_share(rows.occurred[counted_rows], rows.position[counted_rows], moments)
         if total >= MIN_DECISIONS and later >= MOSTLY * total:
             findings.append(Leak(subject.kind, subject.id, subject.name, "after_outcome", outcome, later / total,
                                  f"{subject.shown}: {later:,} of the {total:,} occurrences it counts for leads "

@@ -146,6 +146,25 @@ def test_an_event_after_acceptance_without_a_hand_over_moment_leaks():
     assert report.cells == []
 
 
+def test_a_date_column_recorded_after_the_hand_over_and_the_acceptance():
+    """The offer date (the day after acceptance) read as a profile column: its 40 dates are all
+    after the hand-over and after accepted_at; its one value is the 40 accepted leads."""
+    leads, _ = _event_data()
+    leads["offer_date"] = np.where(leads["accepted_at"] != "", "2026-03-11", None)
+    model = parse_model(FLAG_MODEL.replace("field: offer", "field: offer_date").replace(
+        "rules: [{match: {in: [\"yes\"]}, value: 100}]", "rules: [{match: {missing: true}, value: 0}], default: 100"))
+    checks = {f.check: f for f in leak_report(Scorer(leads), model).of("offer")}
+    assert set(checks) == {"separation", "certain_value", "after_handover", "after_outcome"}
+    assert checks["after_handover"].text.startswith(
+        "Column `offer_date`: 40 of 40 dates are after the lead's hand-over (100%)")
+    assert checks["after_outcome"].text.startswith(
+        "Column `offer_date`: 40 of the 40 dates of leads with accepted_at are after the lead was accepted (100%)")
+    assert checks["certain_value"].text.startswith("Column `offer_date` = 2026-03-11: 40 of 40 leads with a sales "
+                                                   "decision accepted (100.0%)")
+    leads["offer_date"] = "2026-02-01"  # a date known a month before the hand-over: not a leak by its dates
+    assert [f.check for f in leak_report(Scorer(leads), model).of("offer")] == []
+
+
 def test_an_honest_disqualifier_and_a_small_perfect_group_are_not_leaks():
     """20 students of 200 leads, none accepted (10 % of the leads: under LARGE_GROUP); 10 leads
     from one partner, all accepted (under MIN_DECISIONS known)."""
