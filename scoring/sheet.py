@@ -163,7 +163,8 @@ def _preview_block(preview: Preview, source: str) -> PreviewBlock:
         few = (row["too_few_decisions" if head.outcome == "acceptance" else "too_few_conversions"]
                and not is_missing(row[head.rate_column]))
         cells[rating] = (f"{int(row['leads']):,} leads", _pct(row[head.rate_column]) + ("*" if few else ""))
-    per_month = NO_VALUE if sales.leads_per_month is None else f"{sales.leads_per_month:,.0f}"
+    per_month = NO_VALUE if sales.leads_per_month is None else (  # with the months it counts
+        f"{sales.leads_per_month:,.0f} ({sales.per_month_label})")
     caught = NO_VALUE if is_missing(sales.conversions_caught_share) else (
         f"{_pct(sales.conversions_caught_share)} ({sales.conversions_caught:,} of {sales.conversions_total:,})")
     total = int(matrix["leads"].sum())

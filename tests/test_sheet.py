@@ -133,7 +133,8 @@ def test_preview_block_by_hand(result):
     assert block.cells["C1"] == ("1 leads", "–")  # no decision recorded: no rate, no mark
     assert block.cells["D4"] == ("0 leads", "–")
     assert block.to_sales == "2 leads (50.0%)"  # L1 and L4
-    assert block.per_month == "2"  # the leads were created within one month
+    # the leads were created within one month, less than a quarter: the whole history, counted as one month
+    assert block.per_month == "2 (whole history, 2 Jan–20 Jan 2027)"
     assert (block.rate, block.rest_rate) == ("100%", "0%")  # rest: L2 rejected, L3 undecided
     assert block.caught == "50% (1 of 2)"  # converted: L1 (to sales) and L2 (not)
     assert block.footnote.startswith("* fewer than 30 leads with a sales decision, or fewer than 10 accepted")
@@ -183,7 +184,7 @@ def test_markdown_has_the_same_content(result):
     assert "| Industry | industry | 60 % | in [Software, a\\|b] → 100; any other value → 0 |" in text
     assert "| A | **sales ≤ 24 h** | nurture | nurture | nurture |" in text
     assert "| A | 1 leads / 100%* | 0 leads / – | 0 leads / – | 0 leads / – |" in text
-    assert "| 2 leads (50.0%) | 2 | 100% | 0% | 50% (1 of 2) |" in text
+    assert "| 2 leads (50.0%) | 2 (whole history, 2 Jan–20 Jan 2027) | 100% | 0% | 50% (1 of 2) |" in text
     assert "\\* fewer than 30 leads with a sales decision, or fewer than 10 accepted" in text
     assert "| counts | 100% | 62% | 38% | 12% |" not in text  # the HTML form; Markdown has a row per age
     assert "| 100% | 62% | 38% | 12% |" in text
