@@ -126,7 +126,7 @@ def _input_files(args: argparse.Namespace) -> list[str | Path | None]:
 def warn_unreadable_numbers(model: LeadModel, scorer: Scorer) -> list[UnreadableNumbers]:
     """One stderr line per column whose values a number rule could not read ("5,000"):
     the format keeps them as text, but never silently. Returns them for JSON outputs."""
-    found = unreadable_numbers(model, scorer.leads, scorer.column)
+    found = unreadable_numbers(model, scorer.leads, scorer.field_rules)
     for column in found:
         print(f"{PROG}: warning: {column.line()}", file=sys.stderr)
     return found
@@ -209,7 +209,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
         result = preview(model, scorer, outcomes)
         non_finite = non_finite_counts(scorer.leads, [*model.lead_fields(), outcomes.won_amount])
-        unreadable = unreadable_numbers(model, scorer.leads, scorer.column)
+        unreadable = unreadable_numbers(model, scorer.leads, scorer.field_rules)
         extra = funnel_run(model, scorer, result, outcomes, args)  # after hand-over; --segment
         # after the segment is checked (a bad one is one error line), on every lead, not the slice
         leaks = report_leaks(scorer, model, result.matrix, outcomes)

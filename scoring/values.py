@@ -100,11 +100,14 @@ class ValueColumn:
         values = self._values
         if _is_number_dtype(values):
             return values.to_numpy(dtype=float, na_value=np.nan)
-        text = self._raw_text.str.strip(TRIM_CHARS)
         if pd.api.types.is_bool_dtype(values):
             return np.full(len(values), np.nan)
-        numbers = pd.to_numeric(text.where(~self.missing, None), errors="coerce")
-        return numbers.to_numpy(dtype=float, na_value=np.nan)
+        # parsed once per distinct text, not per lead: a million leads of a text column hold a
+        # few dozen values (seconds -> tens of ms); the same values give the same inference
+        text = self._raw_text.str.strip(TRIM_CHARS).where(~self.missing, None)
+        codes, distinct = pd.factorize(text)
+        numbers = pd.to_numeric(pd.Series(distinct), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return np.append(numbers, np.nan)[codes]  # code -1 (missing) takes the last: NaN
 
     @cached_property
     def unreadable_number(self) -> np.ndarray:
@@ -205,24 +208,46 @@ class UnreadableNumbers:
 
 
 def unreadable_numbers(model: LeadModel, leads: pd.DataFrame,
-                       view: Callable[[str], ValueColumn] | None = None) -> list[UnreadableNumbers]:
+                       view: Callable[[str], object] | None = None) -> list[UnreadableNumbers]:
     """Per column of ``leads`` (after the column mapping) that a number rule of ``model``
     reads: how many present values are not a number, with an example; columns without any,
-    or absent, are left out. ``view`` (``Scorer.column``) reuses the scorer's cached column
-    views, so counting after scoring parses nothing again."""
+    or absent, are left out. ``view`` reuses what scoring prepared: ``Scorer.field_rules``
+    (the column's distinct values and each lead's code, so the count costs one pass over
+    the codes) or ``Scorer.column``; without it each column is read here."""
     found = []
     for field in number_rule_fields(model):
         if field not in leads.columns:
             continue
-        column = view(field) if view is not None else ValueColumn(leads[field])
-        unreadable = column.text[column.unreadable_number]
-        if len(unreadable):
-            counts = pd.Series(unreadable, dtype=object).value_counts(sort=False)  # each distinct text once
-            separated = counts[[_digits_with_separators(str(text)) for text in counts.index]]
-            example = unreadable[0] if separated.empty else next(
-                text for text in unreadable if text in separated.index)
-            found.append(UnreadableNumbers(field, len(unreadable), str(example), int(separated.sum())))
+        prepared = view(field) if view is not None else ValueColumn(leads[field])
+        column, codes = getattr(prepared, "view", prepared), getattr(prepared, "codes", None)
+        counted = _unreadable(field, column, codes)
+        if counted is not None:
+            found.append(counted)
     return found
+
+
+def _unreadable(field: str, column: ValueColumn, codes: np.ndarray | None) -> UnreadableNumbers | None:
+    """The count over ``column``'s values, or over the leads when ``column`` holds distinct
+    values and ``codes`` says which one each lead has (-1, missing, picks the last)."""
+    unreadable = column.unreadable_number
+    if not unreadable.any():
+        return None
+    per_value = np.ones(len(column), dtype=np.int64) if codes is None else np.bincount(
+        codes[codes >= 0], minlength=len(column))
+    texts = column.text
+    separated = np.zeros(len(column), dtype=bool)
+    distinct = pd.Series(texts[unreadable], dtype=object)
+    looks = distinct.map(_digits_with_separators_cached(distinct)).to_numpy(dtype=bool)
+    separated[np.flatnonzero(unreadable)[looks]] = True
+    wanted = separated if separated.any() else unreadable
+    rows = wanted if codes is None else wanted[codes]
+    example = texts[int(np.flatnonzero(rows)[0]) if codes is None else codes[np.flatnonzero(rows)[0]]]
+    return UnreadableNumbers(field, int(per_value[unreadable].sum()), str(example), int(per_value[separated].sum()))
+
+
+def _digits_with_separators_cached(texts: pd.Series) -> dict[str, bool]:
+    """``_digits_with_separators`` once per distinct text."""
+    return {text: _digits_with_separators(str(text)) for text in pd.unique(texts)}
 
 
 _SEPARATORS = re.compile(r"[\s,'_$€£¥%]")

@@ -16,7 +16,7 @@ from clicases import MODEL_YAML, run
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from scoring import load_leads, parse_model, score
+from scoring import Scorer, load_leads, parse_model, score
 from scoring.values import TRIM_CHARS, ValueColumn, number_rule_fields, unreadable_numbers
 
 MODEL = parse_model(MODEL_YAML)  # employees: gte 1000 / gte 100; total_visits: gte 10; industry: in
@@ -97,10 +97,14 @@ def _not_a_number_by_pandas(raw: object) -> bool:
 @given(st.lists(CELL, max_size=40))
 @example([("5,000", "separated"), ("n/a", "text")])
 @example([("inf", "number"), ("", "blank")])
+@example([("n/a", "text"), ("5,000", "separated"), ("n/a", "text"), ("5,000", "separated"), (None, "blank")])
 def test_counts_agree_with_pandas_reading_each_raw_value(cells):
     raw = [value for value, _ in cells]
     leads = pd.DataFrame({"lead_id": [f"L{i}" for i in range(len(raw))], "employees": pd.Series(raw, dtype=object)})
     found = {column.column: column for column in unreadable_numbers(MODEL, leads)}
+    scorer = Scorer(leads.assign(total_visits="1"), None, "2026-03-01")
+    assert unreadable_numbers(MODEL, scorer.leads, scorer.field_rules) == list(found.values())  # distinct values
+    assert unreadable_numbers(MODEL, scorer.leads, scorer.column) == list(found.values())
     unreadable = [value for value in raw if _not_a_number_by_pandas(value)]
     separated = [value for value, kind in cells if kind == "separated"]
     assert all(_not_a_number_by_pandas(value) for value in separated)  # the format keeps them text

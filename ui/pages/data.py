@@ -137,7 +137,7 @@ if quality is not None:
             f"{column} {count:,}" for column, count in quality.non_finite.items())
             + ". A rule compares them as infinite; JSON outputs write them as null.")
     prepared = data.scorer()
-    if unreadable := unreadable_numbers(model, prepared.leads, prepared.column):  # "5,000" stays text: say so
+    if unreadable := unreadable_numbers(model, prepared.leads, prepared.field_rules):  # "5,000" stays text: say so
         st.warning("Values a number rule (at least, below, between) cannot read as a number, so no such rule "
                    "matches them: " + "; ".join(column.line() for column in unreadable), icon=":material/pin:")
     if quality.activities.unknown_lead:
