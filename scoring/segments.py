@@ -179,7 +179,9 @@ def segment_breakdown(result: Preview, history: History, segments: Segments) -> 
         high = row["lift_high"]
         row["worse"] = bool(not math.isnan(overall) and not math.isnan(high) and high < overall)
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["per_month_window"] = history.window.label  # the months to_sales_per_month counts
+    return frame
 
 
 def segment_preview(model: LeadModel, result: Preview, history: History, within: np.ndarray) -> Preview:

@@ -148,6 +148,7 @@ def test_a_segment_counts_its_own_leads_in_the_window():
     frame = segment_breakdown(result, history, segments).set_index("segment")
     assert frame.loc["2025-12", "to_sales_per_month"] == 72  # its 72 to-sales leads, all in December
     assert frame.loc["2025-11", "to_sales_per_month"] == 0  # none of its leads is in the window
+    assert frame.attrs["per_month_window"] == "Dec 2025"  # the column's label names it
     december = segment_preview(MODEL, result, history, segments.mask("2025-12"))
     assert december.sales.leads_per_month == 72 and december.sales.window.label == "Dec 2025"
 

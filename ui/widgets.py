@@ -240,7 +240,9 @@ def segment_breakdown_table(frame, column: str, key: str) -> None:
     outcome = str(frame["outcome"].iloc[0]) if len(frame) else "acceptance"
     st.dataframe(breakdown_table(frame), hide_index=True, key=key, column_config={
         "segment": column, "leads": "Leads", "to_sales": "To sales",
-        "to_sales_per_month": st.column_config.NumberColumn("To sales / month", format="%.1f"),
+        "to_sales_per_month": st.column_config.NumberColumn(
+            f"To sales / month, {frame.attrs.get('per_month_window', 'no dates')}", format="%.1f",
+            help="The value's to-sales leads handed over in the per-month window, over its months."),
         "acceptance": st.column_config.TextColumn("Accepted (to sales, 95 %)",
                                                   help="Of the value's to-sales leads that sales decided on."),
         "conversion": st.column_config.TextColumn("Converted (to sales, 95 %)",
