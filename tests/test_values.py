@@ -272,3 +272,28 @@ def test_decimal_values_compare_like_numbers():
     assert column.matches(Match.model_validate({"in": [104]})).tolist() == [True, False, False]
     assert column.matches(Match.model_validate({"in": [2.5]})).tolist() == [False, True, False]
     assert column.matches(Match.model_validate({"gte": 100})).tolist() == [True, False, False]
+
+
+def test_numbers_of_a_text_column_by_hand():
+    column = ValueColumn(pd.Series([" 12 ", "1e3", "1,000", "x", "", None, "12", "-0.5"], dtype="string"))
+    np.testing.assert_array_equal(column.number, [12.0, 1000.0, np.nan, np.nan, np.nan, np.nan, 12.0, -0.5])
+
+
+NUMBERISH = st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "\t7\n", "n/a", "1,000", "0x10", "inf"]),
+                               st.text(alphabet="0123456789.-+e ", max_size=8),
+                               st.integers(-10**20, 10**20).map(str)), max_size=30)
+
+
+@given(NUMBERISH, st.sampled_from(["object", "string"]))
+def test_numbers_of_a_text_column_are_each_value_read_alone(values, dtype):
+    """The column is parsed once per distinct text: each lead's number is still its own
+    value read as a number (pandas ``to_numeric`` on that value alone), NaN when it is none."""
+    column = ValueColumn(pd.Series(values, dtype=dtype))
+
+    def alone(value):
+        if value is None or not value.strip(TRIM_CHARS):
+            return np.nan
+        return float(pd.to_numeric(pd.Series([value.strip(TRIM_CHARS)], dtype=dtype), errors="coerce")
+                     .astype(float).iloc[0])
+
+    np.testing.assert_array_equal(column.number, np.array([alone(value) for value in values], dtype=float))
