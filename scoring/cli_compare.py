@@ -207,6 +207,7 @@ def drift_text(result: Drift) -> str:
                                for outcome in ("acceptance", "conversion") for period in ("before", "after")))
     sales = (result.before.sales, result.after.sales)
     per_month = [NO_VALUE if side.leads_per_month is None else f"{side.leads_per_month:,.1f}" for side in sales]
+    per_month = [f"{figure} ({side.per_month_label})" for figure, side in zip(per_month, sales, strict=True)]
     lines += ["", f"To sales per month: {per_month[0]} before, {per_month[1]} after; accepted by sales: "
                   f"{format_rate(sales[0].acceptance_rate, 1)} before, {format_rate(sales[1].acceptance_rate, 1)} after"]
     return "\n".join(line.rstrip() for line in lines)

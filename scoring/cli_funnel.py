@@ -104,7 +104,9 @@ def breakdown_text(frame: pd.DataFrame, column: str, note: str | None) -> str:
     outcome = str(frame["outcome"].iloc[0]) if len(frame) else "acceptance"
     header = (f"{column:<{width}}{'leads':>8}{'to sales/mo':>13}  {'acceptance (95% CI)':<22}"
               f"{'conversion (95% CI)':<22}{'base rate':>9}  lift over the rest (95% CI)")
-    lines = [f"Breakdown by {column}: the to-sales leads of each value", "", header]
+    window = frame.attrs.get("per_month_window")
+    months = f" (to sales/mo: over {window})" if window else ""
+    lines = [f"Breakdown by {column}: the to-sales leads of each value{months}", "", header]
     for row in frame.to_dict(orient="records"):
         per_month = "–" if math.isnan(row["to_sales_per_month"]) else f"{row['to_sales_per_month']:,.1f}"
         acceptance = _rate(row["acceptance_rate"], row["acceptance_low"], row["acceptance_high"])

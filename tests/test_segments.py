@@ -202,7 +202,8 @@ def test_cli_segment_prints_the_breakdown(files, capsys):
     assert main(["matrix", *files, "--segment", "lead_source"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert lines[0] == "Breakdown by lead_source: the to-sales leads of each value"
+    assert lines[0] == ("Breakdown by lead_source: the to-sales leads of each value "
+                        "(to sales/mo: over whole history, 1 Mar 2025)")  # one day: less than a quarter
     web = next(line for line in lines if line.startswith("Web"))
     assert web.split()[:4] == ["Web", "20", "10.0", "50%"] and web.endswith("5.0x (0.7–35.5)")
     partner = next(line for line in lines if line.startswith("Partner"))

@@ -85,7 +85,8 @@ for column_, (period, label, result_) in zip(cols, (("before", labels[0], result
     column_.metric(f"Earlier: {label}" if period == "before" else f"Later: {label}",
                    f"{int(distribution[f'leads_{period}'].sum()):,} leads", border=True,
                    help="Leads created in the period.",
-                   delta=f"{NO_VALUE if per_month is None else f'{per_month:,.0f}'} to sales per month",
+                   delta=f"{NO_VALUE if per_month is None else f'{per_month:,.0f}'} to sales a month, "
+                         f"{result_.sales.per_month_label}",
                    delta_color="off", delta_arrow="off")
 if periods.undated:
     st.caption(f"{periods.undated:,} leads without a {column} are in neither period.")
