@@ -112,7 +112,7 @@ def read_csv(raw: bytes, label: str) -> pd.DataFrame:
         with contextlib.suppress(csv.Error):  # without the map, messages count rows instead of lines
             frame.attrs["line_numbers"] = LineNumbers(_record_start_lines(text, delimiter))
     starts = _data_row_lines(frame)
-    _refuse_short_rows(cells, text, delimiter, starts, label)
+    _refuse_short_rows(cells, text, delimiter, starts, label, longer_rows_kept=lines is not None)
     header = ["" if pd.isna(name) else _header_text(name) for name in cells.iloc[0, :len(frame.columns)]]
     _refuse_repeated_header(frame, header, text, starts, label)
     return frame
@@ -131,7 +131,8 @@ def _named_width(cells: pd.DataFrame) -> int:
     return named[-1] + 1 if named else 1
 
 
-def _refuse_short_rows(cells: pd.DataFrame, text: str, delimiter: str, starts: np.ndarray, label: str) -> None:
+def _refuse_short_rows(cells: pd.DataFrame, text: str, delimiter: str, starts: np.ndarray, label: str,
+                       longer_rows_kept: bool = False) -> None:
     """Refuse rows with fewer fields than the header, at their line. The parser pads them
     with missing values, so only rows whose last named column is empty are looked at again:
     their delimiters are counted, with the csv module for a line holding a quote."""
@@ -139,7 +140,9 @@ def _refuse_short_rows(cells: pd.DataFrame, text: str, delimiter: str, starts: n
     if width < 2:
         return
     candidates = np.flatnonzero(cells.iloc[1:, width - 1].isna().to_numpy())
-    if not len(candidates) or _every_row_full(cells, text, delimiter) or not _short_row_seen(text, delimiter, width):
+    if not len(candidates) or (not longer_rows_kept and _every_row_full(cells, text, delimiter)):
+        return  # (a row with a trailing delimiter would make up for a short one in the sum)
+    if not _short_row_seen(text, delimiter, width):
         return
     lines = _Lines(text, delimiter)
     at = starts[candidates] - 1  # 0-based physical lines

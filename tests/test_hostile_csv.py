@@ -79,6 +79,11 @@ def test_several_short_rows_are_listed_and_a_row_of_one_field_is_one():
     assert "so do 1 more: line 5" in error.reason
 
 
+def test_a_short_row_is_found_beside_a_row_with_a_trailing_delimiter():
+    # 3 + 1 fields on line 2 make up for the 2 on line 3 in a count of delimiters: the line still is refused
+    assert refused(b"lead_id,industry,employees\nL1,Software,5000,\nL2,Retail\n").row == 3
+
+
 def test_a_short_row_after_a_quoted_line_break_names_its_file_line():
     error = refused(b'lead_id,note,employees\nL1,"two\nlines",5\nL2,"x, y"\n')
     assert (error.row, error.reason[:34]) == (4, "this row has 2 fields but the head")
@@ -132,10 +137,11 @@ def damaged_tables(draw):
     at = draw(st.integers(0, len(rows) - 1))
     cut = draw(st.integers(1, width - 1))
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
-    return names, rows, damage, at, cut, delimiter
+    trailing = draw(st.booleans())  # a trailing delimiter on every other row: allowed, and no excuse
+    return names, rows, damage, at, cut, delimiter, trailing
 
 
-def write_damaged(names, rows, damage, at, cut, delimiter) -> tuple[bytes, int | None]:
+def write_damaged(names, rows, damage, at, cut, delimiter, trailing) -> tuple[bytes, int | None]:
     """The file's bytes and the line the damage starts on (None when undamaged)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
@@ -147,14 +153,15 @@ def write_damaged(names, rows, damage, at, cut, delimiter) -> tuple[bytes, int |
             writer.writerow(row[:cut] if damage == "short" else names)
             if damage == "short":
                 continue
-        writer.writerow(row)
+        writer.writerow([*row, ""] if trailing and index % 2 else row)
     return buffer.getvalue().encode(), damaged_line
 
 
 @settings(max_examples=200, deadline=None)
 @given(damaged_tables())
-@example((["lead_id", "c1"], [["L0", ""]], "none", 0, 1, ","))
-@example((["lead_id", "c1", "c2"], [["L0", "a\nb", ""], ["L1", "x", "y"]], "short", 1, 1, ","))
+@example((["lead_id", "c1"], [["L0", ""]], "none", 0, 1, ",", False))
+@example((["lead_id", "c1", "c2"], [["L0", "a\nb", ""], ["L1", "x", "y"]], "short", 1, 1, ",", False))
+@example((["lead_id", "c1", "c2"], [["L0", "a", "b"], ["L1", "x", "y"]], "short", 0, 2, ",", True))
 def test_property_a_short_row_or_repeated_header_is_refused_at_its_line(table):
     raw, damaged_line = write_damaged(*table)
     names, rows, damage = table[0], table[1], table[2]
