@@ -22,7 +22,7 @@ from .diff import describe_changes
 from .engine import Scorer
 from .errors import ModelError, Problem
 from .formatting import NO_VALUE, format_rate
-from .metrics import Outcomes, Preview, preview, rating_codes
+from .metrics import Outcomes, Preview, preview
 from .missing import is_missing
 from .model import RATINGS, SALES_ACTION, LeadModel
 
@@ -208,12 +208,16 @@ class Comparison:
 
 
 def compare_models(a: LeadModel, b: LeadModel, scorer: Scorer, outcomes: Outcomes | None = None,
-                   overrides: dict[str, dict[str, str]] | None = None) -> Comparison:
+                   overrides: dict[str, dict[str, str]] | None = None, *,
+                   preview_b: Preview | None = None) -> Comparison:
     """Score ``scorer``'s leads with both models and put the results side by side.
-    ``overrides`` is the column mapping given on top of the models' own (the CLI's --map)."""
+    ``overrides`` is the column mapping given on top of the models' own (the CLI's --map).
+    ``preview_b`` is B's preview on the same scorer and outcomes when already computed (the
+    app's current preview): it is not built twice."""
     check_same_mapping(a, b, overrides)
     outcomes = outcomes or Outcomes()
     result_a = preview(a, scorer, outcomes)
-    result_b = preview(b, scorer, outcomes)
-    movement = movement_matrix(rating_codes(result_a.scored["rating"]), rating_codes(result_b.scored["rating"]))
+    result_b = preview(b, scorer, outcomes) if preview_b is None else preview_b
+    # the leads' rating codes as the Scorer keeps them (its cached parts), not read back from text
+    movement = movement_matrix(scorer.rate(a).rating, scorer.rate(b).rating)
     return Comparison(a, b, result_a, result_b, movement, describe_changes(a, b))

@@ -5,6 +5,7 @@ exactly once and the movement's margins are the two matrices' leads."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -16,7 +17,7 @@ from metricscases import small_model
 
 from scoring import RATINGS, ModelError, Scorer, parse_model
 from scoring.compare import check_same_mapping, compare_models, movement_matrix
-from scoring.metrics import DAYS_PER_MONTH
+from scoring.metrics import DAYS_PER_MONTH, preview
 
 MODEL_A = small_model("Model A", "{A1: {action: sales}, B1: {action: sales}}")
 # B: Retail is worth 80 (an A), and the to-sales cells are A1 and A4
@@ -94,6 +95,15 @@ def test_changes_in_words_and_plain_data(comparison):
     assert data["movement"]["B1"]["A1"] == 2
     assert data["summary"]["to_sales_leads"] == {"label": "Leads to sales", "a": 3.0, "b": 5.0, "change": 2.0}
     assert data["a"]["model"] == "Model A" and data["b"]["cells"]["A1"]["leads"] == 3
+
+
+def test_a_given_preview_of_b_gives_the_same_comparison(comparison):
+    """``preview_b`` (the app passes its current preview) is used as B's, not built again."""
+    scorer = Scorer(LEADS)
+    given_b = preview(parse_model(MODEL_B), scorer)
+    reused = compare_models(parse_model(MODEL_A), parse_model(MODEL_B), scorer, preview_b=given_b)
+    assert reused.b is given_b
+    assert json.dumps(reused.as_dict(), default=str) == json.dumps(comparison.as_dict(), default=str)
 
 
 def test_the_same_model_moves_nobody():

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
+import scoring.compare
 from scoring.compare import SUMMARY_LABELS, compare_models, format_change, format_figure
 from scoring.engine import Scorer
 from scoring.model import RATINGS
@@ -79,6 +80,24 @@ def test_compare_draft_against_the_loaded_model(open_app, sample_scorer):
     assert any("Recency half-life 30 days → windows" in element.value for element in at.markdown)
     figure = at.get("plotly_chart")[0].proto.spec
     assert '"Rating under A"' in figure and "420" in figure  # the A1 -> A1 diagonal count
+
+
+def test_a_later_visit_compares_nothing_and_a_changed_draft_compares_afresh(open_app, monkeypatch):
+    """The comparison is kept per model A, the draft and the data (issue 26: seconds at a
+    million leads on every visit): back on the page it is not computed again; a new draft is."""
+    calls = []
+    compare = scoring.compare.compare_models
+    monkeypatch.setattr(scoring.compare, "compare_models", lambda *args, **kwargs: calls.append(args[1].name)
+                        or compare(*args, **kwargs))
+    at = _page(open_app(), COMPARE)
+    _page(at, "ui/pages/matrix.py")
+    _page(at, COMPARE)
+    assert len(calls) == 1
+    assert "**0** of 6,000 leads change rating" in _markdown(at)
+    at.session_state[state.MODEL] = WINDOWS_MODEL
+    _page(at, COMPARE)
+    assert calls == [DEFAULT_MODEL.name, WINDOWS_MODEL.name]
+    assert "**0** of 6,000 leads change rating" not in _markdown(at)
 
 
 def test_compare_with_a_saved_version(open_app, leadgrid_home):

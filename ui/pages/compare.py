@@ -54,7 +54,10 @@ def _model_a() -> tuple[scoring.LeadModel, str]:
 
 model_a, name_a = _model_a()
 try:
-    comparison = compare_models(model_a, model, data.scorer(), window_choice.outcomes())
+    outcomes = window_choice.outcomes()  # kept per A, the draft and the data: a later visit compares nothing
+    comparison = data.per_model("compare", lambda: compare_models(
+        model_a, model, data.scorer(), outcomes, preview_b=data.current_preview(outcomes)),
+        model_a.model_dump_json(), outcomes)
 except scoring.LeadGridError as error:
     st.error(f"Cannot compare: {error}")
     st.stop()
