@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from clicases import MODEL_YAML, run
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scoring import Scorer, load_leads, parse_model, score
@@ -94,6 +94,7 @@ def _not_a_number_by_pandas(raw: object) -> bool:
     return bool(np.isnan(pd.to_numeric(pd.Series([str(raw).strip(TRIM_CHARS)]), errors="coerce").iloc[0]))
 
 
+@settings(deadline=None)  # a Scorer or a CSV round trip per example: slow on a busy machine
 @given(st.lists(CELL, max_size=40))
 @example([("5,000", "separated"), ("n/a", "text")])
 @example([("inf", "number"), ("", "blank")])
