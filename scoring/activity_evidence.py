@@ -172,8 +172,8 @@ def _entry_figures(scorer: Scorer, rows: ActivityRows | None, activity: str, max
 
 
 def counts_text(row: dict | pd.Series) -> str:
-    """An entry's occurrences as a workshop reads them: ``2 of 54,850 counted · 54,848 after hand-over``."""
-    parts = [f"{int(row['counted']):,} of {int(row['occurrences']):,} counted"]
+    """An entry's occurrences as a workshop reads them, counted first: ``2 of 54,850 · 54,848 after hand-over``."""
+    parts = [f"{int(row['counted']):,} of {int(row['occurrences']):,}"]
     for column, words in (("after_handover", "after hand-over"), ("too_old", "too old"),
                           ("not_aged", "without a hand-over moment or date")):
         if int(row[column]):

@@ -50,8 +50,7 @@ def test_an_entrys_occurrences_and_the_leads_that_had_it():
     demo = evidence.loc["demo"]
     assert (demo["occurrences"], demo["counted"], demo["after_handover"], demo["too_old"], demo["not_aged"]) == (
         6, 2, 1, 1, 2)
-    assert counts_text(demo) == ("2 of 6 counted · 1 after hand-over · 1 too old · 2 without a hand-over moment "
-                                 "or date")
+    assert counts_text(demo) == "2 of 6 · 1 after hand-over · 1 too old · 2 without a hand-over moment or date"
     assert (demo["leads"], demo["decided"], demo["accepted"]) == (2, 2, 1)  # L1 accepted, L3 not
     assert (demo["acceptance_low"], demo["acceptance_high"]) == wilson_interval(1, 2)
     assert evidence.loc["open", "occurrences"] == 0 and evidence.loc["open", "leads"] == 0

@@ -141,7 +141,7 @@ def test_engagement_page_shows_each_activitys_counts_and_evidence_and_a_leaking_
     evidence = activity_evidence(scorer, DEFAULT_MODEL).set_index("id")
     demo = evidence.loc["demo"]
     assert (demo["occurrences"], demo["counted"], demo["after_handover"]) == (1129, 1108, 21)
-    assert table.loc["demo", "occurrences"] == counts_text(demo) == "1,108 of 1,129 counted · 21 after hand-over"
+    assert table.loc["demo", "occurrences"] == counts_text(demo) == "1,108 of 1,129 · 21 after hand-over"
     assert table.loc["demo", "leads"] == demo["leads"]
     assert table.loc["demo", "acceptance"] == rate_text(demo["acceptance_rate"], demo["acceptance_low"],
                                                         demo["acceptance_high"])

@@ -150,20 +150,22 @@ def activity_points(new_recency: dict) -> None:
     shown, outcomes = _with_activity_evidence(rows)
     options = sorted(set(type_counts) | {e.activity for e in activity_entries if e.activity})
     edited = st.data_editor(
-        shown, key=state.widget_key("activities"), num_rows="dynamic", hide_index=True,
+        shown, key=state.widget_key("activities"), num_rows="dynamic", hide_index=True, width="stretch",
         disabled=[c for c in shown.columns if c not in ACTIVITY_COLUMNS],
         column_config={
-            "id": st.column_config.TextColumn("Id", required=True, help="A short unique name."),
+            "id": st.column_config.TextColumn("Id", required=True, help="A short unique name.", width="small"),
             "label": st.column_config.TextColumn("Label", help="How the activity is called in the room."),
             "activity": st.column_config.SelectboxColumn("Activity in the data", options=options, required=True),
-            "points": st.column_config.NumberColumn("Points", step=1, required=True),
-            "max_count": st.column_config.NumberColumn("Cap", min_value=0, step=1, help="Empty: no cap."),
+            "points": st.column_config.NumberColumn("Points", step=1, required=True, width="small"),
+            "max_count": st.column_config.NumberColumn("Cap", min_value=0, step=1, help="Empty: no cap.",
+                                                       width="small"),
             "occurrences": st.column_config.TextColumn(
-                "Occurrences", width="medium",
+                "Counted of all", width=270,
                 help="Of this type in the data: how many this entry counts (dated at or before the lead's "
                      "hand-over moment, not older than the age limit) and how many it leaves out as after the "
                      "hand-over, too old, or without a date or hand-over moment."),
-            "leads": st.column_config.NumberColumn("Leads", help="Leads that had it before their hand-over."),
+            "leads": st.column_config.NumberColumn("Leads", help="Leads that had it before their hand-over.",
+                                                   format="localized", width="small"),
             **{name: st.column_config.TextColumn(rules.RATE_NAMES[name], width="medium",
                                                  help="Of the leads that had it before their hand-over. "
                                                       + rules.RATE_HELP)
@@ -199,11 +201,13 @@ def _with_activity_evidence(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]
     return shown, outcomes
 
 
-# ----- activities (only with an event log), thresholds, and the matrix beside them
+# ----- fading (only with an event log) and thresholds with the matrix beside them; points per activity
+# the points table, with each entry's evidence, is drawn full width below (as the Profile page's rules)
 controls, beside = st.columns([3, 1])
+new_recency = None
 with controls:
     if has_events:
-        activity_points(recency_controls())
+        new_recency = recency_controls()
     else:
         st.info("This data has no activities file, so nothing fades and there are no points per activity: "
                 "engagement comes from the lead columns below. Load an activities file on the Data page to "
@@ -219,6 +223,8 @@ with beside:
     widgets.compact_matrix(preview, "engagement_compact_matrix")
 
 rules.leak_warnings(leaks.cells)  # near-perfect cells; each entry's own findings are beside it
+if new_recency is not None:
+    activity_points(new_recency)
 
 # ----- engagement from lead columns
 st.subheader("Engagement from lead columns")
