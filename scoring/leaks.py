@@ -119,8 +119,8 @@ def _recorded(history: History) -> list[tuple[str, Flags]]:
 def leak_report(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = None,
                 outcomes: Outcomes = OUTCOMES) -> LeakReport:
     """Every finding for ``model`` on the scorer's leads; ``matrix`` is the preview's per-cell
-    table when already computed (else it is computed). Empty without a recorded outcome and
-    without activities."""
+    table when already computed (else it is computed). Without a recorded outcome only the
+    dates are judged (activity types, date columns)."""
     history = history_of(scorer, outcomes)
     recorded = _recorded(history)
     findings: list[Leak] = []
