@@ -313,6 +313,22 @@ def period_scorers(model: LeadModel, before: pd.DataFrame, after: pd.DataFrame,
                    activities: pd.DataFrame | None = None, as_of: object = None,
                    mapping: Mapping[str, Mapping[str, str]] | None = None, *,
                    hand_over: object = None) -> tuple[Scorer, Scorer]:
-    """A Scorer per period; one activities table serves both (each period joins its own leads)."""
-    return (Scorer.for_model(model, before, activities, as_of, mapping=mapping, hand_over=hand_over),
-            Scorer.for_model(model, after, activities, as_of, mapping=mapping, hand_over=hand_over))
+    """A Scorer per period; one activities table serves both (each period joins its own leads),
+    each given only its own leads' activities where the ids are integers: a period prepares
+    its share of the log, not all of it (half the time of each at a million leads)."""
+    columns = model.column_mapping(mapping)
+    return tuple(Scorer.for_model(model, leads, _activities_of(leads, activities, columns), as_of, mapping=mapping,
+                                  hand_over=hand_over) for leads in (before, after))
+
+
+def _activities_of(leads: pd.DataFrame, activities: pd.DataFrame | None,
+                   columns: Mapping[str, Mapping[str, str]]) -> pd.DataFrame | None:
+    """The activities whose lead id is one of ``leads``', when both id columns hold integers
+    (the Scorer then compares ids as integers too, so it joins the same rows); else all."""
+    lead_ids = columns.get("leads", {}).get("lead_id", "lead_id")
+    activity_ids = columns.get("activities", {}).get("lead_id", "lead_id")
+    if activities is None or lead_ids not in leads.columns or activity_ids not in activities.columns:
+        return activities
+    if not all(pd.api.types.is_signed_integer_dtype(ids) for ids in (leads[lead_ids], activities[activity_ids])):
+        return activities
+    return activities[activities[activity_ids].isin(leads[lead_ids])]

@@ -7,10 +7,13 @@ rates of eight leads worked out by hand."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from metricscases import small_model
 
 from scoring import RATINGS, DataError, parse_model
@@ -279,3 +282,53 @@ def test_a_real_shift_on_many_leads_is_not_chance():
     value, chance = population_stability(before, after), chance_psi(before, after)
     assert value > chance
     assert psi_reading(value, chance, (1000, 1000)).startswith("major shift")
+
+
+def _sample(count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from scoring import read_table
+
+    root = Path(__file__).resolve().parents[1] / "sample_data"
+    leads, activities = read_table(root / "leads.csv").head(count), read_table(root / "activities.csv")
+    return (leads.assign(lead_id=leads["lead_id"].astype("int64")),  # ids as a Parquet file holds them
+            activities.assign(lead_id=activities["lead_id"].astype("int64")))
+
+
+def _same_ratings(model, leads: pd.DataFrame, scorer) -> None:
+    from scoring.engine import Scorer
+
+    alone = Scorer.for_model(model, leads, SAMPLE_ACTIVITIES).rate(model)  # the whole activities log
+    np.testing.assert_array_equal(scorer.rate(model).rating, alone.rating)
+    np.testing.assert_array_equal(scorer.rate(model).engagement_score, alone.engagement_score)
+
+
+SAMPLE_LEADS, SAMPLE_ACTIVITIES = _sample(400)
+
+
+def test_a_period_prepares_only_its_own_leads_activities_and_rates_as_with_all():
+    from scoring import load_model
+
+    model = load_model(Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
+    before, after = SAMPLE_LEADS.iloc[::2], SAMPLE_LEADS.iloc[1::2]
+    scorers = period_scorers(model, before, after, SAMPLE_ACTIVITIES)
+    for leads, scorer in zip((before, after), scorers, strict=True):
+        assert scorer.activity_counts.total == int(SAMPLE_ACTIVITIES["lead_id"].isin(leads["lead_id"]).sum())
+        assert scorer.activity_counts.unknown_lead == 0
+        _same_ratings(model, leads, scorer)
+    text_ids = SAMPLE_LEADS.assign(lead_id=SAMPLE_LEADS["lead_id"].astype(str) + " ")  # compared as trimmed text
+    text_scorers = period_scorers(model, text_ids.iloc[::2], text_ids.iloc[1::2],
+                                  SAMPLE_ACTIVITIES.assign(lead_id=SAMPLE_ACTIVITIES["lead_id"].astype(str)))
+    assert text_scorers[0].activity_counts.total == len(SAMPLE_ACTIVITIES)  # not filtered: all of it
+    np.testing.assert_array_equal(text_scorers[0].rate(model).rating, scorers[0].rate(model).rating)
+
+
+@given(st.lists(st.booleans(), min_size=len(SAMPLE_LEADS), max_size=len(SAMPLE_LEADS)))
+@settings(max_examples=15, deadline=None)
+def test_any_split_rates_each_period_as_with_the_whole_log(in_before):
+    from scoring import load_model
+
+    model = load_model(Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
+    mask = np.array(in_before)
+    before, after = SAMPLE_LEADS[mask], SAMPLE_LEADS[~mask]
+    for leads, scorer in zip((before, after), period_scorers(model, before, after, SAMPLE_ACTIVITIES), strict=True):
+        if len(leads):
+            _same_ratings(model, leads, scorer)
