@@ -31,7 +31,15 @@ from .values import TRIM_CHARS
 from .volume import (
     DAYS_PER_MONTH as DAYS_PER_MONTH,  # re-exported: where the figures used to find it
 )
-from .volume import LAST_QUARTER, Dating, PerMonth, Window, handover_dates, resolve
+from .volume import (
+    LAST_QUARTER,
+    Dating,
+    PerMonth,
+    Window,
+    handover_dates,
+    resolve,
+    scorer_hand_over,
+)
 
 Z_95 = 1.959963984540054
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "accepted", "won", "converted"})
@@ -121,11 +129,14 @@ class History:
     in_window: np.ndarray = field(repr=False)  # per lead: dated inside ``window``
 
     @classmethod
-    def read(cls, leads: pd.DataFrame, outcomes: Outcomes = Outcomes()) -> History:
+    def read(cls, leads: pd.DataFrame, outcomes: Outcomes = Outcomes(),
+             hand_over: tuple[np.ndarray, str] | None = None) -> History:
+        """``hand_over``: each lead's hand-over moment as a Scorer found it, and its name;
+        without it leads are dated by their scored_at column (else created_at)."""
         accepted = _column(leads, outcomes.accepted)
         converted = _column(leads, outcomes.converted)
         won = _column(leads, outcomes.won_amount)
-        dating = handover_dates(leads, outcomes.created_at)
+        dating = handover_dates(leads, outcomes.created_at, hand_over)
         window = resolve(outcomes.per_month, dating)
         return cls(read_flags(accepted) if accepted is not None else None,
                    read_flags(converted) if converted is not None else None,
@@ -332,7 +343,8 @@ def history_of(scorer: Scorer, outcomes: Outcomes = Outcomes()) -> History:
     """The outcome columns of the scorer's leads, read once per scorer and outcome names:
     what the preview, the evidence, calibrate and the funnel all measure against."""
     read = scorer.memo(("history", replace(outcomes, per_month=LAST_QUARTER)),
-                       lambda: History.read(scorer.leads, replace(outcomes, per_month=LAST_QUARTER)))
+                       lambda: History.read(scorer.leads, replace(outcomes, per_month=LAST_QUARTER),
+                                            scorer_hand_over(scorer)))
     return scorer.memo(("history", outcomes), lambda: read.over(outcomes.per_month))
 
 

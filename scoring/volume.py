@@ -145,19 +145,25 @@ class Dating:
         return Dating(self.dates[within], self.dated_by, self.covered)
 
 
-def handover_dates(leads: pd.DataFrame, created_at: str = "created_at") -> Dating:
+def handover_dates(leads: pd.DataFrame, created_at: str = "created_at",
+                   moments: tuple[np.ndarray, str] | None = None) -> Dating:
     """Per lead, its hand-over moment: ``scored_at``, else ``created_at``; which of them
     dated the leads; and what the data covers (the created_at span, else the hand-overs').
-    A date column that cannot be read is skipped, as the data-quality summary does."""
+    A date column that cannot be read is skipped, as the data-quality summary does.
+    ``moments``: the hand-over moments a Scorer already found (int64 UTC ns per lead, NAT
+    where none) and their name, read instead of ``scored_at``."""
     dates = np.full(len(leads), NAT, dtype=np.int64)
     used, covered = [], None
     for column in dict.fromkeys((SCORED_AT, created_at)):
-        if column not in leads.columns:
+        if column == SCORED_AT and moments is not None:
+            stamps, column = moments
+        elif column not in leads.columns:
             continue
-        try:
-            stamps = to_utc_ns(leads[column].reset_index(drop=True), column, leads)
-        except DataError:
-            continue
+        else:
+            try:
+                stamps = to_utc_ns(leads[column].reset_index(drop=True), column, leads)
+            except DataError:
+                continue
         fill = (dates == NAT) & (stamps != NAT)
         if fill.any():
             dates[fill] = stamps[fill]
@@ -166,7 +172,17 @@ def handover_dates(leads: pd.DataFrame, created_at: str = "created_at") -> Datin
             covered = (int(stamps[stamps != NAT].min()), int(stamps[stamps != NAT].max()))
     if covered is None and (dates != NAT).any():
         covered = (int(dates[dates != NAT].min()), int(dates[dates != NAT].max()))
-    return Dating(dates, ", else ".join(used) or None, covered)
+    return Dating(dates, ", else ".join(dict.fromkeys(used)) or None, covered)
+
+
+def scorer_hand_over(scorer: object) -> tuple[np.ndarray, str] | None:
+    """A Scorer's hand-over moments (its column, COLUMN+Nd or first:ACTIVITY) and their
+    name, for ``handover_dates``; None when it has no hand-over choice."""
+    hand_over = getattr(scorer, "hand_over", None)
+    if hand_over is None:
+        return None
+    plain = hand_over.activity is None and not hand_over.days
+    return scorer.scored_ns, hand_over.column if plain else hand_over.describe()
 
 
 def resolve(choice: PerMonth, dating: Dating) -> Window:

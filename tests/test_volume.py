@@ -299,3 +299,11 @@ def test_the_sql_preview_counts_the_same_window(tmp_path, choice, frame):
     assert duck.leads_per_month == pytest.approx(engine.leads_per_month, rel=1e-12)
     if frame is mixed_dates:
         assert engine.window.dated_by == "scored_at, else created_at"
+
+
+def test_leads_are_dated_by_the_scorers_hand_over_choice():
+    # 40 days after created_at: leads created 1-10 Sep, Oct and Nov are handed over in Oct-Dec
+    scorer = Scorer(growing_leads(), hand_over="created_at+40d")
+    sales = preview(MODEL, scorer).sales
+    assert sales.window.dated_by == "40 days after created_at" and sales.window.label == "Oct–Dec 2025"
+    assert sales.leads_per_month == pytest.approx((54 + 60 + 66) / 3)
