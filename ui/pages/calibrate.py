@@ -3,6 +3,7 @@ target, evidence per rule, weights fitted to the history, how well the model ord
 leads, and the reasons to distrust the history. Nothing changes without a click."""
 
 import json
+from collections.abc import Hashable
 
 import streamlit as st
 
@@ -30,7 +31,7 @@ preview, scorer = widgets.preview_or_stop()
 OUTCOMES = window_choice.outcomes()  # leads a month (the capacity too) over the sidebar's window
 
 
-def _memo(name: str, compute):
+def _memo(name: Hashable, compute):
     """A result for this model on this data, kept until either changes."""
     key = (model.model_dump_json(), json.dumps(data.choice().as_dict(), sort_keys=True), id(scorer), OUTCOMES)
     memo = st.session_state.get(MEMO)
@@ -58,7 +59,7 @@ def _summary_metrics(label: str, sales) -> None:
 
 
 # ----- honesty
-for warning in honesty_warnings(model, scorer):
+for warning in _memo("honesty", lambda: honesty_warnings(model, scorer)):
     st.warning(warning, icon=":material/warning:")
 
 # ----- thresholds from a target
@@ -75,7 +76,7 @@ else:
                      format="%.2f", help="Needs at least 30 sales decisions in the to-sales set to count.")
     target = Target(min_acceptance=rate)
 try:
-    proposal = propose_thresholds(model, scorer, target, OUTCOMES)
+    proposal = _memo(("thresholds", target), lambda: propose_thresholds(model, scorer, target, OUTCOMES))
 except scoring.LeadGridError as error:
     st.error(f"{error}.")
     proposal = None
