@@ -9,6 +9,7 @@ keeps this session's model and offers to reload or save it as a copy.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -49,33 +50,43 @@ def _session_draft() -> Draft:
 
 
 def _saved_steps(stack: list[state.Snapshot]) -> list[dict]:
-    """The newest ``STEPS_KEPT`` snapshots of an undo or redo stack as JSON, so undo works
-    after a refresh; each written once (kept on the snapshot, which never changes)."""
+    """The newest ``STEPS_KEPT`` snapshots of an undo or redo stack, so undo works after a
+    refresh. Each model is written once as compact JSON text (kept on the snapshot, which never
+    changes); a snapshot whose baseline is the session's own says so instead of repeating it."""
+    current, current_text = state.baseline(), state.baseline_text()
     saved = []
     for snapshot in stack[-STEPS_KEPT:]:
-        if "_saved" not in snapshot.__dict__:
-            object.__setattr__(snapshot, "_saved", {  # a frozen dataclass: a cache, not a change
-                "model": snapshot.model.model_dump(mode="json", by_alias=True, exclude_none=True),
-                "baseline": snapshot.baseline.model_dump(mode="json", by_alias=True, exclude_none=True),
-                "dataset": None if snapshot.dataset is None else snapshot.dataset.as_dict(),
-                "text": snapshot.text, "baseline_text": snapshot.baseline_text})
-        saved.append(snapshot.__dict__["_saved"])
+        same = snapshot.baseline is current and snapshot.baseline_text == current_text
+        saved.append({"model": _json_of(snapshot, "model"), "baseline": None if same else _json_of(snapshot, "baseline"),
+                      "baseline_text": None if same else snapshot.baseline_text, "same_baseline": same,
+                      "dataset": None if snapshot.dataset is None else snapshot.dataset.as_dict(),
+                      "text": snapshot.text})
     return saved
 
 
-def _restored_steps(saved: list[dict]) -> list[state.Snapshot]:
+def _json_of(snapshot: state.Snapshot, part: str) -> str:
+    cache = snapshot.__dict__.setdefault("_json", {})  # a frozen dataclass: a cache, not a change
+    if part not in cache:
+        model = getattr(snapshot, part)
+        cache[part] = json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True),
+                                 separators=(",", ":"), allow_nan=False)
+    return cache[part]
+
+
+def _restored_steps(saved: list[dict], draft: Draft) -> list[state.Snapshot]:
     """The snapshots ``_saved_steps`` wrote; a step that no longer reads as a model (the
     format moved on) ends the stack there: undo goes back as far as it can, never wrong."""
     steps = []
     for entry in saved:
         try:
             dataset = None if entry.get("dataset") is None else DatasetChoice(**entry["dataset"])
-            snapshot = state.Snapshot(validate_model(entry["model"]), validate_model(entry["baseline"]), dataset,
-                                      str(entry["text"]), entry.get("baseline_text"))
-        except (LeadGridError, KeyError, TypeError):
+            same = bool(entry.get("same_baseline"))
+            baseline = draft.baseline if same else validate_model(json.loads(entry["baseline"]))
+            snapshot = state.Snapshot(validate_model(json.loads(entry["model"])), baseline, dataset,
+                                      str(entry["text"]), draft.baseline_text if same else entry.get("baseline_text"))
+        except (LeadGridError, KeyError, TypeError, ValueError):
             steps = []  # the older steps lead to this one: without it they cannot be reached
             continue
-        object.__setattr__(snapshot, "_saved", entry)
         steps.append(snapshot)
     return steps
 
@@ -111,8 +122,8 @@ def _restore(draft_id: str) -> None:
     entries = [state.HistoryEntry(**entry) for entry in draft.state.get("history", [])]
     state.start(draft.model, draft.baseline, draft_id, choice, entries,
                 dict(draft.uploads) if choice.key == UPLOAD else {}, draft.revision, draft.baseline_text)
-    st.session_state[state.UNDO] = _restored_steps(draft.state.get("undo", []))
-    st.session_state[state.REDO] = _restored_steps(draft.state.get("redo", []))
+    st.session_state[state.UNDO] = _restored_steps(draft.state.get("undo", []), draft)
+    st.session_state[state.REDO] = _restored_steps(draft.state.get("redo", []), draft)
     st.session_state.pop(state.DRAFT_CONFLICT, None)
 
 

@@ -197,8 +197,24 @@ def test_an_undo_step_that_no_longer_reads_as_a_model_ends_the_stack_there(open_
     _set_threshold(at, "B", 55.0)
     path = leadgrid_home / "drafts" / draft_id / "state.json"
     saved = json.loads(path.read_text(encoding="utf-8"))
-    saved["undo"][0]["model"]["profile"]["grades"] = {"A": "high"}  # the oldest step is unreadable
+    model = json.loads(saved["undo"][0]["model"])
+    model["profile"]["grades"] = {"A": "high"}  # the oldest step no longer reads as a model
+    saved["undo"][0]["model"] = json.dumps(model)
     path.write_text(json.dumps(saved), encoding="utf-8")
     again = open_app(draft=draft_id)
     assert not again.exception and not again.error
     assert [snapshot.text for snapshot in again.session_state[state.UNDO]] == ["Profile threshold B 50 → 55"]
+    assert saved["undo"][1]["same_baseline"] and saved["undo"][1]["baseline"] is None  # written once, not per step
+
+
+def test_undo_after_a_refresh_takes_back_opening_a_dataset(open_app, leadgrid_home):
+    at = open_app()
+    draft_id = at.session_state[state.DRAFT_ID]
+    at.radio(key="w:data:source").set_value("bank_marketing").run()
+    assert at.session_state[state.DATASET].key == "bank_marketing"
+    again = open_app(draft=draft_id)  # the undo step carries the model, the baseline and the data set before it
+    assert again.session_state[state.DATASET].key == "bank_marketing"
+    again.sidebar.button(key="undo").click().run()
+    assert not again.exception
+    assert again.session_state[state.DATASET].key == "sample"
+    assert again.session_state[state.MODEL] == DEFAULT_MODEL and again.session_state[state.BASELINE] == DEFAULT_MODEL
