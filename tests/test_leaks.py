@@ -251,3 +251,36 @@ def test_a_mapped_column_is_named_by_its_field_and_its_file_column():
     scorer = Scorer.for_model(parse_model(FLAG_MODEL), leads, mapping={"leads": {"offer": "Offer Returned"}})
     certain = [f for f in leak_report(scorer, parse_model(FLAG_MODEL)).of("offer") if f.check == "certain_value"]
     assert certain[0].text.startswith("Column `offer` (file column `Offer Returned`) = yes: 80 of 80 leads")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["yes", "no"]), st.sampled_from(["a", "b"]),
+                          st.sampled_from(["yes", "no", ""])), min_size=1, max_size=300) | st.lists(
+    st.tuples(st.sampled_from(["yes", "no"]), st.sampled_from(["a", "b"]), st.sampled_from(["yes", "no", ""])),
+    min_size=250, max_size=400), st.randoms(use_true_random=False), st.booleans())
+@example(rows=[("yes", "a", "")], random=Random(0), leaky=False)  # no decision at all
+def test_near_perfect_cells_match_a_crosstab_of_the_scored_leads(rows, random, leaky):
+    """The cells named are those whose leads (by the engine's rating, joined by lead id) with a
+    decision number MIN_DECISIONS or more, NEAR_CERTAIN of them accepted, while the other
+    cells' acceptance is below COMMON_OUTCOME."""
+    random.shuffle(rows)
+    if leaky:  # the decision copied into offer: cells made of offer = yes are all accepted
+        rows = [(o, n, o if a else a) for o, n, a in rows]
+    leads = pd.DataFrame({"lead_id": [f"L{i}" for i in range(len(rows))], "offer": [o for o, _, _ in rows],
+                          "noise": [n for _, n, _ in rows], "accepted": [a for _, _, a in rows]})
+    model = parse_model(FLAG_MODEL)
+    scorer = Scorer(leads)
+    named = {rating for leak in leak_report(scorer, model).cells for rating in leak.id.split(",")}
+
+    rated = scorer.score(model)["rating"].rename("rating").reset_index().merge(leads, on="lead_id")
+    decided = rated[rated["accepted"] != ""]
+    if decided.empty:
+        assert named == set()
+        return
+    cells = decided.groupby("rating")["accepted"].agg(known="size", hits=lambda s: int((s == "yes").sum()))
+    rest_known = len(decided) - cells["known"]
+    rest_rate = (int((decided["accepted"] == "yes").sum()) - cells["hits"]) / rest_known.where(rest_known > 0)
+    expected = cells[(cells["known"] >= MIN_DECISIONS) & (cells["hits"] / cells["known"] >= NEAR_CERTAIN)
+                     & (rest_rate.astype(float) < COMMON_OUTCOME)]
+    assert named == set(expected.index)
+    event("cells named" if named else "none")
