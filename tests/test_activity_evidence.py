@@ -124,3 +124,19 @@ def test_counts_match_a_merge_of_the_raw_rows(leads_rows, activity_rows, max_age
         mine = types == activity
         assert timing.loc[activity, "after_handover"] == (mine & after).sum()
         assert timing.loc[activity, "before_handover"] == (mine & aged & (age >= 0)).sum()
+
+
+def test_leadgrid_explain_names_the_left_out_activities(capsys):
+    """Sample lead 100006 opened an e-mail on 2025-07-24, 18.9 days after its hand-over."""
+    from clicases import ROOT, run
+
+    args = ["explain", "--model", ROOT / "configs" / "default.yaml", "--leads", ROOT / "sample_data" / "leads.csv",
+            "--activities", ROOT / "sample_data" / "activities.csv", "--lead", "100006"]
+    code, out, _ = run(capsys, *args)
+    assert code == 0 and "Left out as after the hand-over: 1 activity (1 × email_open)" in out
+    code, out, _ = run(capsys, *args, "--format", "json")
+    import json
+
+    [left_out] = json.loads(out)["after_handover"]
+    assert left_out["activity"] == "email_open" and left_out["occurred_at"].startswith("2025-07-24")
+    assert round(left_out["days_after"], 1) == 18.9
