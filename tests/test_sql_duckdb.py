@@ -120,7 +120,7 @@ def test_mapping_overrides_apply_to_the_query():
     leads = leads.rename(columns={"industry": "Branche", "lead_id": "Id"})
     activities = activities.rename(columns={"occurred_at": "ts"})
     mapping = {"leads": {"industry": "Branche", "lead_id": "Id"}, "activities": {"occurred_at": "ts"}}
-    scored = Scorer.for_model(model, leads, activities, mapping=mapping).score(model)
+    scored = Scorer.for_model(model, leads, activities, RUN_AS_OF, mapping=mapping).score(model)
     expected = scored.set_axis(scored.index.astype(str).str.strip(), axis=0)
     got = run(model, leads, activities, SqlOptions(mapping=mapping))
     assert_same_scores(expected, got)
