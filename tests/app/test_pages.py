@@ -52,7 +52,7 @@ def test_first_run_shows_the_sidebar_headline_and_disabled_undo(open_app):
     at = open_app()
     assert at.session_state[state.MODEL] == DEFAULT_MODEL
     assert at.sidebar.markdown[0].value == f"### {DEFAULT_MODEL.name}"
-    assert {"Leads to sales per month", "Accepted by sales"} <= set(_metrics(at))
+    assert {"Leads to sales a month, Jul–Sep 2025", "Accepted by sales"} <= set(_metrics(at))
     assert at.button(key="undo").disabled and at.button(key="redo").disabled
 
 
