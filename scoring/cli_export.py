@@ -37,8 +37,8 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="write the model as YAML, JSON, JSON Schema, SQL, a dbt model or the sign-off sheet")
     export.add_argument("--model", required=True, help="model YAML file")
     export.add_argument("--to", required=True, choices=FORMATS, help="what to write")
-    export.add_argument("--dialect", choices=DIALECTS, default=DEFAULT_DIALECT,
-                        help=f"SQL dialect for --to sql (default {DEFAULT_DIALECT})")
+    export.add_argument("--dialect", default=DEFAULT_DIALECT, metavar="DIALECT",  # checked by scoring.sql (did-you-mean)
+                        help=f"SQL dialect for --to sql: {', '.join(DIALECTS)} (default {DEFAULT_DIALECT})")
     export.add_argument("--leads-table", dest="leads_table", default="leads", metavar="TABLE",
                         help="leads table (schema.table allowed); with --dbt, the dbt model to ref()")
     export.add_argument("--activities-table", dest="activities_table", default="activities", metavar="TABLE",

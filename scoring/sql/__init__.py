@@ -18,7 +18,7 @@ DEFAULT_DIALECT = "duckdb"
 TESTED_DIALECTS = ("duckdb", "postgres", "spark")  # run against a real engine by the test suite
 
 _LAZY = {
-    "OUTPUT_COLUMNS": "query", "ExportError": "query", "SqlOptions": "query", "build_query": "query",
+    "OUTPUT_COLUMNS": "query", "ExportError": "errors", "SqlOptions": "query", "build_query": "query",
     "export_sql": "export", "header": "export",
 }
 __all__ = ["DEFAULT_DIALECT", "DIALECTS", "TESTED_DIALECTS", *_LAZY]

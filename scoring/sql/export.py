@@ -6,6 +6,7 @@ import re
 
 from ..model import LeadModel
 from . import DEFAULT_DIALECT
+from .dialects import Target
 from .query import OUTPUT_COLUMNS, SqlOptions, build_query
 
 _SAFE_COMMENT = re.compile(r"[^A-Za-z0-9 ._:()/+-]")
@@ -22,5 +23,5 @@ def header(model: LeadModel, dialect: str) -> str:
 def export_sql(model: LeadModel, dialect: str = DEFAULT_DIALECT, options: SqlOptions | None = None,
                *, pretty: bool = True, with_header: bool = True) -> str:
     """The scoring query for ``model`` as text in ``dialect``."""
-    text = build_query(model, dialect, options or SqlOptions()).sql(dialect=dialect, pretty=pretty)
+    text = Target(dialect).render(build_query(model, dialect, options or SqlOptions()), pretty=pretty)
     return (header(model, dialect) if with_header else "") + text + "\n"

@@ -26,6 +26,7 @@ from sqlglot import exp
 from .. import data as d
 from ..engine import TOLERANCE
 from ..model import LETTERS, NUMBERS, LeadModel
+from . import DEFAULT_DIALECT
 from .activities import (
     activity_counts,
     activity_rows,
@@ -37,7 +38,8 @@ from .activities import (
     quoted,
     run_as_of,
 )
-from .dialects import DIALECTS, DOUBLE, Target, number, string
+from .dialects import DOUBLE, Target, number, string
+from .errors import ExportError
 from .fields import PreparedField, RawValue, prepare_fields, rule_value, slug
 
 OUTPUT_COLUMNS = ("lead_id", "profile_score", "profile_grade", "engagement_score", "engagement_grade",
@@ -45,10 +47,6 @@ OUTPUT_COLUMNS = ("lead_id", "profile_score", "profile_grade", "engagement_score
 LEAD_KEY = "lead_key"
 LEAD_ID_VALUE = RawValue("lead_id")
 AS_OF = "as_of_us"
-
-
-class ExportError(ValueError):
-    """Options the export cannot honour (an unknown dialect, an unusable table name)."""
 
 
 @dataclass(frozen=True)
@@ -145,10 +143,9 @@ def _lead_as_of(target: Target, options: SqlOptions, use_scored_at: bool) -> exp
     return exp.Coalesce(this=_column("scored_us"), expressions=[run]) if use_scored_at else run
 
 
-def build_query(model: LeadModel, dialect: str = "duckdb", options: SqlOptions = SqlOptions()) -> exp.Select:
-    """The scoring query for ``model`` as a sqlglot expression, for ``dialect``."""
-    if dialect not in DIALECTS:
-        raise ExportError(f"unknown dialect {dialect!r}; use one of {', '.join(DIALECTS)}")
+def build_query(model: LeadModel, dialect: str = DEFAULT_DIALECT, options: SqlOptions = SqlOptions()) -> exp.Select:
+    """The scoring query for ``model`` as a sqlglot expression, for ``dialect`` (a name in
+    ``dialects.DIALECT_CLASSES``; another is an ``ExportError``)."""
     target = Target(dialect)
     mapping = model.column_mapping(options.mapping)
     lead_columns = {**mapping.get("leads", {})}
