@@ -5,6 +5,7 @@ first activity of a type) and the as-of of leads without one live in the session
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -32,6 +33,9 @@ def _mapped_columns(lead_columns: list[str]) -> list[str]:
     return [renamed.get(column, column) for column in lead_columns]
 
 
+TYPES_MEMO = "hand_over_types_memo"  # (the activities table's identity and column, its types)
+
+
 def _activity_types() -> list[str]:
     """The activity types of the session's activities file, most frequent first."""
     _, activities = data.frames()
@@ -40,8 +44,22 @@ def _activity_types() -> list[str]:
     column = data.mapping()["activities"].get(ACTIVITY, ACTIVITY)
     if column not in activities.columns:
         return []
-    keys = pd.Series(ValueColumn(activities[column]).key)
-    return [key for key in keys[keys != ""].value_counts().index[:MAX_TYPES]]
+    memo_key = (id(activities), len(activities), column)  # the session's data set: kept until it changes
+    memo = st.session_state.get(TYPES_MEMO)
+    if memo is None or memo[0] != memo_key:
+        memo = (memo_key, _most_frequent_types(activities[column]))
+        st.session_state[TYPES_MEMO] = memo
+    return memo[1]
+
+
+def _most_frequent_types(types: pd.Series) -> list[str]:
+    # each distinct value read once: the log has millions of rows and a few types (8 s on every
+    # run of the Data page at 10M activities when every row was read)
+    codes, distinct = pd.factorize(types)
+    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(distinct)),
+                       index=ValueColumn(pd.Series(distinct)).key)
+    counts = counts.groupby(level=0).sum().drop("", errors="ignore").sort_values(ascending=False, kind="stable")
+    return list(counts.index[:MAX_TYPES])
 
 
 def hand_over_choice(lead_columns: list[str]) -> None:

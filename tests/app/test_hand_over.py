@@ -4,6 +4,9 @@ chosen; the choice is one history entry and one undo step, and the page states i
 
 from __future__ import annotations
 
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as hypothesis_st
 from pagecases import _activities_csv, _errors, _history, _leads_csv, _page, _upload_leads
 
 from ui import state
@@ -60,3 +63,20 @@ def test_a_bad_as_of_is_one_error_and_changes_nothing(open_app):
     assert not at.exception
     assert any("next Tuesday" in message for message in _errors(at))
     assert at.session_state[state.DATASET] == before
+
+
+@given(hypothesis_st.lists(hypothesis_st.one_of(hypothesis_st.none(), hypothesis_st.sampled_from(
+    ["email_open", " Email_Open", "demo_request", "DEMO_REQUEST ", "", "  ", "webinar", 7, 7.0])), max_size=40),
+       hypothesis_st.booleans())
+def test_the_activity_types_offered_are_each_rows_type_counted(values, categorical):
+    """Counted once per distinct value (a log of millions of rows has a few types): the same
+    types as each row's trimmed lower-case type counted row by row, most frequent first."""
+    from scoring.values import ValueColumn
+    from ui.handover import MAX_TYPES, _most_frequent_types
+
+    types = pd.Series(values, dtype="category" if categorical else object)
+    keys = pd.Series(ValueColumn(pd.Series(values, dtype=object)).key)
+    counts = keys[keys != ""].value_counts()
+    offered = _most_frequent_types(types)
+    assert [counts[key] for key in offered] == sorted(counts.values, reverse=True)[:len(offered)]
+    assert set(offered) <= set(counts.index) and len(offered) == min(len(counts), MAX_TYPES)
