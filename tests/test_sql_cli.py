@@ -78,6 +78,16 @@ def test_unknown_dialect_and_missing_folder_are_usage_errors(tmp_path, capsys):
     assert main(["export", "--model", DEFAULT, "--to", "yaml", "--dbt"]) == 2
 
 
+@pytest.mark.parametrize("extra", [[], ["--dbt"]], ids=["sql", "dbt"])
+def test_a_mistyped_dialect_is_one_usage_line_naming_the_closest(capsys, extra):
+    assert main(["export", "--model", DEFAULT, "--to", "sql", "--as-of", "now", "--dialect", "postgress", *extra]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        "leadgrid: usage error: unknown dialect 'postgress'; did you mean 'postgres'? "
+        "use one of duckdb, postgres, spark, snowflake, bigquery, tsql"]
+
+
 def test_dbt_export_writes_model_and_schema_into_the_folder(tmp_path, capsys):
     assert main(["export", "--model", DEFAULT, "--to", "sql", "--as-of", "now", "--dbt", "--leads-table", "stg_leads",
                  "--activities-table", "stg_activities", "--out", str(tmp_path)]) == 0
