@@ -86,4 +86,6 @@ def test_matrix_engine_spark_equals_pandas(spark):
     expected = preview(model, Scorer.for_model(model, load_leads(SAMPLE_LEADS), read_table(SAMPLE_ACTIVITIES)))
     got = spark_preview(model, SAMPLE_LEADS, SAMPLE_ACTIVITIES, spark=spark)
     pd.testing.assert_frame_equal(got.matrix, expected.matrix, check_exact=False, rtol=1e-12)
-    assert got.sales.as_dict() == pytest.approx(expected.sales.as_dict(), rel=1e-12, nan_ok=True)
+    got_sales, expected_sales = got.sales.as_dict(), expected.sales.as_dict()
+    assert got_sales.pop("per_month_window") == expected_sales.pop("per_month_window")  # Jul-Sep 2025
+    assert got_sales == pytest.approx(expected_sales, rel=1e-12, nan_ok=True)
