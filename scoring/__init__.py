@@ -11,6 +11,7 @@ from .metrics import Outcomes, Preview, matrix_metrics, preview, sales_summary
 from .model import RATINGS, LeadModel
 from .modelfile import dump_model, dump_model_json, load_model, model_json_schema, parse_model
 from .validation import validate_model
+from .volume import PerMonth
 
 __all__ = [
     "RATINGS",
@@ -20,6 +21,7 @@ __all__ = [
     "LeadModel",
     "ModelError",
     "Outcomes",
+    "PerMonth",
     "Preview",
     "Problem",
     "Scorer",
