@@ -197,7 +197,10 @@ def resolve(choice: PerMonth, dating: Dating) -> Window:
     if choice.kind == RANGE:
         start = pd.Timestamp(choice.first_day, tz="UTC")
         end = pd.Timestamp(choice.last_day, tz="UTC") + pd.Timedelta(days=1)
-        return Window(choice, str(choice), start, end, calendar_months(start, end), _label(start, end), dated_by)
+        label = _label(start, end)
+        if start < first.normalize() or end > last.normalize() + pd.Timedelta(days=1):  # counts what is there
+            label += f" (the data covers {_days(first, last)})"
+        return Window(choice, str(choice), start, end, calendar_months(start, end), label, dated_by)
     months = 3 if choice.kind == QUARTER else choice.count
     end = _month_floor(last.normalize() + pd.Timedelta(days=1), 3 if choice.kind == QUARTER else 1)
     start = end - pd.DateOffset(months=months)

@@ -62,6 +62,8 @@ def test_last_months_and_a_range():
     picked = window("2025-02-01..2025-02-14", dates)
     assert picked.label == "1 Feb–14 Feb 2025" and picked.months == pytest.approx(14 / 28)
     assert window("2024-12-01..2025-02-28", dates).months == pytest.approx(3.0)
+    beyond = window("2025-03-01..2025-05-31", dates)  # counted as given, and said to reach past the data
+    assert beyond.months == 3.0 and beyond.label == "Mar–May 2025 (the data covers 15 Nov 2024–31 Mar 2025)"
 
 
 def test_fallbacks_are_stated():
