@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from scoring.bins import grade_shares, score_bins
+from scoring.bins import curve_points, grade_shares, score_bins
 from scoring.ratings import grade
 
 
@@ -62,3 +66,25 @@ def test_grade_shares_agree_with_the_engine() -> None:
 
 def test_grade_shares_of_no_scores() -> None:
     assert all(math.isnan(v) for v in grade_shares(np.array([]), {"A": 1, "B": 0}, "AB").values())
+
+
+def test_curve_points_by_hand():
+    curve = pd.DataFrame({"share_of_leads": [0.0, 0.1, 0.2, 0.25, 0.5, 0.9, 1.0], "lift": range(7)})
+    assert curve_points(curve, points=3)["share_of_leads"].tolist() == [0.0, 0.5, 1.0]  # 0, 0.5, 1 asked
+    assert curve_points(curve, points=5)["share_of_leads"].tolist() == [0.0, 0.25, 0.5, 0.9, 1.0]
+    assert curve_points(curve, points=10) is curve  # fewer rows than points: drawn whole
+
+
+@given(st.lists(st.integers(1, 1000), min_size=1, max_size=3000), st.integers(3, 60))
+def test_curve_points_keep_the_ends_and_skip_only_within_one_step(counts, points):
+    """Against the curve itself: drawn rows are rows of it, in order, first and last kept, at
+    most points + 1 of them; rows skipped between two drawn ones are within one step."""
+    shares = np.r_[0.0, np.cumsum(counts) / sum(counts)]
+    curve = pd.DataFrame({"share_of_leads": shares})
+    drawn = curve_points(curve, points=points)
+    rows = drawn.index.to_numpy()
+    assert rows[0] == 0 and rows[-1] == len(curve) - 1 and (np.diff(rows) > 0).all()
+    assert len(drawn) <= max(points + 1, len(curve))
+    step = 1 / (points - 1)
+    for left, right in itertools.pairwise(rows):
+        assert right == left + 1 or shares[right - 1] - shares[left] < step + 1e-12

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from scoring.bins import grade_shares, score_bins
+from scoring.bins import curve_points, grade_shares, score_bins
 from scoring.engine import decay_factors
 from scoring.formatting import format_rate
 from scoring.model import LETTERS, NUMBERS, SALES_ACTION, Recency
@@ -178,7 +178,8 @@ def gain_chart(curves: dict[str, pd.DataFrame], column: str = "share_of_outcome"
     """Cumulative gain (``share_of_outcome``) or lift (``lift``) against the share of leads
     taken best first, one line per score; chance as a dashed line."""
     figure = go.Figure()
-    for colour, (name, curve) in zip(THRESHOLD_COLOURS, curves.items(), strict=False):
+    for colour, (name, whole) in zip(THRESHOLD_COLOURS, curves.items(), strict=False):
+        curve = curve_points(whole)  # about 200 points, not one per distinct score (a million)
         figure.add_trace(go.Scatter(x=curve["share_of_leads"], y=curve[column], mode="lines+markers", name=name,
                                     line={"color": colour, "width": 3}, marker={"size": 4}))
     chance = [0, 1] if column == "share_of_outcome" else [1, 1]
