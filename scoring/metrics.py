@@ -123,7 +123,7 @@ class History:
 
     accepted: Flags | None
     converted: Flags | None
-    amounts: np.ndarray | None
+    amounts: np.ndarray | None  # per lead, its won amount if it is a deal (a won lead), else NaN
     dating: Dating  # each lead's hand-over date, and the days the data covers
     window: Window  # the months per-month figures are counted over
     in_window: np.ndarray = field(repr=False)  # per lead: dated inside ``window``
@@ -138,9 +138,15 @@ class History:
         won = _column(leads, outcomes.won_amount)
         dating = handover_dates(leads, outcomes.created_at, hand_over)
         window = resolve(outcomes.per_month, dating)
-        return cls(read_flags(accepted) if accepted is not None else None,
-                   read_flags(converted) if converted is not None else None,
-                   _amounts(won) if won is not None else None, dating, window, window.contains(dating.dates))
+        converted_flags = read_flags(converted) if converted is not None else None
+        amounts = None
+        if won is not None:  # the amounts of won leads only: a deal is a won lead (pipeline.deal_mask)
+            # imported here: pipeline reads its flags with this module's read_flags
+            from .pipeline import won_amounts
+
+            amounts = won_amounts(leads, converted_flags, _amounts(won))
+        return cls(read_flags(accepted) if accepted is not None else None, converted_flags,
+                   amounts, dating, window, window.contains(dating.dates))
 
     @property
     def dates(self) -> np.ndarray:

@@ -250,11 +250,34 @@ class Pipeline:
         if self.amounts is None:
             return won
         told = self.won_told if self.won_told is not None else np.zeros(self.leads, dtype=bool)
-        return won | (~told & (np.nan_to_num(self.amounts, nan=0.0) > 0))
+        return deal_mask(won, told, self.amounts)
 
     def has_any(self) -> bool:
         """Whether the data records anything after the hand-over beyond the lead itself."""
         return len(self.reached) > 1 or self.touch_hours is not None or self.reason_key is not None
+
+
+def deal_mask(won: np.ndarray, told: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    """A deal: a won lead, or, where nothing says whether the lead was won (``told``), an amount above 0."""
+    return won | (~told & (np.nan_to_num(amounts, nan=0.0) > 0))
+
+
+def won_amounts(leads: pd.DataFrame, converted: Flags | None, amounts: np.ndarray) -> np.ndarray:
+    """``amounts`` of the deals only (``Pipeline.deals``), NaN for every other lead: what the
+    matrix's won amount per cell adds up, so a lost lead's amount (an opportunity's value
+    exported beside "converted = no") is never counted as won. A won_at date, which the
+    funnel reads only where neither column records wins, changes no sum: such a lead counts
+    here by its amount above 0."""
+    n = len(amounts)
+    won, told = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if converted is not None:
+        won |= converted.values == 1.0
+        told |= converted.known
+    if LIFECYCLE_STAGE in leads.columns:
+        level = pd.Series(_keys(_text(leads[LIFECYCLE_STAGE]))).map(STAGE_LEVELS).fillna(-1).to_numpy(dtype=np.int8)
+        won |= level >= 3
+        told |= level >= 0
+    return np.where(deal_mask(won, told, amounts), amounts, np.nan)
 
 
 def _elapsed(stamps: np.ndarray, handover: np.ndarray, reached: np.ndarray, unit: int) -> np.ndarray:

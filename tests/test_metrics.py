@@ -141,8 +141,9 @@ def test_matrix_metrics_conversion_among_known_only():
 def test_matrix_metrics_won_amount_sums_text_amounts():
     scored, leads = small_history()
     matrix = matrix_metrics(scored, leads)
-    assert matrix.loc["A1", "won_amount"] == pytest.approx(1250.5)  # 1000 + " 250.5 "; n/a ignored
-    assert matrix.loc["B2", "won_amount"] == pytest.approx(599.0)  # 500 + 99; "x" ignored
+    # won leads only: 1000 (converted); " 250.5 " is a lost lead's (converted 0); n/a ignored
+    assert matrix.loc["A1", "won_amount"] == pytest.approx(1000.0)
+    assert matrix.loc["B2", "won_amount"] == pytest.approx(599.0)  # 500 (converted) + 99 (not known: above 0); "x" ignored
     assert matrix.loc["D4", "won_amount"] == 0.0
 
 
