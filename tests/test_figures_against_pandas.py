@@ -484,6 +484,15 @@ def test_every_figure_against_pandas_on_the_raw_rows(model_dict, leads, pick, ra
 # ------------------------------------------------------------------ by hand: deals and won amount
 
 
+EIGHT_LEADS = pd.DataFrame({
+    "lead_id": [f"L{i}" for i in range(1, 9)],
+    "industry": ["Software"] * 4 + ["Retail"] * 3 + ["x"],
+    "total_visits": [12, 15, 10, 11, 20, 2, 30, 1],
+    "converted": ["yes", "no", "", "", "yes", "no", "yes", "maybe"],
+    "won_amount": ["1000", "400", "0", "300", "", "0", "250", "80"],
+})
+
+
 def test_won_amount_and_average_deal_by_hand():
     """Eight leads worked by hand (the metrics test model: Software an A, Retail a B, anything
     else a D; 10+ visits a 1, fewer a 4; A1 and B1 to sales):
@@ -501,15 +510,8 @@ def test_won_amount_and_average_deal_by_hand():
     A1: 2 deals, 1,300 won, average 650 (never 1,700 / 4 with the lost lead's 400 and the 0);
     B1: 2 deals, 1 with an amount: 250 won, average 250; B4: none; D4: 1 deal of 80.
     To sales (A1, B1): 4 deals, 1,550 won of the 1,630 every deal adds up to."""
-    leads = pd.DataFrame({
-        "lead_id": [f"L{i}" for i in range(1, 9)],
-        "industry": ["Software"] * 4 + ["Retail"] * 3 + ["x"],
-        "total_visits": [12, 15, 10, 11, 20, 2, 30, 1],
-        "converted": ["yes", "no", "", "", "yes", "no", "yes", "maybe"],
-        "won_amount": ["1000", "400", "0", "300", "", "0", "250", "80"],
-    })
     model = parse_model(MODEL_YAML)
-    scorer = Scorer(leads)
+    scorer = Scorer(EIGHT_LEADS)
     result = preview(model, scorer)
     cells = after_handover(model, rating_codes(result.scored["rating"]), Pipeline.read(scorer.leads)).as_dict()
     assert result.matrix.loc[["A1", "B1", "B4", "D4"], "won_amount"].tolist() == [1300.0, 250.0, 0.0, 80.0]
@@ -520,3 +522,15 @@ def test_won_amount_and_average_deal_by_hand():
     assert math.isnan(revenue["B4"]["average_deal"])
     assert (cells["to_sales"]["revenue"]["deals"], cells["to_sales"]["revenue"]["won_amount"]) == (4, 1550.0)
     assert result.matrix["won_amount"].sum() == 1630.0
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_matrix_json_won_amount_by_hand_on_either_engine(engine, tmp_path, capsys):
+    """The same eight leads through ``leadgrid matrix --format json``: the exported SQL adds up
+    the deals' amounts as the pandas matrix does (A1 1,300, B1 250, B4 0, D4 80)."""
+    (tmp_path / "model.yaml").write_text(MODEL_YAML, encoding="utf-8")
+    EIGHT_LEADS.to_csv(tmp_path / "leads.csv", index=False)
+    assert main(["matrix", "--model", str(tmp_path / "model.yaml"), "--leads", str(tmp_path / "leads.csv"),
+                 "--format", "json", "--engine", engine]) == 0
+    cells = json.loads(capsys.readouterr().out)["cells"]
+    assert [cells[cell]["won_amount"] for cell in ("A1", "B1", "B4", "D4")] == [1300.0, 250.0, 0.0, 80.0]

@@ -92,6 +92,20 @@ def _flag(raw: RawValue, target: Target) -> tuple[exp.Expression, exp.Expression
     return flag, unrecognised
 
 
+def _deal_amount(columns: OutcomeColumns) -> exp.Expression:
+    """The won amount of a deal, NULL for any other lead (``pipeline.deal_mask``, as the pandas
+    matrix sums): a converted lead's amount, or, where the conversion is not known, an amount above 0."""
+    amount = _col("won_amount")
+    above_zero = exp.GT(this=amount.copy(), expression=number(0))
+    if columns.converted is None:
+        deal: exp.Expression = above_zero
+    else:
+        converted = _col("converted")
+        deal = exp.or_(exp.EQ(this=converted, expression=number(1)),
+                       exp.and_(exp.Is(this=converted.copy(), expression=exp.Null()), above_zero))
+    return exp.Case().when(deal, amount)
+
+
 def aggregation_query(model: LeadModel, dialect: str, options: SqlOptions, columns: OutcomeColumns,
                       lead_id: str, window: WindowBounds | None = None) -> exp.Select:
     """Per rating: the counts the matrix is made of (the scoring query joined to the outcome
@@ -133,7 +147,7 @@ def aggregation_query(model: LeadModel, dialect: str, options: SqlOptions, colum
                  exp.alias_(exp.Coalesce(this=exp.Sum(this=_col(role)), expressions=[zero.copy()]), role, quoted=True),
                  exp.alias_(exp.Sum(this=_col(f"{role}_unrecognised")), f"{role}_unrecognised", quoted=True)]
     if columns.won_amount is not None:
-        sums.append(exp.alias_(exp.Coalesce(this=exp.Sum(this=_col("won_amount")),
+        sums.append(exp.alias_(exp.Coalesce(this=exp.Sum(this=_deal_amount(columns)),
                                             expressions=[exp.cast(zero.copy(), DOUBLE)]), "won_amount", quoted=True))
     if window is not None:
         sums.append(exp.alias_(window.count(_col("handover_us")), "in_window", quoted=True))
