@@ -164,7 +164,7 @@ def _duckdb_peer(figures: Figures, model: LeadModel, paths, repeat: int, ratings
         from .sql import SqlOptions
         from .sql import export_sql as export
 
-        text = export(model, "duckdb", SqlOptions())
+        text = export(model, "duckdb", SqlOptions(as_of="now"))  # every generated lead has its scored_at
         for _ in range(max(1, min(repeat, 2))):
             figures.export_sql.append(_seconds(partial(_fetch, con, lambda: text))[0])
 
