@@ -103,8 +103,8 @@ def test_sheet_with_leads_shows_the_hand_computed_preview(capsys, tiny, tmp_path
     assert code == 0 and err == f"wrote {out_file}\n"
     html = out_file.read_text(encoding="utf-8")
     assert "leads.csv: 4 leads" in html
-    assert "<td>2 leads (50.0%)</td><td>2 (whole history, 2 Jan–20 Jan 2027)</td><td>100%</td><td>0%</td>"
-            "<td>50% (1 of 2)</td>" in html
+    assert ("<td>2 leads (50.0%)</td><td>2 (whole history, 2 Jan–20 Jan 2027)</td><td>100%</td><td>0%</td>"
+            "<td>50% (1 of 2)</td>") in html
 
 
 def test_sheet_as_markdown(capsys, tiny, tmp_path):
