@@ -7,7 +7,8 @@ amounts of 0 and above, volume growing month by month, leads without dates, a se
 column with blanks), a segment value and a cell. The rating of each lead comes from
 ``scoring.score`` (proven against the reference engine elsewhere) and is joined to the
 raw rows by lead id; everything after it is recomputed here with pandas (groupby, Wilson
-intervals from scipy, the last complete quarter from pandas periods) and compared with:
+intervals from scipy, the per-month window drawn among last-quarter, last-month,
+last-2-months and all, resolved with pandas periods) and compared with:
 
 - per cell: leads, share, decided / accepted / acceptance rate and its interval, conversion
   known / converted / rate and its interval, won amount, the two few-outcomes flags;
