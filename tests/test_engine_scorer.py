@@ -43,7 +43,8 @@ def test_scorer_models_really_differ():
 def test_scorer_score_equals_score_function():
     model = scorer_models()[0]
     pd.testing.assert_frame_equal(
-        Scorer(SCORER_LEADS, SCORER_ACTIVITIES).score(model), score(model, SCORER_LEADS, SCORER_ACTIVITIES)
+        Scorer(SCORER_LEADS, SCORER_ACTIVITIES, "2024-03-30").score(model),
+        score(model, SCORER_LEADS, SCORER_ACTIVITIES, "2024-03-30"),
     )
 
 
