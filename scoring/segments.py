@@ -15,7 +15,7 @@ model ranks well is not flagged, one where to-sales does about as well as the re
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,7 @@ from .metrics import (
 from .missing import MISSING_TEXT
 from .model import RATINGS, SALES_ACTION, LeadModel
 from .values import TRIM_CHARS
+from .volume import months_present
 
 TOP_VALUES = 12
 OTHER = "(other)"
@@ -156,7 +157,6 @@ def segment_breakdown(result: Preview, history: History, segments: Segments) -> 
     leads not sent to sales, the lift of to-sales over them with an interval (``separation``),
     and ``worse``: that interval lies wholly below the lift on all leads."""
     to_sales = (result.scored["action"] == SALES_ACTION).to_numpy()
-    months = history.months
     head = headline(result)
     outcome_flags = history.accepted if head.outcome == "acceptance" else history.converted
     overall = separation(outcome_flags, to_sales, np.ones(len(to_sales), dtype=bool))["lift_target"]
@@ -165,6 +165,7 @@ def segment_breakdown(result: Preview, history: History, segments: Segments) -> 
         mask = segments.labels == value
         sales = mask & to_sales
         row: dict[str, object] = {"segment": value, "leads": int(mask.sum()), "to_sales": int(sales.sum())}
+        months = months_present(history.window, history.dates, mask & history.in_window)
         row["to_sales_per_month"] = int((sales & history.in_window).sum()) / months if months else math.nan
         for name, flags in (("acceptance", history.accepted), ("conversion", history.converted)):
             known = flags.known & sales if flags is not None else np.zeros(len(mask), dtype=bool)
@@ -186,12 +187,15 @@ def segment_breakdown(result: Preview, history: History, segments: Segments) -> 
 
 def segment_preview(model: LeadModel, result: Preview, history: History, within: np.ndarray) -> Preview:
     """The matrix and to-sales figures of ``result`` for the leads ``within`` only; leads
-    per month over the whole data's window, counting the leads ``within`` dated inside it."""
+    per month over the whole data's window, counting the leads ``within`` dated inside it,
+    over the months of the window those leads occur in (``volume.months_present``)."""
     within = np.asarray(within, dtype=bool)
     codes = rating_codes(result.scored["rating"])[within]
+    window = replace(history.window, months=months_present(history.window, history.dates,
+                                                           within & history.in_window))
     subset = History(_flags_subset(history.accepted, within), _flags_subset(history.converted, within),
                      None if history.amounts is None else history.amounts[within], history.dating.subset(within),
-                     history.window, history.in_window[within])
+                     window, history.in_window[within])
     totals = CellTotals.count(codes, subset)
     matrix = _matrix(totals)
     matrix["action"] = result.matrix["action"]

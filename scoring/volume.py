@@ -259,6 +259,20 @@ def _days(first: pd.Timestamp, last: pd.Timestamp) -> str:
     return f"{first.day} {first:%b %Y}–{last.day} {last:%b %Y}"
 
 
+def months_present(window: Window, dates: np.ndarray, inside: np.ndarray) -> float | None:
+    """The months a slice of the leads (a segment) is counted over: the window's months, or
+    fewer when the slice's leads inside it fall in fewer calendar months (a segment of one
+    month is not spread over a quarter). None without dates; the window's months when the
+    slice has no lead inside (its count is then 0)."""
+    if window.months is None:
+        return None
+    picked = dates[inside]
+    if not len(picked):
+        return window.months
+    calendar = np.unique(picked.astype("datetime64[ns]").astype("datetime64[M]")).size
+    return min(window.months, float(calendar))
+
+
 def per_month_text(value: float | None, window: Window | None, digits: int = 0) -> str:
     """A per-month figure with its window: "136 a month, Jul–Sep 2025"."""
     if value is None or window is None or window.months is None:

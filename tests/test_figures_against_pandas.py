@@ -97,7 +97,7 @@ def katz_lift(hits: float, trials: int, rest_hits: float, rest_trials: int) -> t
     return lift, low, high, math.exp(log_lift)  # the last: what an infinite lift is held against
 
 
-def expected_window(frame: pd.DataFrame, per_month: str) -> tuple[float | None, pd.Series]:
+def expected_window(frame: pd.DataFrame, per_month: str) -> tuple[float | None, pd.Series, pd.Series]:
     """Months and per lead 'inside the window': the last calendar quarter (or N months) the
     data covers completely (its created_at span, else its hand-over span), the whole history
     when it covers less or ``per_month`` is "all"."""
@@ -108,9 +108,9 @@ def expected_window(frame: pd.DataFrame, per_month: str) -> tuple[float | None, 
         dates = dates.fillna(created)
     span = created.dropna() if created is not None and created.notna().any() else dates.dropna()
     if dates.notna().sum() == 0 or span.empty:
-        return None, pd.Series(False, index=frame.index)
+        return None, pd.Series(False, index=frame.index), dates
     first, last = span.min().tz_localize(None), span.max().tz_localize(None)
-    whole = max((last - first) / pd.Timedelta(days=DAYS_PER_MONTH), 1.0), dates.notna()
+    whole = max((last - first) / pd.Timedelta(days=DAYS_PER_MONTH), 1.0), dates.notna(), dates
     if per_month == "all":
         return whole
     if per_month == "last-quarter":
@@ -124,7 +124,7 @@ def expected_window(frame: pd.DataFrame, per_month: str) -> tuple[float | None, 
         return whole
     start = pd.Timestamp(first_month.start_time, tz="UTC")
     end = pd.Timestamp((first_month + months).start_time, tz="UTC")
-    return float(months), dates.notna() & (dates >= start) & (dates < end)
+    return float(months), dates.notna() & (dates >= start) & (dates < end), dates
 
 
 def raw_frame(leads: pd.DataFrame, model, per_month: str = "last-quarter") -> pd.DataFrame:
@@ -141,8 +141,9 @@ def raw_frame(leads: pd.DataFrame, model, per_month: str = "last-quarter") -> pd
         frame["amount"] = pd.to_numeric(text, errors="coerce")
         frame["deal"] = (frame["conv"] == 1) | (frame["conv"].isna() & (frame["amount"].fillna(0) > 0))
     frame["sales"] = frame["action"] == "sales"
-    months, inside = expected_window(leads, per_month)
+    months, inside, dates = expected_window(leads, per_month)
     frame["in_window"] = inside.to_numpy()
+    frame["dated"] = dates.to_numpy()
     frame.attrs["months"] = months
     # the segment by its value trimmed, case ignored (the label shows its most common spelling)
     frame["segment"] = frame["lead_source"].map(
@@ -192,10 +193,20 @@ def check_cells(cells: dict[str, dict], part: pd.DataFrame, leads: pd.DataFrame)
                 same(got[f"{rate}_{suffix}"], value, f"{rating} {rate}_{suffix}")
 
 
+def slice_months(part: pd.DataFrame, months: float | None) -> float | None:
+    """A segment's per-month figures are over the months of the window its leads occur in:
+    the window's months, or the number of calendar months its in-window leads fall in."""
+    inside = part[part["in_window"]]
+    if months is None or inside.empty:
+        return months
+    return min(months, float(inside["dated"].dt.tz_convert(None).dt.to_period("M").nunique()))
+
+
 def check_sales(sales: dict, part: pd.DataFrame, frame: pd.DataFrame) -> None:
-    """``part``: the leads measured (all, or a segment's); the window is the whole data's."""
+    """``part``: the leads measured (all, or a segment's); the window is the whole data's,
+    over the months a segment's leads occur in."""
     to_sales, rest = part[part["sales"]], part[~part["sales"]]
-    months = frame.attrs["months"]
+    months = frame.attrs["months"] if part is frame else slice_months(part, frame.attrs["months"])
     same(sales["leads"], len(to_sales), "to-sales leads")
     same(sales["share"], len(to_sales) / len(part) if len(part) else math.nan, "to-sales share")
     same(sales["months"], months, "months")
@@ -277,7 +288,8 @@ def check_breakdown(rows: list[dict], frame: pd.DataFrame) -> None:
         row, sales = by_value[value], group[group["sales"]]
         same(row["leads"], len(group), f"{value} leads")
         same(row["to_sales"], len(sales), f"{value} to sales")
-        same(row["to_sales_per_month"], sales["in_window"].sum() / months if months else math.nan, f"{value} /month")
+        shown = slice_months(group, months)
+        same(row["to_sales_per_month"], sales["in_window"].sum() / shown if shown else math.nan, f"{value} /month")
         for name, col in (("acceptance", "acc"), ("conversion", "conv")):
             rate, low, high = wilson(sales[col].sum(), int(sales[col].count()))
             same(row[f"{name}_known"], sales[col].count(), f"{value} {name} known")

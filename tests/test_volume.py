@@ -155,6 +155,22 @@ def test_a_segment_counts_its_own_leads_in_the_window():
     assert december.sales.leads_per_month == 72 and december.sales.window.label == "Dec 2025"
 
 
+def test_a_segment_is_counted_over_the_months_its_leads_occur_in():
+    """A month segment under the default quarter: its leads are one month's, not a third of it
+    (issue 19: the month-2011-11 segment read 240 a month against ~1,198)."""
+    leads = growing_leads()
+    leads["month"] = pd.to_datetime(leads["created_at"]).dt.strftime("%Y-%m")
+    scorer = Scorer(leads)
+    result, history = preview(MODEL, scorer), History.read(scorer.leads)
+    assert history.window.label == "Oct–Dec 2025"
+    segments = segment_labels(scorer.leads, "month")
+    frame = segment_breakdown(result, history, segments).set_index("segment")
+    assert frame.loc["2025-12", "to_sales_per_month"] == 72  # all of them in December
+    assert segment_preview(MODEL, result, history, segments.mask("2025-12")).sales.leads_per_month == 72
+    quarter = sum(frame.loc[month, "to_sales"] for month in ("2025-10", "2025-11", "2025-12"))
+    assert result.sales.leads_per_month == quarter / 3  # the whole data: over the quarter's three months
+
+
 # ------------------------------------------------------------- property: against the raw rows
 
 
