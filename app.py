@@ -10,7 +10,7 @@ import streamlit as st
 
 from scoring import LeadGridError
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.metrics import headline
+from scoring.measures.metrics import headline
 from ui import data, drafts, per_month, state, widgets
 
 PAGES = "ui/pages"

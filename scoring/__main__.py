@@ -1,5 +1,5 @@
 """``python -m scoring``: the same commands as ``leadgrid``."""
 
-from .cli import run
+from scoring.cli.commands import run
 
 run()

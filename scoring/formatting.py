@@ -6,7 +6,7 @@ import math
 import re
 import unicodedata
 
-from .missing import is_missing
+from scoring.data.missing import is_missing
 
 NO_VALUE = "–"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from scoring import load_leads, load_model, read_table, score
-from scoring.cli import main
+from scoring.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "configs" / "default.yaml"

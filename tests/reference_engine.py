@@ -14,10 +14,18 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from scoring import data as d
+from scoring.data import read as d
+from scoring.engine.values import ValueColumn, canonical_item
 from scoring.errors import DataError
-from scoring.model import LETTERS, NUMBERS, Category, EngagementEntry, LeadModel, Recency, Rule
-from scoring.values import ValueColumn, canonical_item
+from scoring.model.schema import (
+    LETTERS,
+    NUMBERS,
+    Category,
+    EngagementEntry,
+    LeadModel,
+    Recency,
+    Rule,
+)
 
 T = TypeVar("T")
 TOLERANCE = 1e-9

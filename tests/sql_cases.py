@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from hypothesis import strategies as st
 
-from scoring import data as d
 from scoring import validate_model
-from scoring.engine import Scorer
-from scoring.model import LeadModel
-from scoring.values import canonical_item
+from scoring.data import read as d
+from scoring.engine.scorer import Scorer
+from scoring.engine.values import canonical_item
+from scoring.model.schema import LeadModel
 
 ROOT = Path(__file__).parent.parent
 CONFIGS = sorted((ROOT / "configs").glob("*.yaml"))

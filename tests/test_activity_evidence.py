@@ -10,10 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import Scorer, parse_model
-from scoring.activity_evidence import activity_evidence, counts_text, field_counts_text, type_timing
-from scoring.explain import explain_lead
-from scoring.metrics import wilson_interval
-from scoring.report import explanation_text
+from scoring.engine.explain import explain_lead
+from scoring.measures.activity_evidence import (
+    activity_evidence,
+    counts_text,
+    field_counts_text,
+    type_timing,
+)
+from scoring.measures.metrics import wilson_interval
+from scoring.measures.report import explanation_text
 
 MODEL = """
 schema_version: 1

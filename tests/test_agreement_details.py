@@ -1,4 +1,4 @@
-"""scoring.agreement: editing a model's name, version, description, owners and agreement
+"""scoring.agreement.signoff: editing a model's name, version, description, owners and agreement
 date (validated, with field paths), the owners table, and who of the owners has signed."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scoring import ModelError, load_model
-from scoring.agreement import (
+from scoring.agreement.signoff import (
     all_signed,
     edited,
     owner_fields,
@@ -22,8 +22,8 @@ from scoring.agreement import (
     unsigned,
     with_details,
 )
-from scoring.edit import with_grades
-from scoring.model import LeadModel
+from scoring.model.edit import with_grades
+from scoring.model.schema import LeadModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = load_model(ROOT / "configs" / "default.yaml")

@@ -21,9 +21,10 @@ from clicases import (
     write_files,
 )
 
-from scoring import fileio, parse_model, read_table
-from scoring.engine import Scorer
-from scoring.quality import data_quality
+from scoring import parse_model, read_table
+from scoring.data import fileio
+from scoring.data.quality import data_quality
+from scoring.engine.scorer import Scorer
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scoring import DataError, score, validate_model
-from scoring.data import check_lead_ids, read_table
+from scoring.data.read import check_lead_ids, read_table
 
 
 def write(tmp_path, name: str, content: str | bytes):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from modelcases import SPEC_EXAMPLE
 
-from scoring import ModelError, edit, load_model
-from scoring.tables import rows_to_rules
+from scoring import ModelError, load_model
+from scoring.model import edit
+from scoring.model.tables import rows_to_rules
 
 MODEL = load_model(SPEC_EXAMPLE)
 RULES = "profile.categories[0].rules"

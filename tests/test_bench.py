@@ -1,9 +1,9 @@
 """The benchmark runs end to end at a small scale, prints its one table, and its ratings agree
 with DuckDB's (no timings are asserted)."""
 
-from scoring.bench import VARIANTS, main, run
-from scoring.bench_duckdb import query
-from scoring.modelfile import load_model
+from scoring.model.files import load_model
+from scoring.tools.bench import VARIANTS, main, run
+from scoring.tools.bench_duckdb import query
 
 
 def test_bench_prints_one_table_and_agrees_with_duckdb(capsys):

@@ -1,8 +1,8 @@
 """The leak-check benchmark runs end to end at a small scale and prints its one table (no
 timings are asserted)."""
 
-from scoring.bench import VARIANTS
-from scoring.bench_leaks import STEPS, main
+from scoring.tools.bench import VARIANTS
+from scoring.tools.bench_leaks import STEPS, main
 
 
 def test_bench_leaks_prints_one_table(capsys):

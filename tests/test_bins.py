@@ -1,4 +1,4 @@
-"""scoring.bins: histogram bins and each grade's own share, checked against counts by hand."""
+"""scoring.measures.bins: histogram bins and each grade's own share, checked against counts by hand."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.bins import curve_points, grade_shares, score_bins
-from scoring.ratings import grade
+from scoring.engine.ratings import grade
+from scoring.measures.bins import curve_points, grade_shares, score_bins
 
 
 def test_bad_bins_are_refused() -> None:

@@ -1,4 +1,4 @@
-"""Evidence for calibration (scoring.calibrate_evidence, calibrate_quality, calibrate_honesty):
+"""Evidence for calibration (scoring.calibrate.weights, calibrate_quality, calibrate_honesty):
 per-rule lift, suggested weights, AUC, gain and lift, small cells and the honesty warnings,
 each against a case worked out by hand (calibrate_cases), and AUC against its pairwise
 definition for any input."""
@@ -21,10 +21,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import scoring
-from scoring.calibrate_evidence import category_evidence, suggest_weights, whole_weights
-from scoring.calibrate_honesty import honesty_warnings, quarterly_decisions
-from scoring.calibrate_quality import gain_curve, lift_at, model_quality, roc_auc, small_cells
-from scoring.metrics import wilson_interval
+from scoring.calibrate.honesty import honesty_warnings, quarterly_decisions
+from scoring.calibrate.quality import gain_curve, lift_at, model_quality, roc_auc, small_cells
+from scoring.calibrate.weights import category_evidence, suggest_weights, whole_weights
+from scoring.measures.metrics import wilson_interval
 
 # ----- per rule -------------------------------------------------------------------------------
 

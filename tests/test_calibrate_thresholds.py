@@ -1,4 +1,4 @@
-"""Thresholds from a target (scoring.calibrate): the proposal on a history worked out by
+"""Thresholds from a target (scoring.calibrate.thresholds): the proposal on a history worked out by
 hand (see calibrate_cases), one-sentence refusals, the room's routing kept (every change
 listed), a proposal worse than the current model labelled, and, for any history, a
 proposal that meets the target whenever moving the lines can and is the best such set."""
@@ -13,16 +13,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import scoring
-from scoring.calibrate import (
+from scoring.calibrate.thresholds import (
     CalibrationError,
     Target,
     place_threshold,
     propose_thresholds,
     threshold_grid,
 )
-from scoring.calibrate_verdict import worse_reason
-from scoring.diff import describe_changes
-from scoring.model import LETTERS, NUMBERS
+from scoring.calibrate.verdict import worse_reason
+from scoring.model.diff import describe_changes
+from scoring.model.schema import LETTERS, NUMBERS
 
 # ----- the grid ------------------------------------------------------------------------------
 
@@ -268,7 +268,7 @@ def _single_valued(decided, accepted):
 def test_a_capacity_is_met_whenever_moving_the_lines_can(leads, capacity, routing):
     model = hand_model() if routing == "A1" else hand_model(routing={"cells": STAIRCASE})
     scorer = hand_scorer(leads)
-    history = scoring.metrics.history_of(scorer)
+    history = scoring.measures.metrics.history_of(scorer)
     accepted = np.nan_to_num(history.accepted.values, nan=0.0)
     decided = history.accepted.known
     sets = [s for s in _reachable_sets(scorer, model) if 1 <= s.sum() <= capacity]
@@ -304,7 +304,7 @@ def test_a_minimum_acceptance_is_met_whenever_moving_the_lines_can(leads, rate, 
     model = hand_model() if routing == "A1" else hand_model(routing={"cells": STAIRCASE})
     scorer = hand_scorer(leads)
     target = Target(min_acceptance=rate, min_decisions=2)
-    history = scoring.metrics.history_of(scorer)
+    history = scoring.measures.metrics.history_of(scorer)
     accepted, decided = np.nan_to_num(history.accepted.values, nan=0.0), history.accepted.known
     meets = [s for s in _reachable_sets(scorer, model)
              if s.sum() >= 1 and decided[s].sum() >= 2 and accepted[s].sum() / decided[s].sum() >= rate]

@@ -1,7 +1,7 @@
 """The ``leadgrid`` command line (scoring/cli.py): the commands' outputs agree with
 ``scoring.score`` (usage and input errors are in test_cli_errors.py).
 
-Commands run in-process through ``scoring.cli.main`` with capsys; one subprocess run each of the
+Commands run in-process through ``scoring.cli.commands.main`` with capsys; one subprocess run each of the
 ``leadgrid`` console script and ``python -m scoring`` proves the entry points.
 """
 
@@ -32,8 +32,8 @@ from clicases import (
     write_files,
 )
 
-from scoring.engine import OUTPUT_COLUMNS
-from scoring.modelfile import read_yaml
+from scoring.engine.scorer import OUTPUT_COLUMNS
+from scoring.model.files import read_yaml
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_sheet import ACTIVITIES, LEADS, MODEL_YAML
 
-from scoring.cli import main
+from scoring.cli.commands import main
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "configs" / "default.yaml"

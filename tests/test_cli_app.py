@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scoring import cli
-from scoring.cli_app import ACTIVITIES_ENV, APP, LEADS_ENV, app_command, app_environment
+from scoring.cli import commands as cli
+from scoring.cli.app import ACTIVITIES_ENV, APP, LEADS_ENV, app_command, app_environment
 
 
 def _args(*argv: str) -> argparse.Namespace:

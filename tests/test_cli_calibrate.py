@@ -11,8 +11,8 @@ import pytest
 from calibrate_cases import TWO_CATEGORY_MODEL, hand_leads, two_category_leads
 
 import scoring
-from scoring.cli import main
-from scoring.edit import with_weights
+from scoring.cli.commands import main
+from scoring.model.edit import with_weights
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = str(REPO / "configs" / "default.yaml")
@@ -233,7 +233,7 @@ def test_out_keeps_a_routing_the_room_changed(capsys, tmp_path):
     before, written = scoring.load_model(model), scoring.load_model(out)
     assert written.routing == before.routing and written.routing.route_for("B3").action == "nurture"
     assert result["routing_kept"] is True and "B3" not in result["to_sales"]
-    assert result["changes"] == scoring.diff.describe_changes(before, written)
+    assert result["changes"] == scoring.model.diff.describe_changes(before, written)
     assert all(" threshold " in change for change in result["changes"])
     code, table, _ = _run(capsys, "calibrate", "--model", str(model), "--capacity", "160")
     assert code == 0
@@ -272,7 +272,7 @@ def test_one_outcome_value_prints_a_sentence_not_nan(capsys, hand_files, tmp_pat
 def test_a_worse_proposal_is_labelled_in_the_table(monkeypatch, capsys, hand_files):
     import dataclasses
 
-    import scoring.cli_calibrate as cli_calibrate
+    import scoring.cli.calibrate as cli_calibrate
 
     real = cli_calibrate.propose_thresholds
 

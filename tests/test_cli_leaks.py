@@ -1,5 +1,5 @@
 """Leaks on the command line (issue 19): ``matrix``, ``calibrate`` and ``validate --leads``
-print each finding of ``scoring.leaks`` as one stderr line and list them under "leaks" in
+print each finding of ``scoring.measures.leaks`` as one stderr line and list them under "leaks" in
 --format json; exit 0 (a warning, not an error); the default model on the sample data gives
 none."""
 
@@ -14,7 +14,7 @@ import pytest
 from clicases import run
 
 from scoring import Scorer, load_leads, parse_model
-from scoring.leaks import leak_report
+from scoring.measures.leaks import leak_report
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL = """\

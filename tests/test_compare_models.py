@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from metricscases import small_model
 
 from scoring import RATINGS, ModelError, Scorer, parse_model
-from scoring.compare import check_same_mapping, compare_models, movement_matrix
-from scoring.metrics import DAYS_PER_MONTH, preview
+from scoring.measures.compare import check_same_mapping, compare_models, movement_matrix
+from scoring.measures.metrics import DAYS_PER_MONTH, preview
 
 MODEL_A = small_model("Model A", "{A1: {action: sales}, B1: {action: sales}}")
 # B: Retail is worth 80 (an A), and the to-sales cells are A1 and A4

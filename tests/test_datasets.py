@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from scoring import DataError, load_model, read_table
-from scoring.cli import main
-from scoring.datasets import DATASETS, ENV_VAR, SAMPLE_DATA, PublicDataset
-from scoring.engine import Scorer
-from scoring.metrics import Preview, preview, read_flags
+from scoring.cli.commands import main
+from scoring.data.datasets import DATASETS, ENV_VAR, SAMPLE_DATA, PublicDataset
+from scoring.engine.scorer import Scorer
+from scoring.measures.metrics import Preview, preview, read_flags
 
 ROOT = Path(__file__).resolve().parent.parent
 

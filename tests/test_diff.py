@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring import LeadModel, validate_model
-from scoring.diff import describe_changes, summarize_changes
-from scoring.edit import rescale_weights, with_grades, with_route, with_weights
-from scoring.model import RATINGS
+from scoring.model.diff import describe_changes, summarize_changes
+from scoring.model.edit import rescale_weights, with_grades, with_route, with_weights
+from scoring.model.schema import RATINGS
 
 CONFIGS = Path(__file__).parent.parent / "configs"
 DEFAULT = scoring.load_model(CONFIGS / "default.yaml")

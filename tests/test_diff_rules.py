@@ -10,8 +10,8 @@ import pytest
 
 import scoring
 from scoring import validate_model
-from scoring.diff import describe_changes, match_meaning
-from scoring.model import Match
+from scoring.model.diff import describe_changes, match_meaning
+from scoring.model.schema import Match
 
 CONFIGS = Path(__file__).parent.parent / "configs"
 DEFAULT = scoring.load_model(CONFIGS / "default.yaml")

@@ -24,8 +24,8 @@ import pandas as pd
 import pytest
 
 from scoring import ModelError, model_json_schema, parse_model, read_table
-from scoring.cli import main
-from scoring.explain import explain
+from scoring.cli.commands import main
+from scoring.engine.explain import explain
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "model-format.md"

@@ -1,4 +1,4 @@
-"""scoring.drafts: the drafts store the app keeps its sessions in, used here without Streamlit."""
+"""scoring.agreement.drafts: the drafts store the app keeps its sessions in, used here without Streamlit."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import os
 import pytest
 
 from scoring import dump_model, load_model
-from scoring.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
-from scoring.edit import with_grades
-from scoring.modelfile import load_model_text
+from scoring.agreement.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
+from scoring.model.edit import with_grades
+from scoring.model.files import load_model_text
 
 DEFAULT = "configs/default.yaml"
 
@@ -92,7 +92,7 @@ def test_a_full_disk_gives_a_draft_error_and_keeps_what_was_there(store, model, 
     def disk_full(path, data):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr("scoring.drafts.write_atomic", disk_full)
+    monkeypatch.setattr("scoring.agreement.drafts.write_atomic", disk_full)
     with pytest.raises(DraftError, match=r"could not keep the uploaded files with draft d1 .*No space left"):
         store.save_uploads("d1", {"leads": ("leads.csv", b"lead_id\n9\n")})
     with pytest.raises(DraftError, match=r"could not save draft d1 .*No space left"):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from metricscases import small_model
 
 from scoring import RATINGS, DataError, parse_model
-from scoring.drift import (
+from scoring.measures.drift import (
     MIN_PERIOD_LEADS,
     PSI_FLOOR,
     chance_psi,
@@ -30,7 +30,7 @@ from scoring.drift import (
     split_leads,
     window_leads,
 )
-from scoring.metrics import wilson_interval
+from scoring.measures.metrics import wilson_interval
 
 MODEL = parse_model(small_model("Drift test model", "{A1: {action: sales}}"))
 
@@ -294,7 +294,7 @@ def _sample(count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _same_ratings(model, leads: pd.DataFrame, scorer) -> None:
-    from scoring.engine import Scorer
+    from scoring.engine.scorer import Scorer
 
     alone = Scorer.for_model(model, leads, SAMPLE_ACTIVITIES).rate(model)  # the whole activities log
     np.testing.assert_array_equal(scorer.rate(model).rating, alone.rating)

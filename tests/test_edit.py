@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring import LeadModel, ModelError, dump_model, validate_model
-from scoring.edit import (
+from scoring.model.edit import (
     DEFAULT_WINDOWS,
     rescale_weights,
     with_activities,
@@ -25,8 +25,8 @@ from scoring.edit import (
     with_routing,
     with_weights,
 )
-from scoring.model import RATINGS
-from scoring.tables import routing_rows
+from scoring.model.schema import RATINGS
+from scoring.model.tables import routing_rows
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
 DEFAULT = scoring.load_model(Path(__file__).parent.parent / "configs" / "default.yaml")

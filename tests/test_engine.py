@@ -21,8 +21,8 @@ from enginecases import (
 )
 
 from scoring import DataError, score
-from scoring.engine import OUTPUT_COLUMNS, grade
-from scoring.model import LETTERS, NUMBERS
+from scoring.engine.scorer import OUTPUT_COLUMNS, grade
+from scoring.model.schema import LETTERS, NUMBERS
 
 # --- bad inputs ---------------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ from enginecases import (
 )
 
 from scoring import Scorer, score
-from scoring.engine import AsOfRequired, decay_factors
-from scoring.model import Recency
+from scoring.engine.scorer import AsOfRequired, decay_factors
+from scoring.model.schema import Recency
 
 # --- decay --------------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from reference_engine import ReferenceScorer
 
 from scoring import Scorer
-from scoring.modelfile import load_model
-from scoring.synth import generate
+from scoring.model.files import load_model
+from scoring.tools.synth import generate
 
 TEXT_COLUMNS = ("profile_grade", "engagement_grade", "rating", "action")
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import Scorer, score
-from scoring.engine import grade
-from scoring.model import LETTERS
+from scoring.engine.scorer import grade
+from scoring.model.schema import LETTERS
 
 
 def test_scorer_equals_score_for_each_model_in_sequence():

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from scoring import Scorer, parse_model
-from scoring.evidence import (
+from scoring.measures.evidence import (
     compact_grid,
     few_outcomes,
     outcome_of,
@@ -21,8 +21,8 @@ from scoring.evidence import (
     separation_report,
     value_evidence,
 )
-from scoring.metrics import matrix_metrics, wilson_interval
-from scoring.model import Rule
+from scoring.measures.metrics import matrix_metrics, wilson_interval
+from scoring.model.schema import Rule
 
 SOFTWARE = Rule.model_validate({"match": {"in": ["Software"]}, "value": 100})
 RETAIL = Rule.model_validate({"match": {"in": ["Retail"]}, "value": 60})
@@ -223,7 +223,7 @@ def test_no_outcome_no_separation():
 
 def test_rates_as_the_pages_show_them(industry_scorer):
     frame = rule_evidence(industry_scorer, "industry", [SOFTWARE, RETAIL])
-    from scoring.evidence import evidence_text, rate_text, recorded_outcomes
+    from scoring.measures.evidence import evidence_text, rate_text, recorded_outcomes
 
     assert recorded_outcomes(frame) == ["acceptance", "conversion"]
     low, high = wilson_interval(2, 3)  # 20.8% .. 93.9%

@@ -15,8 +15,8 @@ from explaincases import (
 )
 
 from scoring import DataError, Scorer
-from scoring.explain import explain, explain_lead
-from scoring.report import explanation_text
+from scoring.engine.explain import explain, explain_lead
+from scoring.measures.report import explanation_text
 
 
 @pytest.fixture(scope="module")

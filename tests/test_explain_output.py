@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import Scorer, score
-from scoring.explain import explain, explain_lead
-from scoring.report import explanation_text
+from scoring.engine.explain import explain, explain_lead
+from scoring.measures.report import explanation_text
 
 
 @pytest.fixture(scope="module")

@@ -42,13 +42,13 @@ from metricscases import MODEL_YAML
 from scipy.stats import binomtest
 
 from scoring import RATINGS, Scorer, parse_model, score, validate_model
-from scoring.cli import main
-from scoring.funnel import after_handover
-from scoring.metrics import Outcomes, cell_leads, history_of, preview, rating_codes
-from scoring.missing import MISSING_TEXT
-from scoring.pipeline import Pipeline
-from scoring.segments import segment_breakdown, segment_labels, segment_preview
-from scoring.volume import PerMonth
+from scoring.cli.commands import main
+from scoring.data.missing import MISSING_TEXT
+from scoring.measures.funnel import after_handover
+from scoring.measures.metrics import Outcomes, cell_leads, history_of, preview, rating_codes
+from scoring.measures.pipeline import Pipeline
+from scoring.measures.segments import segment_breakdown, segment_labels, segment_preview
+from scoring.measures.volume import PerMonth
 
 # ------------------------------------------------------------------ the independent reading of the raw rows
 

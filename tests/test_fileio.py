@@ -1,4 +1,4 @@
-"""scoring.fileio: a write is all or nothing, keeps the file's mode, and never replaces an input."""
+"""scoring.data.fileio: a write is all or nothing, keeps the file's mode, and never replaces an input."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import stat
 
 import pytest
 
-from scoring.fileio import OutputError, refuse_overwriting_inputs, write_atomic, write_atomic_with
+from scoring.data.fileio import (
+    OutputError,
+    refuse_overwriting_inputs,
+    write_atomic,
+    write_atomic_with,
+)
 
 
 def _leftovers(folder) -> list[str]:

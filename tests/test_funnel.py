@@ -1,4 +1,4 @@
-"""scoring.pipeline and scoring.funnel: every after-hand-over figure on a small case computed
+"""scoring.measures.pipeline and scoring.measures.funnel: every after-hand-over figure on a small case computed
 by hand, bad input counted (never a crash), the sample data pinned, and the Maven CRM
 dataset's real funnel when the dataset is on this machine."""
 
@@ -14,10 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scoring
-from scoring.datasets import DATASETS
-from scoring.diff import describe_changes
-from scoring.engine import Scorer
-from scoring.funnel import (
+from scoring.data.datasets import DATASETS
+from scoring.engine.scorer import Scorer
+from scoring.measures.funnel import (
     after_handover,
     cycle_times,
     funnel,
@@ -27,8 +26,9 @@ from scoring.funnel import (
     sla_compliance,
     with_recycle,
 )
-from scoring.metrics import preview, rating_codes
-from scoring.pipeline import NO_REASON, Pipeline, instants, stage_key
+from scoring.measures.metrics import preview, rating_codes
+from scoring.measures.pipeline import NO_REASON, Pipeline, instants, stage_key
+from scoring.model.diff import describe_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = scoring.load_model(ROOT / "configs" / "default.yaml")  # A1-A3, B1-B3 to sales; A1 SLA 24 h

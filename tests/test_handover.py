@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import DataError, Scorer, validate_model
-from scoring.engine import AsOfRequired
-from scoring.handover import HandOver
+from scoring.engine.handover import HandOver
+from scoring.engine.scorer import AsOfRequired
 
 MODEL = validate_model({
     "name": "hand-over",

@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scoring import DataError
-from scoring.data import read_table
+from scoring.data.read import read_table
 
 
 def refused(raw: bytes, name: str = "leads.csv") -> DataError:

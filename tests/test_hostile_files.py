@@ -17,9 +17,9 @@ import pytest
 from clicases import MODEL_YAML, run
 
 from scoring import parse_model
-from scoring.drafts import Draft, DraftError, DraftStore
-from scoring.fileio import remove_stale_temporaries, write_atomic, write_atomic_with
-from scoring.versions import VersionError, VersionStore
+from scoring.agreement.drafts import Draft, DraftError, DraftStore
+from scoring.agreement.versions import VersionError, VersionStore
+from scoring.data.fileio import remove_stale_temporaries, write_atomic, write_atomic_with
 
 MODEL = parse_model(MODEL_YAML)  # name "CLI test model", version 1.2
 TODAY = dt.date(2027, 1, 15)
@@ -150,7 +150,7 @@ def test_the_cli_names_the_target_on_a_full_disk(capsys, tmp_path, monkeypatch):
     def no_space(_descriptor):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("scoring.fileio.os.fsync", no_space)
+    monkeypatch.setattr("scoring.data.fileio.os.fsync", no_space)
     out = tmp_path / "schema.json"
     code, _, err = run(capsys, "schema", "--out", out)
     assert (code, err) == (1, f"leadgrid: {out}: No space left on device\n")
@@ -239,7 +239,7 @@ def test_stale_temporaries_of_the_target_are_removed_and_nothing_else(tmp_path):
 
 WRITER = """
 import sys, time
-from scoring.fileio import write_atomic_with
+from scoring.data.fileio import write_atomic_with
 
 def slow(handle):
     handle.write(b"partial,")

@@ -15,10 +15,16 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from scoring import Scorer, load_model, parse_model
-from scoring.datasets import SAMPLE
-from scoring.evidence import separation
-from scoring.leaks import COMMON_OUTCOME, MIN_DECISIONS, NEAR_CERTAIN, grouped_auc, leak_report
-from scoring.metrics import Flags
+from scoring.data.datasets import SAMPLE
+from scoring.measures.evidence import separation
+from scoring.measures.leaks import (
+    COMMON_OUTCOME,
+    MIN_DECISIONS,
+    NEAR_CERTAIN,
+    grouped_auc,
+    leak_report,
+)
+from scoring.measures.metrics import Flags
 
 FLAG_MODEL = """
 schema_version: 1

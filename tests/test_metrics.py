@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from metricscases import MODEL_YAML
 
 from scoring import RATINGS, Scorer, parse_model, validate_model
-from scoring.metrics import (
+from scoring.measures.metrics import (
     DAYS_PER_MONTH,
     MIN_DECISIONS,
     MIN_POSITIVES,
@@ -31,7 +31,7 @@ from scoring.metrics import (
     sales_summary,
     wilson_interval,
 )
-from scoring.volume import PerMonth
+from scoring.measures.volume import PerMonth
 
 
 def scored_frame(ratings: list[str], actions: list[str] | None = None) -> pd.DataFrame:
@@ -389,7 +389,7 @@ def test_matrix_metrics_totals_agree_with_the_data(rows):
 
 
 def test_matrix_table_shows_conversion_when_the_data_records_no_decisions():
-    from scoring.report import matrix_table
+    from scoring.measures.report import matrix_table
 
     leads = pd.DataFrame({"lead_id": ["a", "b", "c", "d"], "x": ["1", "1", "0", "0"],
                           "converted": ["1", "0", "0", "0"]})

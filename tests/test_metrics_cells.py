@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from metricscases import MODEL_YAML
 
 from scoring import RATINGS, Scorer, parse_model
-from scoring.metrics import (
+from scoring.measures.metrics import (
     History,
     cell_leads,
     matrix_metrics,
@@ -20,9 +20,9 @@ from scoring.metrics import (
     rating_codes,
     sales_summary,
 )
-from scoring.modelfile import load_model
-from scoring.segments import segment_labels, segment_preview
-from scoring.synth import generate
+from scoring.measures.segments import segment_labels, segment_preview
+from scoring.model.files import load_model
+from scoring.tools.synth import generate
 
 OUTCOME = st.sampled_from(["yes", "no", "", "1", "0", "maybe", None])
 

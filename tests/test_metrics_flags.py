@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.metrics import read_flags, wilson_interval
+from scoring.measures.metrics import read_flags, wilson_interval
 
 # ------------------------------------------------------------- read_flags: bad input
 

@@ -1,4 +1,4 @@
-"""The model classes and their validation (scoring.model, scoring.validation): what is
+"""The model classes and their validation (scoring.model.schema, scoring.model.validation): what is
 refused, with which field path and line, and what is accepted with which meaning.
 
 Invalid models are written as YAML files (the spec example with one edit) and read

@@ -1,4 +1,4 @@
-"""The model file (scoring.modelfile): the YAML 1.2 reader and what it refuses, size and
+"""The model file (scoring.model.files): the YAML 1.2 reader and what it refuses, size and
 nesting limits, and round trips through YAML and JSON against the JSON Schema."""
 
 from __future__ import annotations

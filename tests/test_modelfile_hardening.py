@@ -17,17 +17,10 @@ from modelcases import (
     spec_variant,
 )
 
-from scoring import (
-    ModelError,
-    dump_model,
-    dump_model_json,
-    load_model,
-    modelfile,
-    parse_model,
-    validate_model,
-)
-from scoring.modelfile import MAX_MODEL_BYTES, model_to_data, read_yaml
-from scoring.nesting import MAX_NESTING, too_deep
+from scoring import ModelError, dump_model, dump_model_json, load_model, parse_model, validate_model
+from scoring.model import files as modelfile
+from scoring.model.files import MAX_MODEL_BYTES, model_to_data, read_yaml
+from scoring.model.nesting import MAX_NESTING, too_deep
 
 # ------------------------------------------------ nesting: refused before parsing, in linear time
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from modelcases import DEFAULT_CONFIG, SPEC_EXAMPLE, SPEC_TEXT, model_dicts
 
 from scoring import dump_model, dump_model_json, load_model, parse_model, validate_model
-from scoring.edit import with_category, with_grades, with_recency, with_route, with_weights
-from scoring.modelfile import load_model_text, model_to_data
-from scoring.roundtrip import yaml_onto
+from scoring.model.edit import with_category, with_grades, with_recency, with_route, with_weights
+from scoring.model.files import load_model_text, model_to_data
+from scoring.model.roundtrip import yaml_onto
 
 # each example writes, merges and reads two whole models: fewer examples than the model tests
 ROUND_TRIP_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -199,7 +199,7 @@ def test_property_any_model_written_onto_another_models_file_reads_back_as_itsel
 
 
 def test_cli_export_to_yaml_gives_the_file_back_with_its_comments(capsys):
-    from scoring.cli import main
+    from scoring.cli.commands import main
 
     assert main(["export", "--model", str(DEFAULT_CONFIG), "--to", "yaml"]) == 0
     assert capsys.readouterr().out == DEFAULT_TEXT
@@ -208,7 +208,7 @@ def test_cli_export_to_yaml_gives_the_file_back_with_its_comments(capsys):
 def test_cli_calibrate_out_keeps_the_comments_of_the_model_file(capsys, tmp_path):
     from calibrate_cases import MODEL, hand_leads
 
-    from scoring.cli import main
+    from scoring.cli.commands import main
 
     text = _commented(dump_model(validate_model(MODEL)))
     model, leads, out = tmp_path / "hand.yaml", tmp_path / "leads.csv", tmp_path / "proposed.yaml"

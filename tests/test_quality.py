@@ -10,8 +10,8 @@ import pytest
 
 import scoring
 from scoring import DataError, ModelError, Scorer
-from scoring.engine import ActivityCounts
-from scoring.quality import data_quality, value_coverage
+from scoring.data.quality import data_quality, value_coverage
+from scoring.engine.scorer import ActivityCounts
 
 ROOT = Path(__file__).parent.parent
 DEFAULT = scoring.load_model(ROOT / "configs" / "default.yaml")

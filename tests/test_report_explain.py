@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from scoring import parse_model
-from scoring.explain import explain
-from scoring.report import explanation_text
+from scoring.engine.explain import explain
+from scoring.measures.report import explanation_text
 
 MODEL = """
 schema_version: 1

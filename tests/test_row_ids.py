@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from scoring import DataError, Scorer, parse_model
-from scoring.cli import main
-from scoring.data import ROW_NUMBER, apply_mapping, require_columns
+from scoring.cli.commands import main
+from scoring.data.read import ROW_NUMBER, apply_mapping, require_columns
 
 MODEL = """
 schema_version: 1

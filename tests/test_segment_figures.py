@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from metricscases import MODEL_YAML
 
 from scoring import Scorer, parse_model
-from scoring.funnel import after_handover
-from scoring.metrics import History, cell_leads, preview, rating_codes
-from scoring.pipeline import Pipeline
-from scoring.segments import segment_breakdown, segment_labels, segment_preview
+from scoring.measures.funnel import after_handover
+from scoring.measures.metrics import History, cell_leads, preview, rating_codes
+from scoring.measures.pipeline import Pipeline
+from scoring.measures.segments import segment_breakdown, segment_labels, segment_preview
 
 MODEL = parse_model(MODEL_YAML)
 SOURCES = ["web", "webinar", "event"]

@@ -1,4 +1,4 @@
-"""scoring.segments and ``leadgrid matrix --segment``: the breakdown per value on a small case
+"""scoring.measures.segments and ``leadgrid matrix --segment``: the breakdown per value on a small case
 computed by hand, the filtered preview, a column with thousands of values folded into
 "(other)", and one-line errors for a bad segment."""
 
@@ -15,13 +15,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import scoring
-from scoring.cli import main
-from scoring.engine import Scorer
+from scoring.cli.commands import main
+from scoring.data.missing import MISSING_TEXT
+from scoring.data.quality import data_quality
+from scoring.engine.scorer import Scorer
 from scoring.errors import DataError
-from scoring.metrics import History, preview
-from scoring.missing import MISSING_TEXT
-from scoring.quality import data_quality
-from scoring.segments import OTHER, segment_breakdown, segment_labels, segment_preview
+from scoring.measures.metrics import History, preview
+from scoring.measures.segments import OTHER, segment_breakdown, segment_labels, segment_preview
 
 Z = 1.959963984540054
 

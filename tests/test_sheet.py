@@ -1,4 +1,4 @@
-"""The sign-off sheet (scoring.sheet, sheet_html, sheet_md) on a hand-made model and four
+"""The sign-off sheet (scoring.agreement.sheet, sheet_html, sheet_md) on a hand-made model and four
 hand-made leads: every figure it prints is computed here by hand first."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from scoring import Scorer, parse_model, preview
-from scoring.sheet import build_sheet, decay_curve
-from scoring.sheet_html import _ticks, sheet_html
-from scoring.sheet_md import sheet_markdown
+from scoring.agreement.sheet import build_sheet, decay_curve
+from scoring.agreement.sheet_html import _ticks, sheet_html
+from scoring.agreement.sheet_md import sheet_markdown
 
 MODEL_YAML = """
 schema_version: 1

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from scoring import validate_model
-from scoring.sheet_md import sheet_markdown
+from scoring.agreement.sheet_md import sheet_markdown
 
 PAYLOADS = [
     "<script>alert(1)</script>",  # the examples

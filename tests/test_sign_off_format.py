@@ -19,7 +19,7 @@ from scoring import (
     model_json_schema,
     parse_model,
 )
-from scoring.diff import describe_changes
+from scoring.model.diff import describe_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "configs" / "default.yaml").read_text(encoding="utf-8")

@@ -12,8 +12,8 @@ import sqlglot
 import yaml
 from sql_cases import CONFIGS, SAMPLE_ACTIVITIES, SAMPLE_LEADS
 
-from scoring.cli import main
-from scoring.modelfile import parse_model
+from scoring.cli.commands import main
+from scoring.model.files import parse_model
 
 DEFAULT = str(CONFIGS[0].parent / "default.yaml")
 DATA = ["--leads", str(SAMPLE_LEADS), "--activities", str(SAMPLE_ACTIVITIES)]

@@ -21,11 +21,11 @@ from sql_cases import (
 from sqlglot import exp
 
 from scoring import load_model, validate_model
-from scoring.model import RATINGS
+from scoring.engine.values import canonical_item
+from scoring.model.schema import RATINGS
 from scoring.sql import DIALECTS, ExportError, SqlOptions, export_sql
 from scoring.sql.dbt import dbt_model
 from scoring.sql.dialects import DIALECT_CLASSES, Target, register
-from scoring.values import canonical_item
 
 GOLDEN = Path(__file__).parent / "golden"
 GOLDEN_DIALECTS = ("snowflake", "bigquery", "tsql")

@@ -24,7 +24,7 @@ from sql_cases import (
 )
 
 from scoring import load_leads, load_model, read_table, validate_model
-from scoring.engine import Scorer
+from scoring.engine.scorer import Scorer
 from scoring.sql import ExportError, SqlOptions, export_sql
 
 

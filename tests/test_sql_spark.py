@@ -24,7 +24,7 @@ from sql_cases import (
 from sql_engines import load_spark, query_spark, spark_session
 
 from scoring import Scorer, load_leads, load_model, read_table, validate_model
-from scoring.metrics import preview
+from scoring.measures.metrics import preview
 from scoring.sql import SqlOptions, export_sql
 from scoring.sql.runners import spark_preview
 

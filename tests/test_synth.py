@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring import load_activities, load_leads, load_model, score, synth
+from scoring import load_activities, load_leads, load_model, score
+from scoring.tools import synth
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -145,7 +146,7 @@ def test_cli_bad_usage_is_one_line_exit_2(argv, tmp_path, capsys):
 
 
 def test_cli_as_a_module_no_traceback(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "scoring.synth", "--leads", "many"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "scoring.tools.synth", "--leads", "many"], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

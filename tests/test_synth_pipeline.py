@@ -1,4 +1,4 @@
-"""The after-hand-over columns of the generator (scoring.synth_pipeline) and the sample data:
+"""The after-hand-over columns of the generator (scoring.tools.synth_pipeline) and the sample data:
 the columns that existed before are byte for byte what they were, and the new ones follow
 the outcomes and the sources the way real pipelines do."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scoring import synth
-from scoring.synth_pipeline import PIPELINE_COLUMNS
+from scoring.tools import synth
+from scoring.tools.synth_pipeline import PIPELINE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring import ModelError
-from scoring.edit import with_category
-from scoring.model import Match, Rule
-from scoring.tables import breakdown_table, rows_to_rules, rules_to_rows
-from scoring.values import canonical_item
+from scoring.engine.values import canonical_item
+from scoring.model.edit import with_category
+from scoring.model.schema import Match, Rule
+from scoring.model.tables import breakdown_table, rows_to_rules, rules_to_rows
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
 DEFAULT = scoring.load_model(Path(__file__).parent.parent / "configs" / "default.yaml")
@@ -216,8 +216,8 @@ def test_an_edited_row_is_rebuilt_from_the_table():
 # ----- routing table rows
 
 def test_routing_rows_carry_the_recycle_track_and_edits_of_it_reach_the_model():
-    from scoring.edit import with_routing
-    from scoring.tables import routing_rows, table_records
+    from scoring.model.edit import with_routing
+    from scoring.model.tables import routing_rows, table_records
 
     rows = routing_rows(DEFAULT)
     assert [row["rating"] for row in rows] == list(scoring.RATINGS)

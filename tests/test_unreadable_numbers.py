@@ -1,7 +1,7 @@
 """Numbers written with separators ("5,000", "5 000", a non-breaking space, "$5000",
 full-width digits) stay text, as the format says, but are never silent: every present value
 a gte/lt/range rule cannot read is counted per column with an example
-(``scoring.values.unreadable_numbers``), and ``score``, ``matrix`` and ``calibrate`` print
+(``scoring.engine.values.unreadable_numbers``), and ``score``, ``matrix`` and ``calibrate`` print
 one line per column (and a JSON key where the output is JSON)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scoring import Scorer, load_leads, parse_model, score
-from scoring.values import TRIM_CHARS, ValueColumn, number_rule_fields, unreadable_numbers
+from scoring.engine.values import TRIM_CHARS, ValueColumn, number_rule_fields, unreadable_numbers
 
 MODEL = parse_model(MODEL_YAML)  # employees: gte 1000 / gte 100; total_visits: gte 10; industry: in
 SEPARATED = ["5,000", "5 000", "5\u00a0000", "$5000", "５０００", "5\u202f000", "€1.500", "1'000", "50%"]

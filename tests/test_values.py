@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.model import Match
-from scoring.values import TRIM_CHARS, ValueColumn, canonical_item
+from scoring.engine.values import TRIM_CHARS, ValueColumn, canonical_item
+from scoring.model.schema import Match
 
 
 def hits(values, spec, dtype=None) -> list[bool]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from scoring import ModelError, load_model
-from scoring.agreement import unsigned, with_details
-from scoring.versions import VersionError, VersionExists, VersionStore, file_name
+from scoring.agreement.signoff import unsigned, with_details
+from scoring.agreement.versions import VersionError, VersionExists, VersionStore, file_name
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = load_model(ROOT / "configs" / "default.yaml")
@@ -221,7 +221,7 @@ def test_a_failed_write_reports_and_leaves_the_version_as_it_was(store, monkeypa
     def full_disk(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("scoring.versions.write_atomic", full_disk)
+    monkeypatch.setattr("scoring.agreement.versions.write_atomic", full_disk)
     with pytest.raises(VersionError, match=r"could not sign .*2027\.1\.yaml: No space left on device"):
         store.sign("B2B SaaS inbound", "2027.1", "Dana", "marketing")
     with pytest.raises(VersionError, match=r"could not save version 2027\.2 .*: No space left on device"):

@@ -1,4 +1,4 @@
-"""Leads per month over a stated window (issue 19, scoring.volume): the window each choice
+"""Leads per month over a stated window (issue 19, scoring.measures.volume): the window each choice
 gives, its fallbacks, the figure against counts made by hand and against an independent
 pandas computation on the raw rows, segments, calibrate's capacity, and the CLI."""
 
@@ -14,11 +14,16 @@ from hypothesis import strategies as st
 from metricscases import MODEL_YAML
 
 from scoring import Scorer, parse_model
-from scoring.calibrate import CalibrationError, Target, propose_thresholds, threshold_grid
+from scoring.calibrate.thresholds import (
+    CalibrationError,
+    Target,
+    propose_thresholds,
+    threshold_grid,
+)
 from scoring.errors import DataError
-from scoring.metrics import DAYS_PER_MONTH, History, Outcomes, preview, sales_summary
-from scoring.segments import segment_breakdown, segment_labels, segment_preview
-from scoring.volume import PerMonth, handover_dates, monthly_volume, resolve
+from scoring.measures.metrics import DAYS_PER_MONTH, History, Outcomes, preview, sales_summary
+from scoring.measures.segments import segment_breakdown, segment_labels, segment_preview
+from scoring.measures.volume import PerMonth, handover_dates, monthly_volume, resolve
 
 MODEL = parse_model(MODEL_YAML)  # Software with 10+ visits is an A1 (to sales); Retail without visits a B4 (nurture)
 

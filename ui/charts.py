@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from scoring.bins import curve_points, grade_shares, score_bins
-from scoring.engine import decay_factors
+from scoring.engine.scorer import decay_factors
 from scoring.formatting import format_rate
-from scoring.model import LETTERS, NUMBERS, SALES_ACTION, Recency
+from scoring.measures.bins import curve_points, grade_shares, score_bins
+from scoring.model.schema import LETTERS, NUMBERS, SALES_ACTION, Recency
 
 FONT = {"size": 16}
 THRESHOLD_COLOURS = ("#0072B2", "#009E73", "#E69F00", "#CC79A7")  # Okabe-Ito
@@ -103,7 +103,7 @@ def _grade_label(name: str, low: float, high: float | None, share: float) -> str
 def score_histogram(scores: np.ndarray, thresholds: dict[str, float], axis_title: str) -> go.Figure:
     """Distribution of a score 0..100 with each grade's lowest score drawn as a line.
 
-    The bins are counted by ``scoring.bins`` (the browser gets 40 bars, never the scores);
+    The bins are counted by ``scoring.measures.bins`` (the browser gets 40 bars, never the scores);
     each grade's own share (A: from A's line up; B: from B's line to A's; ...) is named in
     a legend row above the chart, one entry per grade, so no two labels can overlap."""
     names = list(thresholds)

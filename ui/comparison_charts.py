@@ -1,6 +1,6 @@
 """Plotly figures for the Compare and Drift pages: the movement matrix of ratings, the
 rating distribution of two periods, and a per-cell rate in two periods with its
-intervals. Every number drawn comes from ``scoring.compare`` or ``scoring.drift``."""
+intervals. Every number drawn comes from ``scoring.measures.compare`` or ``scoring.measures.drift``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from scoring.model import RATINGS
+from scoring.model.schema import RATINGS
 
 from .charts import FONT
 

@@ -1,5 +1,5 @@
 """The historical leads the session scores against: a dataset of the catalogue
-(``scoring.datasets.CATALOGUE``: the sample and the public datasets), uploaded files, or
+(``scoring.data.datasets.CATALOGUE``: the sample and the public datasets), uploaded files, or
 files opened by their path on this machine (large ones: a browser upload is capped), with
 the ``Scorer`` prepared once per data set and mapping, and the current preview.
 
@@ -20,12 +20,12 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring.datasets import CATALOGUE, SAMPLE, PublicDataset
-from scoring.engine import Scorer
-from scoring.handover import HandOver, as_of_choice
-from scoring.metrics import Outcomes, Preview, preview
-from scoring.modelfile import load_model_text
-from scoring.quality import DataQuality, data_quality
+from scoring.data.datasets import CATALOGUE, SAMPLE, PublicDataset
+from scoring.data.quality import DataQuality, data_quality
+from scoring.engine.handover import HandOver, as_of_choice
+from scoring.engine.scorer import Scorer
+from scoring.measures.metrics import Outcomes, Preview, preview
+from scoring.model.files import load_model_text
 
 from . import per_month, state
 

@@ -1,4 +1,4 @@
-"""The session's draft on disk, through ``scoring.drafts.DraftStore``.
+"""The session's draft on disk, through ``scoring.agreement.drafts.DraftStore``.
 
 A new session gets a draft id in the address bar (``?draft=``) but writes nothing until
 its first change, so opening the app leaves no empty drafts behind. A refresh or a
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from scoring.datasets import CATALOGUE, SAMPLE
-from scoring.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
+from scoring.agreement.drafts import Draft, DraftError, DraftStore, StaleDraft, is_draft_id
+from scoring.data.datasets import CATALOGUE, SAMPLE
 from scoring.errors import LeadGridError
-from scoring.modelfile import load_model_text
-from scoring.validation import validate_model
+from scoring.model.files import load_model_text
+from scoring.model.validation import validate_model
 
 from . import state
 from .data import UPLOAD, DatasetChoice

@@ -1,7 +1,7 @@
 """The Data page's *Hand-over moment*: when each historical lead was evaluated, so the
 preview counts only what was known then. The choice (a date column, days after one, the
 first activity of a type) and the as-of of leads without one live in the session's
-``DatasetChoice``; ``scoring.handover`` does the work."""
+``DatasetChoice``; ``scoring.engine.handover`` does the work."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring.data import ACTIVITY, SCORED_AT
-from scoring.handover import FIRST_PREFIX, AsOfRequired, HandOver
-from scoring.values import ValueColumn
+from scoring.data.read import ACTIVITY, SCORED_AT
+from scoring.engine.handover import FIRST_PREFIX, AsOfRequired, HandOver
+from scoring.engine.values import ValueColumn
 
 from . import data
 

@@ -1,5 +1,5 @@
 """The window per-month figures are counted over, in the app: the session's choice
-(``scoring.volume.PerMonth``, by default the last complete quarter), the sidebar's picker,
+(``scoring.measures.volume.PerMonth``, by default the last complete quarter), the sidebar's picker,
 the label that names the window beside every per-month figure, and the trend chart."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from scoring.errors import DataError
-from scoring.metrics import Outcomes, SalesSummary
-from scoring.volume import PerMonth, Window, per_month_text
+from scoring.measures.metrics import Outcomes, SalesSummary
+from scoring.measures.volume import PerMonth, Window, per_month_text
 from ui import state
 
 CHOICES = {  # what the picker offers: the --per-month spelling -> words
@@ -82,7 +82,7 @@ def dated_by(sales: SalesSummary) -> str:
 
 
 def trend_chart(monthly: pd.DataFrame, window: Window) -> go.Figure:
-    """Leads and to-sales leads per calendar month (``scoring.volume.monthly_volume``), the
+    """Leads and to-sales leads per calendar month (``scoring.measures.volume.monthly_volume``), the
     window's months shaded and named."""
     figure = go.Figure()
     figure.add_trace(go.Bar(x=monthly["month"], y=monthly["leads"], name="leads", marker_color="#c7d3e3"))

@@ -1,7 +1,7 @@
 """Rule tables with their evidence, for profile categories and engagement field entries: each
 rule's leads and rates beside it, every value (or band) of the column below with the rule
 it meets, and the leak findings beside the column or activity they are about. The figures
-come from ``scoring.evidence`` and ``scoring.leaks``."""
+come from ``scoring.measures.evidence`` and ``scoring.measures.leaks``."""
 
 from __future__ import annotations
 
@@ -11,17 +11,23 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring.engine import Scorer
-from scoring.evidence import (
+from scoring.engine.scorer import Scorer
+from scoring.measures.evidence import (
     RATE_NAMES,
     evidence_text,
     recorded_outcomes,
     rule_evidence,
     value_evidence,
 )
-from scoring.leaks import Leak, LeakReport, leak_report
-from scoring.model import LeadModel, Rule
-from scoring.tables import CONDITIONS, RULE_COLUMNS, rows_to_rules, rules_to_rows, table_records
+from scoring.measures.leaks import Leak, LeakReport, leak_report
+from scoring.model.schema import LeadModel, Rule
+from scoring.model.tables import (
+    CONDITIONS,
+    RULE_COLUMNS,
+    rows_to_rules,
+    rules_to_rows,
+    table_records,
+)
 
 from . import state
 
@@ -91,7 +97,7 @@ def value_table(scorer: Scorer, field: str, rules: Sequence[Rule], default: floa
 
 
 def leaks(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = None) -> LeakReport:
-    """The leak findings of ``model`` on the scorer's leads (``scoring.leaks``); none when the
+    """The leak findings of ``model`` on the scorer's leads (``scoring.measures.leaks``); none when the
     data cannot be read for it (the page shows that problem itself)."""
     try:
         return leak_report(scorer, model, matrix)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 import scoring
-from scoring.agreement import edited
-from scoring.diff import summarize_changes
+from scoring.agreement.signoff import edited
+from scoring.model.diff import summarize_changes
 
 MAX_UNDO = 200
 WIDGET_PREFIX = "w:"  # widget keys the model seeds; cleared whenever the model changes

@@ -10,15 +10,15 @@ import numpy as np
 import streamlit as st
 
 import scoring
-from scoring.csvfile import decode_text
-from scoring.edit import with_grades
-from scoring.engine import Scorer
-from scoring.evidence import compact_grid, outcome_of
+from scoring.data.csvfile import decode_text
+from scoring.engine.handover import AsOfRequired
+from scoring.engine.scorer import Scorer
 from scoring.formatting import format_rate
-from scoring.handover import AsOfRequired
-from scoring.metrics import History, Preview, headline
-from scoring.segments import Segments, segment_labels_of, segment_preview
-from scoring.tables import breakdown_table
+from scoring.measures.evidence import compact_grid, outcome_of
+from scoring.measures.metrics import History, Preview, headline
+from scoring.measures.segments import Segments, segment_labels_of, segment_preview
+from scoring.model.edit import with_grades
+from scoring.model.tables import breakdown_table
 
 from . import charts, data, drafts, state
 

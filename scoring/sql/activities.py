@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from .. import data as d
-from ..model import EngagementEntry, LeadModel, Recency
-from ..values import TRIM_CHARS, canonical_item
-from .dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
-from .fields import RawValue, slug, text_of
+from scoring.data import read as d
+from scoring.engine.values import TRIM_CHARS, canonical_item
+from scoring.model.schema import EngagementEntry, LeadModel, Recency
+from scoring.sql.dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
+from scoring.sql.fields import RawValue, slug, text_of
 
 MICROS_PER_DAY = 86_400_000_000
 # 0.5 ** x is below the smallest double past this; Postgres raises an underflow error instead

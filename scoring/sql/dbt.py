@@ -18,11 +18,11 @@ from dataclasses import dataclass, replace
 import yaml
 from sqlglot import exp
 
-from ..model import LETTERS, NUMBERS, RATINGS, LeadModel
-from . import DEFAULT_DIALECT
-from .dialects import Target
-from .errors import ExportError
-from .query import OUTPUT_COLUMNS, SqlOptions, build_query
+from scoring.model.schema import LETTERS, NUMBERS, RATINGS, LeadModel
+from scoring.sql import DEFAULT_DIALECT
+from scoring.sql.dialects import Target
+from scoring.sql.errors import ExportError
+from scoring.sql.query import OUTPUT_COLUMNS, SqlOptions, build_query
 
 DBT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DEFAULT_MODEL_NAME = "lead_scores"

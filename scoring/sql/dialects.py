@@ -21,8 +21,8 @@ from typing import ClassVar
 
 from sqlglot import exp
 
-from . import DEFAULT_DIALECT, DIALECTS, TESTED_DIALECTS
-from .errors import ExportError
+from scoring.sql import DEFAULT_DIALECT, DIALECTS, TESTED_DIALECTS
+from scoring.sql.errors import ExportError
 
 __all__ = ["DEFAULT_DIALECT", "DIALECTS", "DIALECT_CLASSES", "TESTED_DIALECTS", "Target", "register"]
 

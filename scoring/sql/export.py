@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import LeadModel
-from . import DEFAULT_DIALECT
-from .dialects import Target
-from .query import OUTPUT_COLUMNS, SqlOptions, build_query
+from scoring.model.schema import LeadModel
+from scoring.sql import DEFAULT_DIALECT
+from scoring.sql.dialects import Target
+from scoring.sql.query import OUTPUT_COLUMNS, SqlOptions, build_query
 
 _SAFE_COMMENT = re.compile(r"[^A-Za-z0-9 ._:()/+-]")
 

@@ -1,6 +1,6 @@
 """Lead columns seen the ways the match operators need, and rules as SQL conditions.
 
-This mirrors ``scoring.values.ValueColumn``. A column is read through its text form, so
+This mirrors ``scoring.engine.values.ValueColumn``. A column is read through its text form, so
 one query works whether the warehouse stores it as text or as a number; where the engine
 treats a number column differently from a text column (a whole number compares as its
 integer text, NaN is missing) the SQL asks the column's type (``Target.is_number_type``).
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from ..model import Match, Rule
-from ..values import TRIM_CHARS, canonical_item
-from .dialects import BIGINT, DOUBLE, TEXT, Target, number, string, trim
+from scoring.engine.values import TRIM_CHARS, canonical_item
+from scoring.model.schema import Match, Rule
+from scoring.sql.dialects import BIGINT, DOUBLE, TEXT, Target, number, string, trim
 
 # pandas' number reader also skips vertical tabs and form feeds around the digits
 NUMBER_TRIM_CHARS = TRIM_CHARS + "\x0b\x0c"

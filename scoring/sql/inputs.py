@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 from sqlglot import exp
 
-from .. import data as d
-from ..model import LeadModel
-from . import DEFAULT_DIALECT
-from .query import SqlOptions, build_query
+from scoring.data import read as d
+from scoring.model.schema import LeadModel
+from scoring.sql import DEFAULT_DIALECT
+from scoring.sql.query import SqlOptions, build_query
 
 LEADS = "leads"
 ACTIVITIES = "activities"

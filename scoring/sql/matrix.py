@@ -3,9 +3,9 @@ aggregation, run in DuckDB or Spark on the same CSV/Parquet files the pandas eng
 
 The engine returns, per rating, the counts the metrics are made of (leads, decisions,
 acceptances, known conversions, conversions, won amount, leads handed over inside the
-per-month window) and the leads' dates; the window (``scoring.volume``), rates, Wilson
+per-month window) and the leads' dates; the window (``scoring.measures.volume``), rates, Wilson
 intervals and the to-sales summary are then worked out from those by the same formulas as
-``scoring.metrics``, so both engines give the same numbers.
+``scoring.measures.metrics``, so both engines give the same numbers.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
-from .. import data as d
-from ..metrics import (
+from scoring.data import read as d
+from scoring.measures.metrics import (
     FALSE_WORDS,
     TRUE_WORDS,
     Outcomes,
@@ -28,12 +28,12 @@ from ..metrics import (
     too_few,
     wilson_interval,
 )
-from ..model import RATINGS, SALES_ACTION, LeadModel
-from ..volume import ALL, Dating, PerMonth, Window, resolve
-from .activities import cte_table
-from .dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
-from .fields import RawValue
-from .query import SqlOptions, build_query, table
+from scoring.measures.volume import ALL, Dating, PerMonth, Window, resolve
+from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel
+from scoring.sql.activities import cte_table
+from scoring.sql.dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
+from scoring.sql.fields import RawValue
+from scoring.sql.query import SqlOptions, build_query, table
 
 ENGINES = ("duckdb", "spark")
 
@@ -215,7 +215,7 @@ class WindowBounds:
 
 def sql_window(dialect: str, run: Runner, options: SqlOptions, columns: OutcomeColumns,
                per_month: PerMonth) -> tuple[Window, WindowBounds | None]:
-    """The per-month window, resolved as ``scoring.volume`` does on the same dates: leads
+    """The per-month window, resolved as ``scoring.measures.volume`` does on the same dates: leads
     dated by scored_at, else created_at (a column with an unreadable value is skipped, as in
     pandas); the data covering its created_at days, else its hand-overs'."""
     spans = {}

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from .. import data as d
-from ..engine import TOLERANCE
-from ..model import LETTERS, NUMBERS, LeadModel
-from . import DEFAULT_DIALECT
-from .activities import (
+from scoring.data import read as d
+from scoring.engine.scorer import TOLERANCE
+from scoring.model.schema import LETTERS, NUMBERS, LeadModel
+from scoring.sql import DEFAULT_DIALECT
+from scoring.sql.activities import (
     activity_counts,
     activity_rows,
     activity_values,
@@ -38,9 +38,9 @@ from .activities import (
     quoted,
     run_as_of,
 )
-from .dialects import DOUBLE, Target, number, string
-from .errors import ExportError
-from .fields import PreparedField, RawValue, prepare_fields, rule_value, slug
+from scoring.sql.dialects import DOUBLE, Target, number, string
+from scoring.sql.errors import ExportError
+from scoring.sql.fields import PreparedField, RawValue, prepare_fields, rule_value, slug
 
 OUTPUT_COLUMNS = ("lead_id", "profile_score", "profile_grade", "engagement_score", "engagement_grade",
                   "rating", "action", "sla_hours")

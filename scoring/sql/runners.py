@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .. import data as d
-from ..engine import Scorer
-from ..errors import DataError
-from ..metrics import Outcomes, Preview
-from ..model import LeadModel
-from .matrix import outcome_columns, physical_name, sql_preview
-from .query import SqlOptions
+from scoring.data import read as d
+from scoring.engine.scorer import Scorer
+from scoring.errors import DataError
+from scoring.measures.metrics import Outcomes, Preview
+from scoring.model.schema import LeadModel
+from scoring.sql.matrix import outcome_columns, physical_name, sql_preview
+from scoring.sql.query import SqlOptions
 
 LEADS_VIEW = "leads"
 ACTIVITIES_VIEW = "activities"

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from scoring.versions import VersionStore
+from scoring.agreement.versions import VersionStore
 from ui import state
 
 PAGE = "ui/pages/agreement.py"

@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from scoring.calibrate import Target, propose_thresholds
-from scoring.calibrate_evidence import suggest_weights
-from scoring.datasets import SAMPLE
+from scoring.calibrate.thresholds import Target, propose_thresholds
+from scoring.calibrate.weights import suggest_weights
+from scoring.data.datasets import SAMPLE
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -139,7 +139,7 @@ def test_apply_keeps_a_route_the_room_changed(open_app, sample_scorer):
     # Compare's "What changed" against the model as loaded names the route and the lines
     at.switch_page("ui/pages/compare.py").run()
     assert not at.exception, at.exception
-    changes = scoring.diff.describe_changes(state_loaded := at.session_state[state.BASELINE], applied)
+    changes = scoring.model.diff.describe_changes(state_loaded := at.session_state[state.BASELINE], applied)
     assert "B3: sales within 48 h → nurture" in changes and state_loaded.routing.route_for("B3").action == "sales"
     shown = "\n".join(m.value for m in at.markdown)
     assert all(f"- {change}" in shown for change in changes)
@@ -148,7 +148,7 @@ def test_apply_keeps_a_route_the_room_changed(open_app, sample_scorer):
 def test_a_worse_proposal_is_labelled_and_not_the_primary_action(open_app, monkeypatch):
     import dataclasses
 
-    import scoring.calibrate as calibrate
+    import scoring.calibrate.thresholds as calibrate
 
     real = calibrate.propose_thresholds
 

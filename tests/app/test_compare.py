@@ -1,6 +1,6 @@
 """The Compare and Drift pages through Streamlit's AppTest: the draft against the model as
 loaded, a saved version and an uploaded file (the movement and deltas are those of
-``scoring.compare``); models with other column mappings and broken files get one message;
+``scoring.measures.compare``); models with other column mappings and broken files get one message;
 the drift page reads two quarters of the sample data and refuses a split date outside it."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-import scoring.compare
-from scoring.compare import SUMMARY_LABELS, compare_models, format_change, format_figure
-from scoring.engine import Scorer
-from scoring.model import RATINGS
+import scoring.measures.compare
+from scoring.engine.scorer import Scorer
+from scoring.measures.compare import SUMMARY_LABELS, compare_models, format_change, format_figure
+from scoring.model.schema import RATINGS
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,8 +86,8 @@ def test_a_later_visit_compares_nothing_and_a_changed_draft_compares_afresh(open
     """The comparison is kept per model A, the draft and the data (issue 26: seconds at a
     million leads on every visit): back on the page it is not computed again; a new draft is."""
     calls = []
-    compare = scoring.compare.compare_models
-    monkeypatch.setattr(scoring.compare, "compare_models", lambda *args, **kwargs: calls.append(args[1].name)
+    compare = scoring.measures.compare.compare_models
+    monkeypatch.setattr(scoring.measures.compare, "compare_models", lambda *args, **kwargs: calls.append(args[1].name)
                         or compare(*args, **kwargs))
     at = _page(open_app(), COMPARE)
     _page(at, "ui/pages/matrix.py")
@@ -101,7 +101,7 @@ def test_a_later_visit_compares_nothing_and_a_changed_draft_compares_afresh(open
 
 
 def test_compare_with_a_saved_version(open_app, leadgrid_home):
-    from scoring.versions import VersionStore
+    from scoring.agreement.versions import VersionStore
 
     VersionStore(leadgrid_home / "models").save(WINDOWS_MODEL)
     at = _page(open_app(), COMPARE)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import scoring
-from scoring.datasets import SAMPLE
-from scoring.engine import Scorer
-from scoring.metrics import preview
+from scoring.data.datasets import SAMPLE
+from scoring.engine.scorer import Scorer
+from scoring.measures.metrics import preview
 from ui import data, state
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,5 +1,5 @@
 """The Data page counts the values a number rule cannot read ("5,000", "$5000", full-width
-digits) per column, with an example, as the command line does (scoring.values)."""
+digits) per column, with an example, as the command line does (scoring.engine.values)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from scoring.drafts import Draft, DraftStore
+from scoring.agreement.drafts import Draft, DraftStore
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from scoring.drift import MIN_PERIOD_LEADS
+from scoring.measures.drift import MIN_PERIOD_LEADS
 
 REPO = Path(__file__).resolve().parents[2]
 DRIFT = "ui/pages/drift.py"

@@ -9,9 +9,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from scoring.data import ROW_NUMBER
-from scoring.evidence import compact_grid
-from scoring.metrics import preview
+from scoring.data.read import ROW_NUMBER
+from scoring.measures.evidence import compact_grid
+from scoring.measures.metrics import preview
 from ui import data, state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,10 +51,10 @@ def test_compact_matrix_beside_the_weights_shows_scorings_cells(open_app):
 
 
 def test_a_leaking_column_is_warned_about_in_its_section_and_the_cells_it_makes_perfect(open_app):
-    """The outcome itself as a category at 50 %: its section opens with scoring.leaks'
+    """The outcome itself as a category at 50 %: its section opens with scoring.measures.leaks'
     findings (the same sentences), the near-perfect cells are named above the sections, and
     the default model on the same data gets no finding at all."""
-    from scoring.leaks import leak_report
+    from scoring.measures.leaks import leak_report
 
     at = open_app()
     leaky = _with_leak(DEFAULT_MODEL)
@@ -128,11 +128,11 @@ def test_a_file_without_ids_gets_the_row_number_and_a_model_opens_from_the_data_
 
 def test_engagement_page_shows_each_activitys_counts_and_evidence_and_a_leaking_field(open_app):
     """Beside each activity entry: its occurrences counted and after hand-over and the leads
-    that had it before hand-over with their rates, as scoring.activity_evidence gives them
+    that had it before hand-over with their rates, as scoring.measures.activity_evidence gives them
     (joined by entry id); a lead-column entry reading the outcome gets its findings in its section."""
-    from scoring.activity_evidence import activity_evidence, counts_text
-    from scoring.evidence import rate_text
-    from scoring.leaks import leak_report
+    from scoring.measures.activity_evidence import activity_evidence, counts_text
+    from scoring.measures.evidence import rate_text
+    from scoring.measures.leaks import leak_report
 
     leads, activities = data.CATALOGUE["sample"].load()
     scorer = scoring.Scorer(leads, activities)

@@ -157,7 +157,7 @@ def test_table_names_change_the_sql_and_the_tables_listed(open_app, downloads):
 
 def test_columns_listed_follow_the_models_column_mapping(open_app):
     at = _export_page(open_app)
-    mapped = DEFAULT_MODEL.model_copy(update={"columns": scoring.model.ColumnMap(
+    mapped = DEFAULT_MODEL.model_copy(update={"columns": scoring.model.schema.ColumnMap(
         leads={"lead_id": "id", "industry": "Branche"}, activities={"occurred_at": "ts"})})
     at.session_state[state.MODEL] = mapped
     _run(at)

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring.engine import Scorer
+from scoring.engine.scorer import Scorer
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]

@@ -37,7 +37,7 @@ def test_page_shows_a_cells_funnel_reasons_revenue_sla_and_sources(open_app):
     assert not at.exception
     funnel = _table(at, "funnel")
     assert list(funnel["label"]) == ["Handed over", "Accepted", "Opportunity", "Won"]
-    assert list(funnel["leads"]) == [421, 301, 266, 151]  # scoring.funnel on the sample data (tests/test_funnel.py)
+    assert list(funnel["leads"]) == [421, 301, 266, 151]  # scoring.measures.funnel on the sample data (tests/test_funnel.py)
     reasons = _table(at, "reasons")
     assert reasons["leads"].sum() == 53 and reasons.iloc[0]["reason"] == "Not ready: too early"
     metrics = _metrics(at)

@@ -71,7 +71,7 @@ def test_a_bad_as_of_is_one_error_and_changes_nothing(open_app):
 def test_the_activity_types_offered_are_each_rows_type_counted(values, categorical):
     """Counted once per distinct value (a log of millions of rows has a few types): the same
     types as each row's trimmed lower-case type counted row by row, most frequent first."""
-    from scoring.values import ValueColumn
+    from scoring.engine.values import ValueColumn
     from ui.handover import MAX_TYPES, _most_frequent_types
 
     types = pd.Series(values, dtype="category" if categorical else object)

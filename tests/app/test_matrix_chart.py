@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring.evidence import few_outcomes, outcome_of
-from scoring.metrics import matrix_metrics
+from scoring.measures.evidence import few_outcomes, outcome_of
+from scoring.measures.metrics import matrix_metrics
 from ui import charts
 
 GREY = "#E9ECEF"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring.engine import Scorer
+from scoring.engine.scorer import Scorer
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "ui/pages/matrix.py"

@@ -9,10 +9,10 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 import scoring
-from scoring.datasets import SAMPLE
-from scoring.engine import Scorer
-from scoring.metrics import History, Outcomes, preview
-from scoring.segments import segment_labels, segment_preview
+from scoring.data.datasets import SAMPLE
+from scoring.engine.scorer import Scorer
+from scoring.measures.metrics import History, Outcomes, preview
+from scoring.measures.segments import segment_labels, segment_preview
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]

@@ -30,9 +30,9 @@ from pagecases import (
 )
 
 import scoring
-from scoring.datasets import SAMPLE
-from scoring.engine import Scorer
-from scoring.metrics import preview
+from scoring.data.datasets import SAMPLE
+from scoring.engine.scorer import Scorer
+from scoring.measures.metrics import preview
 from ui import state
 
 # ----- 1. every page renders -------------------------------------------------------------------

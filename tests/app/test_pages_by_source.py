@@ -14,8 +14,8 @@ from pagecases import PAGES, _upload_leads
 from streamlit.testing.v1 import AppTest
 
 import scoring
-import scoring.sheet_md
-from scoring.datasets import CATALOGUE
+import scoring.agreement.sheet_md
+from scoring.data.datasets import CATALOGUE
 from ui import data, state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,8 +100,8 @@ def _reopened(at: AppTest, open_app: Callable[..., AppTest]) -> AppTest:
 @pytest.mark.parametrize("source", SOURCES)
 def test_every_page_opens_under_every_data_source(open_app, path_files, monkeypatch, source, reopened):
     named = []  # the data's name as the Agreement page gives it to the sign-off sheet
-    sheet = scoring.sheet_md.sheet_markdown
-    monkeypatch.setattr(scoring.sheet_md, "sheet_markdown",
+    sheet = scoring.agreement.sheet_md.sheet_markdown
+    monkeypatch.setattr(scoring.agreement.sheet_md, "sheet_markdown",
                         lambda *args, **kwargs: named.append(kwargs["source"]) or sheet(*args, **kwargs))
     at, key, name = _open_source(source, open_app, path_files, monkeypatch)
     assert not at.exception, at.exception

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 import scoring
-from scoring.datasets import SAMPLE
-from scoring.engine import Scorer
-from scoring.model import SALES_ACTION
+from scoring.data.datasets import SAMPLE
+from scoring.engine.scorer import Scorer
+from scoring.model.schema import SALES_ACTION
 from ui import state
 
 REPO = Path(__file__).resolve().parents[2]

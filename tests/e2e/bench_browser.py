@@ -2,7 +2,7 @@
 
     python tests/e2e/bench_browser.py [--leads 1000000] [--small 6000] [--repeat 5] [--data DIR]
 
-For each size, synthetic leads and activities (``scoring.synth``, about ten activities a
+For each size, synthetic leads and activities (``scoring.tools.synth``, about ten activities a
 lead) are written as Parquet to a temporary directory (or read from ``--data DIR/<size>/``
 when there), the app is started on them by path (``LEADGRID_LEADS`` and
 ``LEADGRID_ACTIVITIES``, as ``leadgrid app --leads ... --activities ...`` does) and Debian's
@@ -86,7 +86,7 @@ def generate(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     paths = folder / "leads.parquet", folder / "activities.parquet"
     if not all(path.exists() for path in paths):
         folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "scoring.synth", "--leads", str(count), "--seed", str(seed),
+        subprocess.run([sys.executable, "-m", "scoring.tools.synth", "--leads", str(count), "--seed", str(seed),
                         "--out", str(folder), "--format", "parquet"], check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL)
     return paths

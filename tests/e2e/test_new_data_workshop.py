@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from browser import ROOT, VIEWPORT, open_page, settle, shoot
 
-from scoring.data import read_table
+from scoring.data.read import read_table
 
 BANK = ROOT / "sample_data" / "bank_marketing" / "bank-additional-full.csv"
 EMOJI = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff]")

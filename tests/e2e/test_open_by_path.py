@@ -13,11 +13,11 @@ import pytest
 from browser import ROOT, open_page, settle
 
 import scoring
-from scoring.bins import grade_shares
-from scoring.edit import with_grades
-from scoring.engine import Scorer
+from scoring.engine.scorer import Scorer
 from scoring.formatting import format_rate
-from scoring.metrics import preview
+from scoring.measures.bins import grade_shares
+from scoring.measures.metrics import preview
+from scoring.model.edit import with_grades
 
 MODEL = scoring.load_model(ROOT / "configs" / "default.yaml")
 

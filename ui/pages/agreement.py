@@ -7,11 +7,17 @@ import time
 import streamlit as st
 
 import scoring
-from scoring.agreement import owner_fields, owners_from_fields, signatures, unsigned, with_details
-from scoring.diff import describe_changes
-from scoring.sheet_html import sheet_html
-from scoring.sheet_md import sheet_markdown
-from scoring.versions import VersionStore
+from scoring.agreement.sheet_html import sheet_html
+from scoring.agreement.sheet_md import sheet_markdown
+from scoring.agreement.signoff import (
+    owner_fields,
+    owners_from_fields,
+    signatures,
+    unsigned,
+    with_details,
+)
+from scoring.agreement.versions import VersionStore
+from scoring.model.diff import describe_changes
 from ui import data, drafts, state
 
 st.title("9 · Agreement: version and sign-off")

@@ -8,10 +8,10 @@ from collections.abc import Hashable
 import streamlit as st
 
 import scoring
-from scoring.calibrate import Target, propose_thresholds
-from scoring.calibrate_evidence import category_evidence, suggest_weights
-from scoring.calibrate_honesty import honesty_warnings
-from scoring.calibrate_quality import OUTCOME_LABELS, SCORES, model_quality, small_cells
+from scoring.calibrate.honesty import honesty_warnings
+from scoring.calibrate.quality import OUTCOME_LABELS, SCORES, model_quality, small_cells
+from scoring.calibrate.thresholds import Target, propose_thresholds
+from scoring.calibrate.weights import category_evidence, suggest_weights
 from scoring.formatting import NO_VALUE, format_rate
 from ui import charts, data, state, widgets
 from ui import per_month as window_choice

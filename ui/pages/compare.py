@@ -4,12 +4,12 @@ where, what it does to the to-sales set, and the changes that explain it."""
 import streamlit as st
 
 import scoring
-from scoring.compare import SUMMARY_LABELS, compare_models, format_change, format_figure
+from scoring.measures.compare import SUMMARY_LABELS, compare_models, format_change, format_figure
 from ui import comparison_charts, data, drafts, state
 from ui import per_month as window_choice
 
 try:  # saved versions, when the version store is installed
-    from scoring.versions import VersionStore
+    from scoring.agreement.versions import VersionStore
 except ImportError:  # pragma: no cover - the seam: without it, A is the loaded model or a file
     VersionStore = None
 

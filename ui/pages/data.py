@@ -3,11 +3,11 @@
 import streamlit as st
 
 import scoring
-from scoring.data import ROW_NUMBER
-from scoring.edit import with_columns
-from scoring.handover import AsOfRequired
-from scoring.pipeline import PIPELINE_FIELDS
-from scoring.values import unreadable_numbers
+from scoring.data.read import ROW_NUMBER
+from scoring.engine.handover import AsOfRequired
+from scoring.engine.values import unreadable_numbers
+from scoring.measures.pipeline import PIPELINE_FIELDS
+from scoring.model.edit import with_columns
 from ui import data, state, widgets
 from ui.handover import hand_over_choice
 

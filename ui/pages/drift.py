@@ -6,7 +6,8 @@ import json
 import streamlit as st
 
 import scoring
-from scoring.drift import (
+from scoring.formatting import NO_VALUE
+from scoring.measures.drift import (
     MIN_PERIOD_LEADS,
     check_period_sizes,
     drift,
@@ -16,7 +17,6 @@ from scoring.drift import (
     split_leads,
     window_leads,
 )
-from scoring.formatting import NO_VALUE
 from ui import comparison_charts, data, state
 
 WINDOWS = {3: "a quarter either side", 1: "a month either side", 6: "half a year either side",

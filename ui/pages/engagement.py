@@ -9,18 +9,23 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring.activity_evidence import activity_evidence, counts_text, field_counts_text, type_timing
-from scoring.data import LEAD_ID, SCORED_AT
-from scoring.edit import (
+from scoring.data.read import LEAD_ID, SCORED_AT
+from scoring.measures.activity_evidence import (
+    activity_evidence,
+    counts_text,
+    field_counts_text,
+    type_timing,
+)
+from scoring.measures.evidence import evidence_text, recorded_outcomes
+from scoring.measures.metrics import Outcomes
+from scoring.model.edit import (
     DEFAULT_RECENCY,
     DEFAULT_WINDOWS,
     with_activities,
     with_activity_entries,
     with_recency,
 )
-from scoring.evidence import evidence_text, recorded_outcomes
-from scoring.metrics import Outcomes
-from scoring.tables import table_records
+from scoring.model.tables import table_records
 from ui import charts, rules, state, widgets
 
 ACTIVITY_COLUMNS = ("id", "label", "activity", "points", "max_count")

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import streamlit as st
 
 import scoring
-from scoring.diff import describe_changes
 from scoring.formatting import file_slug
+from scoring.model.diff import describe_changes
 from scoring.sql import DIALECTS, TESTED_DIALECTS, ExportError, SqlOptions, export_sql
 from scoring.sql.dbt import ZIP_FOLDER, dbt_model
 from scoring.sql.inputs import TableRead, tables_read

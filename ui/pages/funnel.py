@@ -4,9 +4,9 @@ next), revenue and speed, SLA compliance, and how it differs by source or any se
 import streamlit as st
 
 import scoring
-from scoring.evidence import few_outcomes, outcome_of
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.funnel import (
+from scoring.measures.evidence import few_outcomes, outcome_of
+from scoring.measures.funnel import (
     after_handover,
     compare_frame,
     funnel_frame,
@@ -14,10 +14,10 @@ from scoring.funnel import (
     segment_funnel,
     with_recycle,
 )
-from scoring.metrics import headline, history_of, rating_codes
-from scoring.model import RATINGS
-from scoring.pipeline import LEAD_SOURCE, Pipeline
-from scoring.segments import segment_breakdown, segment_labels_of
+from scoring.measures.metrics import headline, history_of, rating_codes
+from scoring.measures.pipeline import LEAD_SOURCE, Pipeline
+from scoring.measures.segments import segment_breakdown, segment_labels_of
+from scoring.model.schema import RATINGS
 from ui import charts, data, state, widgets
 from ui import per_month as window_choice
 

@@ -4,15 +4,15 @@ import pandas as pd
 import streamlit as st
 
 import scoring
-from scoring.edit import with_routing
-from scoring.evidence import few_outcomes, outcome_of, rate_choices
-from scoring.explain import explain_lead
+from scoring.engine.explain import explain_lead
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.metrics import cell_leads, few_rule, headline, history_of
-from scoring.model import RATINGS, SALES_ACTION
-from scoring.segments import segment_breakdown
-from scoring.tables import routing_rows, table_records
-from scoring.volume_trend import monthly_trend
+from scoring.measures.evidence import few_outcomes, outcome_of, rate_choices
+from scoring.measures.metrics import cell_leads, few_rule, headline, history_of
+from scoring.measures.segments import segment_breakdown
+from scoring.measures.volume_trend import monthly_trend
+from scoring.model.edit import with_routing
+from scoring.model.schema import RATINGS, SALES_ACTION
+from scoring.model.tables import routing_rows, table_records
 from ui import charts, data, state, widgets
 from ui import per_month as window_choice
 

@@ -6,7 +6,7 @@ import contextlib
 import streamlit as st
 
 import scoring
-from scoring.edit import rescale_weights, with_category, with_weights
+from scoring.model.edit import rescale_weights, with_category, with_weights
 from ui import rules, state, widgets
 
 st.title("2 · Profile: who is a good fit")

@@ -1,0 +1,1 @@
+"""The ``leadgrid`` command line: one module per command group, shared pieces in ``common``."""
