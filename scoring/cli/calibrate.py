@@ -14,6 +14,7 @@ from scoring.calibrate.honesty import honesty_warnings
 from scoring.calibrate.quality import OUTCOME_LABELS, SCORES, Quality, model_quality
 from scoring.calibrate.thresholds import Proposal, Target, propose_thresholds
 from scoring.calibrate.weights import WeightSuggestion, suggest_weights
+from scoring.cli.common import UsageError, parse_mapping, print_json, warn_unreadable_numbers
 from scoring.cli.handover import add_hand_over_arguments, state_hand_over
 from scoring.cli.leaks import report_leaks
 from scoring.cli.per_month import add_per_month_argument
@@ -64,8 +65,6 @@ def add_calibrate_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
-    from scoring.cli.commands import UsageError, _parse_mapping
-
     if args.leads:
         leads = data.load_leads(args.leads)
         activities = data.read_table(args.activities) if args.activities else None
@@ -73,7 +72,7 @@ def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
         raise UsageError("--activities goes with --leads; without --leads the sample data brings its own")
     else:
         leads, activities = SAMPLE.load()
-    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map),
+    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=parse_mapping(args.map),
                               hand_over=args.hand_over)
     state_hand_over(scorer)
     return scorer
@@ -81,8 +80,6 @@ def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Propose, print, and write the proposal when asked."""
-    from scoring.cli.commands import _print_json, warn_unreadable_numbers
-
     if args.out:
         refuse_overwriting_inputs(args.out, [args.model, args.leads, args.activities])
     model, source_text = load_model_text(args.model)
@@ -98,7 +95,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     warnings = honesty_warnings(model, scorer)
     unreadable = warn_unreadable_numbers(model, scorer)  # "5,000" under a gte rule: one stderr line a column
     if args.format == "json":
-        _print_json({"model": model.name, **result.as_dict(), "quality": quality.as_dict(), "warnings": warnings,
+        print_json({"model": model.name, **result.as_dict(), "quality": quality.as_dict(), "warnings": warnings,
                      "leaks": leaks.as_dicts(),
                      "unreadable_numbers": {column.column: column.as_dict() for column in unreadable}})
     elif isinstance(result, WeightSuggestion):

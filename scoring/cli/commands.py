@@ -18,6 +18,16 @@ import pandas as pd
 
 from scoring.cli.app import add_app_command
 from scoring.cli.calibrate import add_calibrate_command
+from scoring.cli.common import (
+    BAD_INPUT,
+    BAD_USAGE,
+    PROG,
+    UsageError,
+    outcomes_of,
+    parse_mapping,
+    print_json,
+    warn_unreadable_numbers,
+)
 from scoring.cli.compare import add_compare_commands
 from scoring.cli.export import add_export_command
 from scoring.cli.funnel import (
@@ -34,54 +44,28 @@ from scoring.cli.matrix import (
     sql_matrix_preview,
     sql_unreadable_numbers,
 )
-from scoring.cli.per_month import add_per_month_argument, per_month_of, per_month_table
+from scoring.cli.per_month import add_per_month_argument, per_month_table
 from scoring.data import read as data
 from scoring.data.csvwrite import to_csv
 from scoring.data.datasets import DATASETS
 from scoring.data.fileio import refuse_overwriting_inputs, write_atomic, write_atomic_with
-from scoring.data.missing import json_value
 from scoring.data.quality import non_finite_counts
 from scoring.engine.explain import explain_lead
 from scoring.engine.scorer import Scorer
-from scoring.engine.values import UnreadableNumbers, unreadable_numbers
+from scoring.engine.values import unreadable_numbers
 from scoring.errors import DataError, LeadGridError, ModelError
-from scoring.measures.metrics import Outcomes, preview
+from scoring.measures.metrics import preview
 from scoring.measures.report import explanation_text, matrix_table
 from scoring.model.diff import describe_changes
 from scoring.model.files import load_model, model_json_schema
 from scoring.model.schema import SALES_ACTION, LeadModel
 
-PROG = "leadgrid"
-BAD_INPUT = 1
-BAD_USAGE = 2
 OUTPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-
-
-class UsageError(Exception):
-    """Wrong arguments: exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as argparse does, minus the usage dump
         raise UsageError(message)
-
-
-def _parse_mapping(pairs: Sequence[str] | None) -> dict[str, dict[str, str]]:
-    mapping: dict[str, dict[str, str]] = {"leads": {}, "activities": {}}
-    for pair in pairs or []:
-        field, sep, column = pair.partition("=")
-        if not sep or not field.strip() or not column:
-            raise UsageError(f"--map takes FIELD=COLUMN (activities.FIELD=COLUMN for activities); got {pair!r}")
-        table, dot, name = field.strip().partition(".")
-        if dot and table in mapping:
-            mapping[table][name] = column
-        elif dot:
-            raise UsageError(f"--map {pair}: {table!r} is not leads or activities; write {name}=COLUMN for a leads "
-                             f"field, activities.{name}=COLUMN for activities (leads.FIELD=COLUMN when FIELD "
-                             "has a dot)")
-        else:
-            mapping["leads"][field.strip()] = column
-    return mapping
 
 
 def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
@@ -90,7 +74,7 @@ def _scorer(model: LeadModel, args: argparse.Namespace) -> Scorer:
     else:
         leads = data.load_leads(args.leads)
         activities = data.read_table(args.activities) if args.activities else None
-    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map),
+    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=parse_mapping(args.map),
                               hand_over=args.hand_over)
     state_hand_over(scorer)
     return scorer
@@ -128,15 +112,6 @@ def _input_files(args: argparse.Namespace) -> list[str | Path | None]:
     return files
 
 
-def warn_unreadable_numbers(model: LeadModel, scorer: Scorer) -> list[UnreadableNumbers]:
-    """One stderr line per column whose values a number rule could not read ("5,000"):
-    the format keeps them as text, but never silently. Returns them for JSON outputs."""
-    found = unreadable_numbers(model, scorer.leads, scorer.field_rules)
-    for column in found:
-        print(f"{PROG}: warning: {column.line()}", file=sys.stderr)
-    return found
-
-
 def cmd_score(args: argparse.Namespace) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix not in OUTPUT_FORMATS:
@@ -160,58 +135,21 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-OUTCOME_FLAGS = {"accepted": "--accepted", "converted": "--converted", "won_amount": "--won-amount",
-                 "created_at": "--created-at"}
-
-
-def _outcomes(args: argparse.Namespace, leads_mapping: dict[str, str], leads: pd.DataFrame | None = None) -> Outcomes:
-    """The outcome columns as the leads table names them after the column mapping. A flag may
-    name the file's own column for a field the mapping renames; a column a flag names must
-    exist (the defaults may be absent: the matrix then goes without that outcome)."""
-    renamed = {column: field for field, column in leads_mapping.items()}
-    names = {}
-    for key, flag in OUTCOME_FLAGS.items():
-        given = getattr(args, key)
-        name = key if given is None else given
-        if given is not None and name in renamed and (leads is None or name not in leads.columns):
-            name = renamed[name]  # the file's column, which the mapping renamed to a model field
-        if given is not None and leads is not None and name not in leads.columns:
-            try:
-                data.require_columns(leads, [name])
-            except DataError as error:
-                raise DataError(f"{flag} {given}: {error.reason}", source=error.source) from None
-        names[key] = name
-    return Outcomes(**names, per_month=per_month_of(args))
-
-
-def _strict_json(value: object) -> object:
-    """Plain data for strict JSON: missing and non-finite numbers as null, keys as text."""
-    if isinstance(value, dict):
-        return {str(key): _strict_json(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_strict_json(item) for item in value]
-    return json_value(value)
-
-
-def _print_json(value: object) -> None:
-    print(json.dumps(_strict_json(value), indent=2, default=str, allow_nan=False))
-
-
 def cmd_matrix(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     non_finite = extra = None
     leaks = None  # the pandas engine checks for leaks (stderr, and "leaks" in json)
     check_segment_usage(args)
     if args.engine != "pandas":
-        mapping = _parse_mapping(args.map)
+        mapping = parse_mapping(args.map)
         leads_mapping = model.column_mapping(mapping)["leads"]
         header = header_frame(args.leads, leads_mapping) if args.leads and not args.dataset else None
-        outcomes = _outcomes(args, leads_mapping, header)
+        outcomes = outcomes_of(args, leads_mapping, header)
         result = sql_matrix_preview(model, args, outcomes, mapping)
         unreadable = sql_unreadable_numbers(model, args, leads_mapping)
     else:
         scorer = _scorer(model, args)
-        outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
+        outcomes = outcomes_of(args, scorer.mapping["leads"], scorer.leads)
         result = preview(model, scorer, outcomes)
         non_finite = non_finite_counts(scorer.leads, [*model.lead_fields(), outcomes.won_amount])
         unreadable = unreadable_numbers(model, scorer.leads, scorer.field_rules)
@@ -240,7 +178,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         if leaks is not None:
             output["leaks"] = leaks.as_dicts()
         output.update(extra.json if extra is not None else {})
-        _print_json(output)
+        print_json(output)
     return 0
 
 
@@ -248,7 +186,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     explanation = explain_lead(_scorer(model, args), model, args.lead)
     if args.format == "json":
-        _print_json(explanation.as_dict())
+        print_json(explanation.as_dict())
     else:
         print(explanation_text(explanation))
     return 0
@@ -258,7 +196,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = load_model(args.old), load_model(args.new)
     changes = describe_changes(old, new)
     if args.format == "json":
-        _print_json({"old": {"file": args.old, "name": old.name, "version": old.version},
+        print_json({"old": {"file": args.old, "name": old.name, "version": old.version},
                      "new": {"file": args.new, "name": new.name, "version": new.version}, "changes": changes})
     else:
         print("\n".join(changes) if changes else "no changes")

@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import argparse
 
+from scoring.cli.common import UsageError, outcomes_of, parse_mapping, print_json
 from scoring.cli.handover import add_hand_over_arguments, state_hand_over
 from scoring.cli.per_month import add_per_month_argument
 from scoring.data import read as data
 from scoring.data.missing import is_missing
 from scoring.engine.scorer import Scorer
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.measures.compare import Comparison, compare_models, format_change, format_figure
+from scoring.measures.compare import (
+    Comparison,
+    check_same_mapping,
+    compare_models,
+    format_change,
+    format_figure,
+)
 from scoring.measures.drift import (
     MAX_MONTHS,
     MIN_PERIOD_LEADS,
@@ -72,33 +79,27 @@ def add_compare_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from scoring.cli.commands import _outcomes, _parse_mapping, _print_json
-
     model_a, model_b = load_model(args.model_a), load_model(args.model_b)
-    overrides = _parse_mapping(args.map)
-    from scoring.measures.compare import check_same_mapping
-
+    overrides = parse_mapping(args.map)
     check_same_mapping(model_a, model_b, overrides)  # before reading the data: a mistake costs nothing
     leads = data.load_leads(args.leads)
     activities = data.read_table(args.activities) if args.activities else None
     scorer = Scorer.for_model(model_a, leads, activities, args.as_of, mapping=overrides, hand_over=args.hand_over)
     state_hand_over(scorer)
-    outcomes = _outcomes(args, scorer.mapping["leads"], scorer.leads)
+    outcomes = outcomes_of(args, scorer.mapping["leads"], scorer.leads)
     comparison = compare_models(model_a, model_b, scorer, outcomes, overrides)
     if args.format == "json":
-        _print_json(comparison.as_dict())
+        print_json(comparison.as_dict())
     else:
         print(comparison_text(comparison))
     return 0
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    from scoring.cli.commands import UsageError, _outcomes, _parse_mapping, _print_json
-
     one_file, two_files = bool(args.leads), bool(args.leads_before or args.leads_after)
     if one_file == two_files:
         raise UsageError("give --leads FILE with --split-date DATE, or --leads-before FILE and --leads-after FILE")
-    windows = _windows(args, UsageError)
+    windows = _windows(args)
     if one_file and not (args.split_date or windows):
         raise UsageError("--leads needs --split-date DATE (the first day of the later period), or --before "
                          "FIRST..LAST and --after FIRST..LAST")
@@ -114,7 +115,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
     if args.months is not None and not 1 <= args.months <= MAX_MONTHS:
         raise UsageError(f"--months takes a whole number from 1 to {MAX_MONTHS:,}; got {args.months:,}")
     model = load_model(args.model)
-    overrides = _parse_mapping(args.map)
+    overrides = parse_mapping(args.map)
     activities = data.read_table(args.activities) if args.activities else None
     if one_file:
         leads = data.load_leads(args.leads)
@@ -127,26 +128,26 @@ def cmd_drift(args: argparse.Namespace) -> int:
         labels = (str(args.leads_before), str(args.leads_after))
     scorer_before, scorer_after = period_scorers(model, before, after, activities, args.as_of, overrides,
                                                   hand_over=args.hand_over)
-    outcomes = _outcomes(args, scorer_before.mapping["leads"], scorer_before.leads)
+    outcomes = outcomes_of(args, scorer_before.mapping["leads"], scorer_before.leads)
     result = drift(model, scorer_before, scorer_after, outcomes, labels, args.min_leads)
     if args.format == "json":
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
     else:
         print(drift_text(result))
     return 0
 
 
-def _windows(args: argparse.Namespace, usage_error: type[Exception]) -> tuple[tuple[str, str], tuple[str, str]] | None:
+def _windows(args: argparse.Namespace) -> tuple[tuple[str, str], tuple[str, str]] | None:
     """--before and --after as (first, last) day pairs, or None when neither is given."""
     if args.before is None and args.after is None:
         return None
     if args.before is None or args.after is None:
-        raise usage_error("give both --before FIRST..LAST and --after FIRST..LAST")
+        raise UsageError("give both --before FIRST..LAST and --after FIRST..LAST")
     pairs = []
     for option, text in (("--before", args.before), ("--after", args.after)):
         first, dots, last = text.partition("..")
         if not dots or not first.strip() or not last.strip():
-            raise usage_error(f"{option} takes two days as FIRST..LAST (2024-10-01..2024-11-30); got {text!r}")
+            raise UsageError(f"{option} takes two days as FIRST..LAST (2024-10-01..2024-11-30); got {text!r}")
         pairs.append((first.strip(), last.strip()))
     return pairs[0], pairs[1]
 

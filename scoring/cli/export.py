@@ -16,7 +16,13 @@ import json
 import sys
 from pathlib import Path
 
+from scoring.agreement.sheet_html import sheet_html
+from scoring.agreement.sheet_md import sheet_markdown
+from scoring.cli.common import UsageError
 from scoring.data.fileio import refuse_overwriting_inputs, write_atomic
+from scoring.data.read import load_leads, read_table
+from scoring.engine.scorer import Scorer
+from scoring.measures.metrics import preview
 from scoring.model.files import dump_model, dump_model_json, load_model_text, model_json_schema
 from scoring.sql import DEFAULT_DIALECT, DIALECTS
 
@@ -24,14 +30,6 @@ DEFAULT_DBT_NAME = "lead_scores"  # as scoring.sql.dbt.DEFAULT_MODEL_NAME (sqlgl
 
 FORMATS = ("yaml", "json", "json-schema", "sql", "sheet")
 SHEET_SUFFIXES = (".html", ".htm", ".md")
-
-
-def _usage(message: str) -> Exception:
-    from scoring.cli.commands import (
-        UsageError,  # cli imports this module; the error class lives there
-    )
-
-    return UsageError(message)
 
 
 def add_export_command(commands: argparse._SubParsersAction) -> None:
@@ -63,33 +61,33 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
 
 def _check_out(args: argparse.Namespace) -> None:
     if args.dbt and args.to != "sql":
-        raise _usage("--dbt goes with --to sql")
+        raise UsageError("--dbt goes with --to sql")
     if args.to != "sheet" and (args.leads or args.activities):
-        raise _usage(f"{'--leads' if args.leads else '--activities'} goes with --to sheet")
+        raise UsageError(f"{'--leads' if args.leads else '--activities'} goes with --to sheet")
     if args.activities and not args.leads:
-        raise _usage("--activities goes with --leads")
+        raise UsageError("--activities goes with --leads")
     if args.to == "sheet" and args.out and Path(args.out).suffix.lower() not in SHEET_SUFFIXES:
-        raise _usage(f"--out for --to sheet ends in .html or .md; got {args.out!r}")
+        raise UsageError(f"--out for --to sheet ends in .html or .md; got {args.out!r}")
     if args.to != "sql":
         for flag, given in (("--dialect", args.dialect != DEFAULT_DIALECT),
                             ("--as-of", args.as_of and args.to != "sheet"),
                             ("--no-activities", args.no_activities), ("--no-scored-at", args.no_scored_at)):
             if given:
-                raise _usage(f"{flag} goes with --to sql")
+                raise UsageError(f"{flag} goes with --to sql")
     if args.out is None:
         return
     out = Path(args.out)
     if args.dbt:
         if not out.is_dir():
-            raise _usage(f"--out {args.out}: with --dbt, --out is an existing folder; no such folder")
+            raise UsageError(f"--out {args.out}: with --dbt, --out is an existing folder; no such folder")
     elif not out.parent.is_dir():
-        raise _usage(f"--out {args.out}: the folder {out.parent} does not exist")
+        raise UsageError(f"--out {args.out}: the folder {out.parent} does not exist")
     elif out.is_dir():
-        raise _usage(f"--out {args.out} is a folder; give a file name (a folder goes with --dbt)")
+        raise UsageError(f"--out {args.out} is a folder; give a file name (a folder goes with --dbt)")
 
 
 def _options(args: argparse.Namespace):
-    from scoring.sql import SqlOptions
+    from scoring.sql import SqlOptions  # deferred: the sql extra's sqlglot, only for --to sql
 
     return SqlOptions(leads_table=args.leads_table,
                       activities_table=None if args.no_activities else args.activities_table,
@@ -107,6 +105,7 @@ def export_files(args: argparse.Namespace) -> dict[str, str]:
         return {"": json.dumps(model_json_schema(), indent=2) + "\n"}
     if args.to == "sheet":
         return {"": _sheet(args, model)}
+    # deferred: sqlglot comes with the sql extra and only --to sql needs it
     from scoring.sql import ExportError, SqlOptions, export_sql
     from scoring.sql.dbt import dbt_model
 
@@ -119,17 +118,11 @@ def export_files(args: argparse.Namespace) -> dict[str, str]:
             return project.files
         return {"": export_sql(model, args.dialect, _options(args))}
     except ExportError as error:
-        raise _usage(str(error)) from None
+        raise UsageError(str(error)) from None
 
 
 def _sheet(args: argparse.Namespace, model) -> str:
     """The sign-off sheet, with the preview on ``--leads`` when given."""
-    from scoring.agreement.sheet_html import sheet_html
-    from scoring.agreement.sheet_md import sheet_markdown
-    from scoring.data.read import load_leads, read_table
-    from scoring.engine.scorer import Scorer
-    from scoring.measures.metrics import preview
-
     result = None
     if args.leads:
         activities = read_table(args.activities) if args.activities else None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from scoring.cli.common import UsageError
 from scoring.engine.scorer import Scorer
 from scoring.formatting import format_rate
 from scoring.measures.funnel import after_handover
@@ -44,8 +45,6 @@ def _positive(text: str) -> int:
 
 def check_segment_usage(args: argparse.Namespace) -> None:
     """--segment-value needs --segment; the segment options need the pandas engine."""
-    from scoring.cli.commands import UsageError
-
     if args.segment_value is not None and not args.segment:
         raise UsageError("--segment-value goes with --segment COLUMN")
     if args.segment and args.engine != "pandas":

@@ -9,14 +9,13 @@ import sys
 
 import pandas as pd
 
+from scoring.cli.common import PROG, UsageError, parse_mapping
 from scoring.cli.handover import add_hand_over_arguments, state_hand_over
 from scoring.data import read as data
 from scoring.engine.scorer import Scorer
 from scoring.measures.leaks import LeakReport, leak_report
 from scoring.measures.metrics import Outcomes
 from scoring.model.schema import LeadModel
-
-PROG = "leadgrid"
 
 
 def report_leaks(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = None,
@@ -40,15 +39,13 @@ def add_validate_data_arguments(parser: argparse.ArgumentParser) -> None:
 
 def validate_leaks(model: LeadModel, args: argparse.Namespace) -> int:
     """With ``--leads``: the leak findings on stderr; without, nothing. Returns how many."""
-    from scoring.cli.commands import UsageError, _parse_mapping
-
     if not args.leads:
         if args.activities or args.as_of or args.hand_over or args.map:
             raise UsageError("--activities, --as-of, --hand-over and --map go with --leads")
         return 0
     leads = data.load_leads(args.leads)
     activities = data.read_table(args.activities) if args.activities else None
-    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=_parse_mapping(args.map),
+    scorer = Scorer.for_model(model, leads, activities, args.as_of, mapping=parse_mapping(args.map),
                               hand_over=args.hand_over)
     state_hand_over(scorer)
     findings = report_leaks(scorer, model).findings

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scoring.cli.common import UsageError
 from scoring.data import read as data
 from scoring.data.csvfile import decode_text, detect_delimiter
 from scoring.engine.values import UnreadableNumbers, number_rule_fields, unreadable_numbers
@@ -31,20 +32,18 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
 def sql_matrix_preview(model: LeadModel, args: argparse.Namespace, outcomes: Outcomes,
                        mapping: Mapping[str, Mapping[str, str]]) -> Preview:
     """The matrix from the SQL engine named by ``args.engine``."""
-    from scoring.cli.commands import UsageError
-
     if args.dataset:
         raise UsageError(f"--engine {args.engine} reads --leads/--activities files; --dataset is for --engine pandas")
     if args.spark_master and args.engine != "spark":
         raise UsageError("--spark-master goes with --engine spark")
-    try:
+    try:  # deferred: the SQL engines need the sql extra (duckdb, sqlglot), the pandas engine does not
         from scoring.sql import runners
     except ImportError as error:
         raise UsageError(f"--engine {args.engine} needs the sql extra (pip install 'leadgrid[sql]'): {error}") from None
     if args.engine == "duckdb":
         return runners.duckdb_preview(model, args.leads, args.activities, outcomes, args.as_of, mapping)
     try:
-        import pyspark  # noqa: F401
+        import pyspark  # noqa: F401  # deferred: optional, only --engine spark needs it
     except ImportError:
         raise UsageError("--engine spark needs pyspark (pip install 'leadgrid[sql]') and Java 17+") from None
     return runners.spark_preview(model, args.leads, args.activities, outcomes, args.as_of, mapping,
@@ -61,7 +60,7 @@ def header_frame(path: str | Path, leads_mapping: Mapping[str, str]) -> pd.DataF
     source = str(path)
     try:
         if Path(path).suffix.lower() in (".parquet", ".pq"):
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # deferred: only for a Parquet header, keeps the CLI's start fast
 
             columns = pq.read_schema(path).names
         else:
