@@ -17,11 +17,11 @@ from scoring.measures.evidence import (
     outcome_of,
     rate_choices,
     rule_evidence,
-    separation,
     separation_report,
     value_evidence,
 )
 from scoring.measures.metrics import matrix_metrics, wilson_interval
+from scoring.measures.stats import auc as separation
 from scoring.model.schema import Rule
 
 SOFTWARE = Rule.model_validate({"match": {"in": ["Software"]}, "value": 100})

@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 
 from scoring import Scorer, load_model, parse_model
 from scoring.data.datasets import SAMPLE
-from scoring.measures.evidence import separation
 from scoring.measures.leaks import (
     COMMON_OUTCOME,
     MIN_DECISIONS,
     NEAR_CERTAIN,
-    grouped_auc,
     leak_report,
 )
 from scoring.measures.metrics import Flags
+from scoring.measures.stats import auc as separation
+from scoring.measures.stats import grouped_auc
 
 FLAG_MODEL = """
 schema_version: 1
@@ -244,11 +244,11 @@ def test_certain_values_match_a_groupby_of_the_raw_rows(counts, random):
 @given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from([1.0, 0.0, np.nan])), min_size=1, max_size=60),
        st.lists(st.sampled_from([-100.0, 0.0, 15.0, 50.0, 100.0]), min_size=5, max_size=5))
 def test_the_counted_auc_is_the_ranked_auc(rows, scores):
-    """grouped_auc counts per score value; evidence.separation ranks every lead: the same AUC."""
+    """grouped_auc counts per score value; stats.auc ranks every lead: the same AUC."""
     codes = np.array([c for c, _ in rows])
     flags = Flags(np.array([f for _, f in rows]), 0)
     expected = separation(np.array(scores)[codes], flags.values)
-    found = grouped_auc(codes, np.array(scores), flags)
+    found = grouped_auc(codes, np.array(scores), flags.values)
     assert (np.isnan(expected) and np.isnan(found)) or found == pytest.approx(expected)
 
 

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from scoring.engine.scorer import Scorer
-from scoring.measures.evidence import separation
 from scoring.measures.metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of
+from scoring.measures.stats import auc
 from scoring.model.schema import LeadModel
 
 OUTCOMES = Outcomes()
@@ -37,8 +37,8 @@ def _known(scores: np.ndarray, outcome: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def roc_auc(scores: np.ndarray, outcome: np.ndarray) -> float:
     """P(score of a yes > score of a no) + half P(equal), over leads whose outcome (1.0 / 0.0)
-    is known; NaN when either class is empty (``evidence.separation``, from average ranks)."""
-    return separation(scores, outcome)
+    is known; NaN when either class is empty (``stats.auc``, from average ranks)."""
+    return auc(scores, outcome)
 
 
 def gain_curve(scores: np.ndarray, outcome: np.ndarray) -> pd.DataFrame:

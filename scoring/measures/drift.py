@@ -32,9 +32,10 @@ from scoring.data.read import NAT, to_utc_ns
 from scoring.engine.scorer import Scorer
 from scoring.errors import DataError
 from scoring.measures.metrics import Outcomes, Preview, preview
+from scoring.measures.stats import PSI_FLOOR, psi_of_shares
+from scoring.measures.stats import population_stability as population_stability  # re-exported
 from scoring.model.schema import LETTERS, NUMBERS, RATINGS, LeadModel
 
-PSI_FLOOR = 1e-4
 MIN_PERIOD_LEADS = 30  # fewer leads in a period than this and drift refuses to compare
 CHANCE_DRAWS = 2000  # redraws of the pooled population behind chance_psi
 CHANCE_QUANTILE = 0.95
@@ -43,16 +44,6 @@ PSI_MODERATE = 0.1
 PSI_MAJOR = 0.25
 RATE_COLUMNS = ("leads", "decided", "acceptance_rate", "acceptance_low", "acceptance_high",
                 "conversion_known", "conversion_rate", "conversion_low", "conversion_high")
-
-
-def population_stability(before: np.ndarray, after: np.ndarray, floor: float = PSI_FLOOR) -> float:
-    """The PSI of two count (or share) vectors over the same categories, ``before`` as reference."""
-    before, after = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    if before.shape != after.shape or before.sum() <= 0 or after.sum() <= 0:
-        return float("nan")
-    expected = np.maximum(before / before.sum(), floor)
-    actual = np.maximum(after / after.sum(), floor)
-    return float(np.sum((actual - expected) * np.log(actual / expected)))
 
 
 def chance_psi(before: np.ndarray, after: np.ndarray, floor: float = PSI_FLOOR, draws: int = CHANCE_DRAWS,
@@ -67,8 +58,7 @@ def chance_psi(before: np.ndarray, after: np.ndarray, floor: float = PSI_FLOOR, 
     pooled = (before + after) / (before + after).sum()
     rng = np.random.default_rng(seed)
     first, second = (rng.multinomial(size, pooled, size=draws) / size for size in sizes)
-    expected, actual = np.maximum(first, floor), np.maximum(second, floor)
-    values = np.sum((actual - expected) * np.log(actual / expected), axis=1)
+    values = psi_of_shares(first, second, floor)
     return float(np.quantile(values, CHANCE_QUANTILE))
 
 

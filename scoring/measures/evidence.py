@@ -30,7 +30,9 @@ import numpy as np
 import pandas as pd
 
 from scoring.engine.scorer import NO_RULE, Scorer
-from scoring.measures.metrics import Flags, History, Outcomes, history_of, wilson_interval
+from scoring.measures import stats
+from scoring.measures.metrics import Flags, History, Outcomes, history_of
+from scoring.measures.stats import wilson_interval
 from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel, Rule
 
 RATE_COLUMNS = ("leads", "decided", "accepted", "acceptance_rate", "acceptance_low", "acceptance_high",
@@ -257,21 +259,6 @@ def compact_grid(matrix: pd.DataFrame, outcome: str | None) -> pd.DataFrame:
 # ----- separation
 
 
-def separation(scores: np.ndarray, flags: np.ndarray) -> float:
-    """The AUC of ``scores`` for an outcome (1.0 yes, 0.0 no, NaN unknown: left out): the
-    chance that a random lead with the outcome scores above a random lead without it, ties
-    counting half. 0.5 is no separation, 1.0 perfect; NaN without both kinds of lead."""
-    flags = np.asarray(flags, dtype=float)
-    known = ~np.isnan(flags)
-    scores, flags = np.asarray(scores, dtype=float)[known], flags[known]
-    positives = int((flags == 1.0).sum())
-    negatives = len(flags) - positives
-    if not positives or not negatives:
-        return math.nan
-    ranks = pd.Series(scores).rank(method="average").to_numpy()
-    return float((ranks[flags == 1.0].sum() - positives * (positives + 1) / 2) / (positives * negatives))
-
-
 @dataclass(frozen=True)
 class ColumnSeparation:
     """How well one column, scored as the model scores it, separates the outcome."""
@@ -319,7 +306,7 @@ def separation_report(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
         return SeparationReport(None, math.nan, [])
     def scores_auc() -> float:
         rated = scorer.rate(model)
-        return separation(rated.profile_score + rated.engagement_score, flags.values)
+        return stats.auc(rated.profile_score + rated.engagement_score, flags.values)
 
     # the scores do not depend on thresholds or routing: a threshold step ranks nothing again
     scoring_parts = model.model_dump_json(exclude={"profile": {"grades"}, "engagement": {"grades"}, "routing": True,
@@ -333,7 +320,7 @@ def separation_report(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
     for ident, label, field, axis, rules, default in readers:
         def column_auc(field: str = field, rules: list[Rule] = rules, default: float = default) -> float:
             index = scorer.field_rules(field).rule_index(rules)
-            return separation(_shares(rules, default)[index], flags.values)
+            return stats.auc(_shares(rules, default)[index], flags.values)
 
         # one number per column and rule list, kept: a weight or a threshold moves none of them
         key = ("separation", outcomes, field, tuple(r.model_dump_json() for r in rules), default)

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scoring.measures.metrics import wilson_interval
 from scoring.measures.pipeline import NO_REASON, STAGE_LABELS, STAGES, Pipeline
+from scoring.measures.stats import wilson_interval
 from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel
 
 TOP_REASONS = 5

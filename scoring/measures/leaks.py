@@ -47,6 +47,7 @@ from scoring.measures.evidence import (
 )
 from scoring.measures.metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of, preview
 from scoring.measures.pipeline import ACCEPTED_AT, WON_AT, instants
+from scoring.measures.stats import grouped_auc
 from scoring.model.schema import RATINGS, LeadModel, Rule
 
 STRONG_AUC = 0.9
@@ -201,21 +202,6 @@ def _other_text(subject: _Subject, label: str) -> str:
     return "have a value" if label == MISSING_LABEL else "have another value"
 
 
-def grouped_auc(codes: np.ndarray, scores: np.ndarray, flags: Flags) -> float:
-    """``evidence.separation`` of scores that take few values: each lead's score is
-    ``scores[codes]``; counted per score, not ranked (linear in the leads)."""
-    values, group_of = np.unique(scores, return_inverse=True)
-    per_lead = group_of[codes]
-    known = flags.known
-    positives = np.bincount(per_lead[known & (flags.values == 1.0)], minlength=len(values)).astype(float)
-    negatives = np.bincount(per_lead[known & (flags.values == 0.0)], minlength=len(values)).astype(float)
-    total_pos, total_neg = positives.sum(), negatives.sum()
-    if not total_pos or not total_neg:
-        return math.nan
-    below = np.concatenate([[0.0], np.cumsum(negatives)[:-1]])  # negatives scoring lower than each value
-    return float((positives * (below + negatives / 2)).sum() / (total_pos * total_neg))
-
-
 def _auc_finding(subject: _Subject, auc: float, outcome: str, how: str) -> Leak | None:
     if math.isnan(auc) or abs(auc - 0.5) < STRONG_AUC - 0.5:
         return None
@@ -235,7 +221,7 @@ def _column_findings(scorer: Scorer, subject: _Subject, rules: list[Rule], defau
     index = scorer.field_rules(subject.name).rule_index(rules)
     shares = np.array([rule.value for rule in rules] + [default], dtype=float)  # index NO_RULE (-1): the default
     for outcome, flags in recorded:
-        auc = grouped_auc(np.where(index < 0, len(rules), index), shares, flags)
+        auc = grouped_auc(np.where(index < 0, len(rules), index), shares, flags.values)
         leak = _auc_finding(subject, auc, outcome, "as the model scores it")
         if leak is not None:
             findings.append(leak)
@@ -324,7 +310,7 @@ def _activity_findings(scorer: Scorer, subject: _Subject, max_age: float | None,
     had = ae.had_before_handover(scorer, subject.name, max_age)
     if had.any():
         for outcome, flags in recorded:
-            auc = grouped_auc(had.astype(np.intp), np.array([0.0, 1.0]), flags)
+            auc = grouped_auc(had.astype(np.intp), np.array([0.0, 1.0]), flags.values)
             leak = _auc_finding(subject, auc, outcome, "(had before hand-over or not)")
             if leak is not None:
                 findings.append(leak)

@@ -27,6 +27,8 @@ from scoring.measures.headline import Headline as Headline
 from scoring.measures.headline import few_rule as few_rule
 from scoring.measures.headline import headline as headline
 from scoring.measures.headline import too_few
+from scoring.measures.stats import Z_95 as Z_95  # re-exported: metrics was their home
+from scoring.measures.stats import wilson_interval as wilson_interval
 from scoring.measures.volume import (
     DAYS_PER_MONTH as DAYS_PER_MONTH,  # re-exported: where the figures used to find it
 )
@@ -41,7 +43,6 @@ from scoring.measures.volume import (
 )
 from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel
 
-Z_95 = 1.959963984540054
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "accepted", "won", "converted"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "rejected", "lost"})
 
@@ -84,19 +85,6 @@ def read_flags(series: pd.Series) -> Flags:
     values = np.where(text.isin(TRUE_WORDS), 1.0, np.where(text.isin(FALSE_WORDS), 0.0, np.nan))
     unrecognised = int((text.notna() & (text != "") & np.isnan(values)).sum())
     return Flags(values, unrecognised)
-
-
-def wilson_interval(successes: float, trials: float, z: float = Z_95) -> tuple[float, float]:
-    """The Wilson score interval of a proportion; (nan, nan) when there are no trials."""
-    if trials <= 0:
-        return (math.nan, math.nan)
-    p = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    low = 0.0 if successes <= 0 else max(0.0, centre - half)  # exact ends: rounding must not
-    high = 1.0 if successes >= trials else min(1.0, centre + half)  # exclude p = 0 or p = 1
-    return (low, high)
 
 
 def _rate(successes: float, trials: float) -> tuple[float, float, float]:

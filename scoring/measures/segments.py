@@ -26,7 +26,6 @@ from scoring.engine.scorer import Scorer
 from scoring.engine.values import TRIM_CHARS
 from scoring.errors import DataError
 from scoring.measures.metrics import (
-    Z_95,
     CellTotals,
     Flags,
     History,
@@ -35,8 +34,8 @@ from scoring.measures.metrics import (
     _sales_of_cells,
     headline,
     rating_codes,
-    wilson_interval,
 )
+from scoring.measures.stats import lift_interval, log_lift, wilson_interval
 from scoring.measures.volume import months_present
 from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel
 
@@ -106,29 +105,6 @@ def segment_labels_of(scorer: Scorer, column: str, top: int = TOP_VALUES) -> Seg
     return scorer.memo(("segment_labels", column, top), lambda: segment_labels(scorer.leads, column, top))
 
 
-def lift_interval(hits: float, trials: int, rest_hits: float, rest_trials: int,
-                  z: float = Z_95) -> tuple[float, float, float]:
-    """The ratio of two rates (``hits / trials`` over ``rest_hits / rest_trials``) with its 95 %
-    interval (Katz' log method; 0.5 added to every count when either has no hit, and the end
-    on that side exact: 0 or infinite). NaN when either side has no trials or neither has a
-    hit; the lift is infinite when only the rest has none."""
-    if trials <= 0 or rest_trials <= 0 or (hits <= 0 and rest_hits <= 0):
-        return (math.nan, math.nan, math.nan)
-    lift = math.inf if rest_hits <= 0 else (hits / trials) / (rest_hits / rest_trials)
-    centre, spread = _log_lift(hits, trials, rest_hits, rest_trials)
-    low = 0.0 if hits <= 0 else math.exp(centre - z * spread)  # exact ends, as the Wilson interval's:
-    high = math.inf if rest_hits <= 0 else math.exp(centre + z * spread)  # the interval holds the lift
-    return (lift, low, high)
-
-
-def _log_lift(hits: float, trials: int, rest_hits: float, rest_trials: int) -> tuple[float, float]:
-    """The log of the lift and its standard error, 0.5 added to every count when a side has no hit."""
-    if hits <= 0 or rest_hits <= 0:
-        hits, rest_hits, trials, rest_trials = hits + 0.5, rest_hits + 0.5, trials + 1, rest_trials + 1
-    centre = math.log((hits / trials) / (rest_hits / rest_trials))
-    return centre, math.sqrt(1 / hits - 1 / trials + 1 / rest_hits - 1 / rest_trials)
-
-
 def separation(flags: Flags | None, to_sales: np.ndarray, mask: np.ndarray) -> dict[str, float]:
     """For the leads ``mask``: the base rate of the outcome ``flags`` (among all of them with a
     known outcome), the rate of those not to sales (the rest), and the lift of to-sales over
@@ -146,7 +122,7 @@ def separation(flags: Flags | None, to_sales: np.ndarray, mask: np.ndarray) -> d
                "lift": lift, "lift_low": low, "lift_high": high}
     # what a segment's lift is held against: the lift itself, or where the rest has no hit
     # (an infinite lift) the lift with 0.5 added to every count
-    figures["lift_target"] = math.exp(_log_lift(hits[1], trials[1], hits[2], trials[2])[0]) if math.isinf(lift) else lift
+    figures["lift_target"] = math.exp(log_lift(hits[1], trials[1], hits[2], trials[2])[0]) if math.isinf(lift) else lift
     return figures
 
 

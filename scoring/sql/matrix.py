@@ -26,8 +26,8 @@ from scoring.measures.metrics import (
     Preview,
     SalesSummary,
     too_few,
-    wilson_interval,
 )
+from scoring.measures.stats import wilson_interval
 from scoring.measures.volume import ALL, Dating, PerMonth, Window, resolve
 from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel
 from scoring.sql.activities import cte_table
