@@ -1,7 +1,8 @@
 """One column of lead values, seen the ways the match operators need.
 
 A ``ValueColumn`` works out once, for a whole column, which values are missing,
-their comparison text and their numbers; rules are then cheap array tests.
+their comparison text and their numbers; rules are then cheap array tests (each
+operator's ``mask`` in ``scoring.model.operators`` reads these forms).
 The ``Scorer`` keeps one per field, so moving a weight re-parses nothing.
 """
 
@@ -17,28 +18,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from scoring.model.operators import TRIM_CHARS as TRIM_CHARS  # re-exported: the engine's trimming
+from scoring.model.operators import Operator
+from scoring.model.operators import canonical_item as canonical_item  # re-exported
+from scoring.model.operators import number_text as _number_text
 from scoring.model.schema import LeadModel, Match
-
-# Trimming removes spaces, tabs and line breaks, as SQL's TRIM(x, ' \t\r\n') does.
-TRIM_CHARS = " \t\r\n"
-
-
-def canonical_item(item: str | int | float) -> str:
-    """How an ``in`` item compares: trimmed lower-case text, whole numbers as integers."""
-    if isinstance(item, bool):
-        return str(item).lower()
-    if isinstance(item, int):
-        return str(item)
-    if isinstance(item, float):
-        return _number_text(item)
-    return item.strip(TRIM_CHARS).lower()
-
-
-def _number_text(number: float) -> str:
-    """Whole numbers as integer text (``1.0`` -> ``"1"``, ``1e20`` -> ``"100000000000000000000"``)."""
-    if np.isfinite(number) and float(number).is_integer():
-        return str(int(number))
-    return repr(float(number)).lower()
 
 
 def _is_number_dtype(series: pd.Series) -> bool:
@@ -115,36 +99,10 @@ class ValueColumn:
         no ``gte``, ``lt`` or ``range`` rule can match them."""
         return ~self.missing & np.isnan(self.number)
 
-    def matches(self, match: Match) -> np.ndarray:
-        """Boolean array: which values satisfy ``match``."""
-        present = ~self.missing
-        if match.missing:
-            return self.missing.copy()
-        if match.in_ is not None:
-            items = {canonical_item(item) for item in match.in_}
-            return present & pd.Series(self.key).isin(items).to_numpy()
-        if match.contains_any is not None:
-            hits = np.zeros(len(self), dtype=bool)
-            for item in match.contains_any:
-                hits |= self.lower.str.contains(item.lower(), regex=False).to_numpy(dtype=bool)
-            return present & hits
-        return present & self._numeric_matches(match)
-
-    def _numeric_matches(self, match: Match) -> np.ndarray:
-        number = self.number
-        with np.errstate(invalid="ignore"):
-            result = ~np.isnan(number)
-            if match.gte is not None:
-                result &= number >= match.gte
-            if match.lt is not None:
-                result &= number < match.lt
-            if match.range is not None:
-                lo, hi = match.range
-                if lo is not None:
-                    result &= number >= lo
-                if hi is not None:
-                    result &= number < hi
-        return result
+    def matches(self, match: Match | Operator) -> np.ndarray:
+        """Boolean array: which values satisfy ``match`` (each operator's ``mask``)."""
+        operator = match if isinstance(match, Operator) else match.operator
+        return operator.mask(self)
 
 
 def _numbers_as_text(numbers: np.ndarray) -> np.ndarray:
@@ -169,15 +127,12 @@ def _object_text(value: object) -> str | None:
     return str(value)
 
 
-NUMBER_OPERATORS = ("gte", "lt", "range")
-
-
 def number_rule_fields(model: LeadModel) -> list[str]:
-    """Lead columns that at least one ``gte``, ``lt`` or ``range`` rule reads, in model order."""
+    """Lead columns that at least one number rule (``gte``, ``lt``, ``range``) reads, in model order."""
     readers = [(category.field, category.rules) for category in model.profile.categories]
     readers += [(entry.field, entry.rules or []) for entry in model.field_entries if entry.field]
     fields = [field for field, rules in readers
-              if any(set(rule.match.operators()) & set(NUMBER_OPERATORS) for rule in rules)]
+              if any(rule.match.operator.reads_number for rule in rules)]
     return list(dict.fromkeys(fields))
 
 

@@ -3,68 +3,67 @@ value its share when the match holds."""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import create_model, model_validator
 
-from scoring.formatting import format_number
-from scoring.model.base import Finite, NonBlank, RuleValue, Scalar, _Strict
-
-OPERATORS = ("in", "contains_any", "gte", "lt", "range", "missing")
+from scoring.model.base import RuleValue, _Strict
+from scoring.model.operators import OPERATOR_CLASSES, Operator
 
 
-class Match(_Strict):
-    """A condition on one value. Exactly one operator, except ``gte`` with ``lt``."""
+def operator_keys(operator_classes: Sequence[type[Operator]]) -> tuple[str, ...]:
+    """Every operator key of the model file, in order."""
+    return tuple(key for cls in operator_classes for key in cls.file_keys())
 
-    in_: list[Scalar] | None = Field(
-        None, alias="in", min_length=1,
-        description="Matches when the trimmed text equals one of the items, ignoring case.",
-    )
-    contains_any: list[NonBlank] | None = Field(
-        None, min_length=1, description="Matches when the text contains one of the items, ignoring case."
-    )
-    gte: Finite | None = Field(None, description="Matches a number >= this.")
-    lt: Finite | None = Field(None, description="Matches a number < this.")
-    range: tuple[Finite | None, Finite | None] | None = Field(
-        None, description="[lo, hi]: matches a number with lo <= value < hi; null leaves an end open."
-    )
-    missing: Literal[True] | None = Field(
-        None, description="Matches a missing value (null, NaN, or blank text)."
-    )
+
+OPERATORS = operator_keys(OPERATOR_CLASSES)
+
+
+class _MatchBase(_Strict):
+    operator_classes: ClassVar[tuple[type[Operator], ...]] = ()
 
     @model_validator(mode="after")
-    def _one_operator(self) -> Match:
+    def _one_operator(self) -> Any:
         used = self.operators()
         if not used:
-            raise ValueError(f"a match needs one operator, one of {', '.join(OPERATORS)}; got none")
-        if len(used) > 1 and set(used) != {"gte", "lt"}:
-            raise ValueError(
-                f"a match takes one operator (only gte with lt may combine); got {', '.join(used)}"
-            )
+            raise ValueError(f"a match needs one operator, one of {', '.join(operator_keys(self.operator_classes))}"
+                             "; got none")
+        if len(self._classes_used()) > 1:
+            combined = "; ".join(" with ".join(cls.file_keys()) for cls in self.operator_classes if len(cls.fields) > 1)
+            raise ValueError(f"a match takes one operator (only {combined} may combine); got {', '.join(used)}")
         return self
 
+    def _classes_used(self) -> list[type[Operator]]:
+        return [cls for cls in self.operator_classes if any(getattr(self, name) is not None for name in cls.fields)]
+
     def operators(self) -> list[str]:
-        """The operators this match uses, in the format's spelling."""
-        names = {"in_": "in"}
-        return [names.get(name, name) for name in type(self).model_fields if getattr(self, name) is not None]
+        """The keys this match uses, in the format's spelling."""
+        return [key for cls in self.operator_classes for name, key in zip(cls.fields, cls.file_keys(), strict=True)
+                if getattr(self, name) is not None]
+
+    @property
+    def operator(self) -> Operator:
+        """The operator object every use (mask, SQL, text, diff, table) dispatches through."""
+        return self._classes_used()[0].from_match(self)
 
     def describe(self) -> str:
         """A short human form, e.g. ``in [Software, Finance]`` or ``>= 1000``."""
-        parts = []
-        if self.in_ is not None:
-            parts.append("in [" + ", ".join(str(item) for item in self.in_) + "]")
-        if self.contains_any is not None:
-            parts.append("contains any of [" + ", ".join(self.contains_any) + "]")
-        if self.gte is not None:
-            parts.append(f">= {format_number(self.gte)}")
-        if self.lt is not None:
-            parts.append(f"< {format_number(self.lt)}")
-        if self.range is not None:
-            lo, hi = self.range
-            parts.append(f"in range [{'' if lo is None else format_number(lo)}, {'' if hi is None else format_number(hi)})")
-        if self.missing:
-            parts.append("is missing")
-        return " and ".join(parts)
+        return self.operator.describe()
+
+
+def match_class(operator_classes: Sequence[type[Operator]]) -> type[_MatchBase]:
+    """The pydantic class of a rule's ``match``, its fields those of ``operator_classes`` in
+    order (so the JSON Schema and the dump follow the registry)."""
+    fields = {name: spec for cls in operator_classes for name, spec in cls.fields.items()}
+    model = create_model("Match", __base__=_MatchBase, __module__=__name__,
+                         __doc__="A condition on one value. Exactly one operator, except ``gte`` with ``lt``.",
+                         **fields)
+    model.operator_classes = tuple(operator_classes)
+    return model
+
+
+Match = match_class(OPERATOR_CLASSES)
 
 
 class Rule(_Strict):

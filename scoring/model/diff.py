@@ -7,8 +7,8 @@ page's "changed since loaded" summary are both built from it.
 
 from __future__ import annotations
 
-from scoring.engine.values import canonical_item
 from scoring.formatting import format_number
+from scoring.model.operators import Meaning
 from scoring.model.schema import (
     LETTERS,
     NUMBERS,
@@ -22,8 +22,6 @@ from scoring.model.schema import (
     Rule,
 )
 
-Meaning = tuple[object, ...]
-
 
 def _num(value: float | None) -> str:
     if value is None:
@@ -36,23 +34,11 @@ def _rule_text(rule: Rule) -> str:
 
 
 def match_meaning(match: Match) -> Meaning:
-    """What ``match`` selects, in one canonical form: two matches that select the same values
-    (``range: [200, 1000]`` and ``gte: 200, lt: 1000``; ``in`` items in another order, case or
-    spacing; ``contains_any`` items one of which contains another) have the same meaning."""
-    if match.missing:
-        return ("missing",)
-    if match.in_ is not None:
-        return ("in", frozenset(canonical_item(item) for item in match.in_))
-    if match.contains_any is not None:
-        items = {item.lower() for item in match.contains_any}
-        return ("contains", frozenset(item for item in items
-                                      if not any(other != item and other in item for other in items)))
-    lows = [bound for bound in (match.gte, match.range[0] if match.range else None) if bound is not None]
-    highs = [bound for bound in (match.lt, match.range[1] if match.range else None) if bound is not None]
-    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
-    if low is not None and high is not None and low >= high:
-        return ("number", "none")  # an empty interval: no number matches
-    return ("number", low, high)
+    """What ``match`` selects, in one canonical form (its operator's ``meaning``): two matches
+    that select the same values (``range: [200, 1000]`` and ``gte: 200, lt: 1000``; ``in`` items
+    in another order, case or spacing; ``contains_any`` items one of which contains another)
+    have the same meaning."""
+    return match.operator.meaning()
 
 
 def same_rule(before: Rule, after: Rule) -> bool:

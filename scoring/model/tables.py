@@ -14,20 +14,13 @@ from typing import Any
 import pandas as pd
 
 from scoring.data.missing import is_blank
-from scoring.engine.values import canonical_item
 from scoring.errors import ModelError, Problem
 from scoring.formatting import format_interval, format_lift, format_rate
+from scoring.model.operators import RowError, operator_for_condition, table_conditions
 from scoring.model.schema import RATINGS, LeadModel, Rule
 
-# The rule table's "condition" column, in plain words, and back.
-CONDITIONS = {
-    "is one of": "in",
-    "contains any of": "contains_any",
-    "at least": "gte",
-    "below": "lt",
-    "between": "range",
-    "is missing": "missing",
-}
+# The rule table's "condition" column, in plain words (each operator reads its own back).
+CONDITIONS = table_conditions()
 RULE_COLUMNS = ("condition", "items", "from", "to", "value")
 
 
@@ -55,31 +48,12 @@ def _plain_cell(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def _item_text(item: str | int | float) -> str:
-    """An ``in`` item as the table shows it; a number compares the same as this text."""
-    return item if isinstance(item, str) else canonical_item(item)
-
-
 def rules_to_rows(rules: Sequence[Rule]) -> list[dict[str, Any]]:
     """Rules as rows of the rule table: condition, items, from, to, value."""
     rows = []
     for rule in rules:
-        match = rule.match
         row: dict[str, Any] = {"condition": "", "items": [], "from": None, "to": None, "value": rule.value}
-        if match.in_ is not None:
-            row.update(condition="is one of", items=[_item_text(item) for item in match.in_])
-        elif match.contains_any is not None:
-            row.update(condition="contains any of", items=list(match.contains_any))
-        elif match.missing:
-            row.update(condition="is missing")
-        elif match.range is not None:
-            row.update({"condition": "between", "from": match.range[0], "to": match.range[1]})
-        elif match.gte is not None and match.lt is not None:
-            row.update({"condition": "between", "from": match.gte, "to": match.lt})
-        elif match.gte is not None:
-            row.update({"condition": "at least", "from": match.gte})
-        else:
-            row.update({"condition": "below", "to": match.lt})
+        row.update(rule.match.operator.row())
         rows.append(row)
     return rows
 
@@ -128,38 +102,20 @@ def rows_to_rules(rows: Sequence[Mapping[str, Any]], path: str = "rules",
             continue
         where = f"{path}[{position}]"
         position += 1
-        operator = CONDITIONS.get(str(condition))
+        operator = operator_for_condition(str(condition))
         try:
             low, high = cell_number(row.get("from"), f"{where}.match"), cell_number(row.get("to"), f"{where}.match")
             value = cell_number(row.get("value"), f"{where}.value")
         except ModelError as error:
             problems.extend(Problem(p.path, f"{p.message} (row {index + 1})") for p in error.problems)
             continue
-        items = _items(row.get("items"))
         if operator is None:
             problems.append(Problem(where, f"unknown condition {condition!r}; use one of {', '.join(CONDITIONS)}"))
             continue
-        match: dict[str, Any]
-        if operator in ("in", "contains_any"):
-            if not items:
-                problems.append(Problem(where, f"'{condition}' needs at least one item (row {index + 1})"))
-                continue
-            match = {operator: items}
-        elif operator == "gte":
-            match = {"gte": low}
-        elif operator == "lt":
-            match = {"lt": high}
-        elif operator == "range":
-            if low is None and high is None:  # [null, null] would match every number
-                problems.append(Problem(f"{where}.match.range",
-                                        f"'{condition}' needs a number in from or to, or both (row {index + 1})"))
-                continue
-            match = {"range": [low, high]}
-        else:
-            match = {"missing": True}
-        if None in match.values():
-            problems.append(Problem(where, f"'{condition}' needs a number in "
-                                           f"{'from' if operator == 'gte' else 'to'} (row {index + 1})"))
+        try:
+            match = operator.from_row(str(condition), _items(row.get("items")), low, high)
+        except RowError as error:
+            problems.append(Problem(where + error.field, f"{error.message} (row {index + 1})"))
             continue
         rules.append({"match": match, "value": 0.0 if value is None else value})
     if problems:

@@ -1,4 +1,5 @@
-"""Lead columns seen the ways the match operators need, and rules as SQL conditions.
+"""Lead columns seen the ways the match operators need, and rules as SQL conditions (each
+operator's ``sql`` in ``scoring.model.operators``, on the forms below that its ``needs`` name).
 
 This mirrors ``scoring.engine.values.ValueColumn``. A column is read through its text form, so
 one query works whether the warehouse stores it as text or as a number; where the engine
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from scoring.engine.values import TRIM_CHARS, canonical_item
+from scoring.engine.values import TRIM_CHARS
+from scoring.model.operators import Operator
 from scoring.model.schema import Match, Rule
 from scoring.sql.dialects import BIGINT, DOUBLE, TEXT, Target, number, string, trim
 
@@ -108,15 +110,13 @@ class RawValue:
         return exp.Case().when(readable, exp.TryCast(this=trimmed.copy(), to=DOUBLE))
 
 
-def needs_of(match: Match) -> set[str]:
+def needs_of(match: Match | Operator) -> set[str]:
     """Which prepared forms of the value a match reads."""
-    if match.missing:
-        return {"missing"}
-    if match.in_ is not None:
-        return {"missing", "key"}
-    if match.contains_any is not None:
-        return {"missing", "lower"}
-    return {"number"}
+    return set(_operator(match).needs)
+
+
+def _operator(match: Match | Operator) -> Operator:
+    return match if isinstance(match, Operator) else match.operator
 
 
 @dataclass
@@ -153,29 +153,9 @@ def prepare_fields(uses: Iterable[tuple[str, list[Rule]]]) -> dict[str, Prepared
     return prepared
 
 
-def condition(match: Match, prepared: PreparedField, table: str | None = None) -> exp.Expression:
+def condition(match: Match | Operator, prepared: PreparedField, table: str | None = None) -> exp.Expression:
     """The SQL condition of one ``match`` on a prepared field (NULL counts as no match)."""
-    if match.missing:
-        return prepared.column("missing", table)
-    present = exp.Not(this=prepared.column("missing", table))
-    if match.in_ is not None:
-        items = sorted({canonical_item(item) for item in match.in_})
-        return exp.and_(present, exp.In(this=prepared.column("key", table), expressions=[string(i) for i in items]))
-    if match.contains_any is not None:
-        items = list(dict.fromkeys(item.lower() for item in match.contains_any))
-        hits = [exp.GT(this=exp.StrPosition(this=prepared.column("lower", table), substr=string(item)),
-                       expression=number(0)) for item in items]
-        return exp.and_(present, exp.paren(exp.or_(*hits)) if len(hits) > 1 else hits[0])
-    value = prepared.column("number", table)
-    bounds: list[exp.Expression] = []
-    low, high = match.range if match.range is not None else (match.gte, match.lt)
-    if low is not None:
-        bounds.append(exp.GTE(this=value.copy(), expression=number(low)))
-    if high is not None:
-        bounds.append(exp.LT(this=value.copy(), expression=number(high)))
-    if not bounds:  # range [null, null]: any number
-        bounds.append(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())))
-    return exp.and_(*bounds)
+    return _operator(match).sql(lambda need: prepared.column(need, table))
 
 
 def rule_value(rules: list[Rule], default: float, prepared: PreparedField, table: str | None = None) -> exp.Expression:

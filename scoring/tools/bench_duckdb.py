@@ -46,24 +46,7 @@ def _part(column: str, part: str) -> str:
 
 
 def _condition(match: Match, column: str, numeric: bool) -> str:
-    missing, number = _part(column, "missing"), _part(column, "number")
-    if match.missing:
-        return missing
-    if match.in_ is not None:
-        items = ", ".join(literal(canonical_item(item)) for item in match.in_)
-        return "FALSE" if numeric else f"(NOT {missing} AND {_part(column, 'key')} IN ({items}))"
-    if match.contains_any is not None:
-        if numeric:
-            return "FALSE"
-        hits = " OR ".join(f"contains({_part(column, 'lower')}, {literal(item.lower())})"
-                           for item in match.contains_any)
-        return f"(NOT {missing} AND ({hits}))"
-    parts = [f"{number} IS NOT NULL", f"NOT isnan({number})"]
-    lo, hi = (match.range or (None, None))
-    for bound, operator in ((match.gte, ">="), (match.lt, "<"), (lo, ">="), (hi, "<")):
-        if bound is not None:
-            parts.append(f"{number} {operator} {literal(bound)}")
-    return "(" + " AND ".join(parts) + ")"
+    return match.operator.duckdb(lambda part: _part(column, part), numeric)
 
 
 def _rule_value(rules: list[Rule], default: float, column: str, numeric: bool) -> str:
