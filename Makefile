@@ -16,7 +16,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[app,sql,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[app,sql,spark,calibrate,dev]"
 	touch $(STAMP)
 
 # The browser test drives Debian's Chromium through Playwright (Playwright's own

@@ -5,6 +5,7 @@ case, and one-line errors with exit 1 (bad input) or 2 (bad usage)."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,6 +214,18 @@ def test_weights_without_evidence_is_one_line(capsys, two_category_files, tmp_pa
     code, out, err = _run(capsys, "calibrate", "--model", model, "--leads", str(path), "--weights")
     assert code == 1 and not out
     assert words in err and len(err.strip().splitlines()) == 1
+
+
+def test_weights_without_scikit_learn_is_one_line_naming_the_extra(capsys, two_category_files, monkeypatch):
+    # scikit-learn is the calibrate extra's: a core install says so in one line, exit 1
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)  # importing it raises ImportError
+    model, leads = two_category_files
+    code, out, err = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--weights")
+    assert code == 1 and not out
+    assert err.strip() == "leadgrid: the suggested weights need scikit-learn, which the calibrate extra installs: " \
+                          "pip install 'leadgrid[calibrate]'"
+    code, out, _ = _run(capsys, "calibrate", "--model", model, "--leads", leads, "--capacity", "8")
+    assert code == 0 and out  # the thresholds need no scikit-learn
 
 
 # ----- the room's routing, a worse proposal, one outcome value (issues 19 and 20) ------------

@@ -123,11 +123,17 @@ def outcome_to_fit(history: History) -> tuple[str, Flags]:
                         "there is nothing to calibrate against")
 
 
+CALIBRATE_EXTRA = ("the suggested weights need scikit-learn, which the calibrate extra installs: "
+                   "pip install 'leadgrid[calibrate]'")
+
+
 def fit_coefficients(values: np.ndarray, outcome: np.ndarray, strength: float = 1.0) -> np.ndarray:
     """Coefficients of an L2-regularised logistic regression (``C = strength``) of the 0/1
     ``outcome`` on the columns of ``values`` (each category's value over 100)."""
-    from sklearn.linear_model import LogisticRegression  # imported late: only calibration needs it
-
+    try:  # deferred: scikit-learn is the calibrate extra's, only the suggested weights need it
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise LeadGridError(CALIBRATE_EXTRA) from None
     if len(np.unique(outcome)) < 2:
         raise LeadGridError("every lead with a known outcome has the same outcome, so no weights can be fitted")
     fit = LogisticRegression(C=strength, max_iter=1000)

@@ -105,9 +105,11 @@ def export_files(args: argparse.Namespace) -> dict[str, str]:
         return {"": json.dumps(model_json_schema(), indent=2) + "\n"}
     if args.to == "sheet":
         return {"": _sheet(args, model)}
-    # deferred: sqlglot comes with the sql extra and only --to sql needs it
-    from scoring.sql import ExportError, SqlOptions, export_sql
-    from scoring.sql.dbt import dbt_model
+    try:  # deferred: sqlglot comes with the sql extra and only --to sql needs it
+        from scoring.sql import ExportError, SqlOptions, export_sql
+        from scoring.sql.dbt import dbt_model
+    except ImportError as error:
+        raise UsageError(f"--to sql needs the sql extra (pip install 'leadgrid[sql]'): {error}") from None
 
     try:
         if args.dbt:

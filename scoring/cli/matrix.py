@@ -45,7 +45,7 @@ def sql_matrix_preview(model: LeadModel, args: argparse.Namespace, outcomes: Out
     try:
         import pyspark  # noqa: F401  # deferred: optional, only --engine spark needs it
     except ImportError:
-        raise UsageError("--engine spark needs pyspark (pip install 'leadgrid[sql]') and Java 17+") from None
+        raise UsageError("--engine spark needs pyspark (pip install 'leadgrid[sql,spark]') and Java 17+") from None
     return runners.spark_preview(model, args.leads, args.activities, outcomes, args.as_of, mapping,
                                  master=args.spark_master)
 

@@ -15,7 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, replace
 
-import yaml
+from ruamel.yaml import YAML
 from sqlglot import exp
 
 from scoring.model.schema import LETTERS, NUMBERS, RATINGS, LeadModel
@@ -123,4 +123,8 @@ def schema_yml(model: LeadModel, model_name: str = DEFAULT_MODEL_NAME, dialect: 
     columns = [{"name": name, **({"data_tests": tests[name]} if tests[name] else {})} for name in OUTPUT_COLUMNS]
     document = {"version": 2, "models": [{"name": model_name, "description": jinja_text(description),
                                           "columns": columns}]}
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    writer = YAML(typ="safe", pure=True)
+    writer.default_flow_style, writer.allow_unicode, writer.width = False, True, 100
+    text = io.StringIO()
+    writer.dump(document, text)
+    return text.getvalue()

@@ -5,6 +5,7 @@ sentence."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,12 @@ def test_no_lead_ever_accepted_is_one_sentence_on_the_page(open_app, monkeypatch
     assert any(i.value.startswith(f"No AUC: all {len(leads):,} leads sales decided on rejected") for i in at.info)
     auc = next(d.value for d in at.dataframe if "Converted" in d.value.columns)
     assert list(auc.columns) == ["Converted"]  # no column of nan against acceptance
+
+
+def test_without_scikit_learn_the_weights_say_which_extra_and_the_page_stays(open_app, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)  # importing it raises ImportError
+    at = _calibrate(open_app)
+    assert [e.value for e in at.error] == ["the suggested weights need scikit-learn, which the calibrate extra "
+                                           "installs: pip install 'leadgrid[calibrate]'."]
+    assert at.number_input(key="calibrate_capacity").value == 230  # the thresholds need no scikit-learn
+    assert not [b for b in at.button if b.key == "calibrate_apply_weights"]
