@@ -1,4 +1,4 @@
-"""Evidence beside the controls (scoring/evidence.py): per value, band and rule, the leads and
+"""Evidence beside the controls (scoring/measures/evidence.py, grid.py, report.py): per value, band and rule, the leads and
 their acceptance and conversion; the compact grid; the separation of a column against the
 whole model. Every figure below is counted by hand from the few leads of each case."""
 
@@ -11,15 +11,8 @@ import pandas as pd
 import pytest
 
 from scoring import Scorer, parse_model
-from scoring.measures.evidence import (
-    compact_grid,
-    few_outcomes,
-    outcome_of,
-    rate_choices,
-    rule_evidence,
-    separation_report,
-    value_evidence,
-)
+from scoring.measures.evidence import rule_evidence, separation_report, value_evidence
+from scoring.measures.grid import compact_grid, few_outcomes, outcome_of, rate_choices
 from scoring.measures.metrics import matrix_metrics, wilson_interval
 from scoring.measures.stats import auc as separation
 from scoring.model.schema import Rule
@@ -223,7 +216,8 @@ def test_no_outcome_no_separation():
 
 def test_rates_as_the_pages_show_them(industry_scorer):
     frame = rule_evidence(industry_scorer, "industry", [SOFTWARE, RETAIL])
-    from scoring.measures.evidence import evidence_text, rate_text, recorded_outcomes
+    from scoring.measures.grid import recorded_outcomes
+    from scoring.measures.report import evidence_text, rate_text
 
     assert recorded_outcomes(frame) == ["acceptance", "conversion"]
     low, high = wilson_interval(2, 3)  # 20.8% .. 93.9%

@@ -12,14 +12,10 @@ import streamlit as st
 
 import scoring
 from scoring.engine.scorer import Scorer
-from scoring.measures.evidence import (
-    RATE_NAMES,
-    evidence_text,
-    recorded_outcomes,
-    rule_evidence,
-    value_evidence,
-)
+from scoring.measures.evidence import rule_evidence, value_evidence
+from scoring.measures.grid import recorded_outcomes
 from scoring.measures.leaks import Leak, LeakReport, leak_report
+from scoring.measures.report import RATE_NAMES, evidence_text
 from scoring.model.schema import LeadModel, Rule
 from scoring.model.tables import (
     CONDITIONS,

@@ -14,7 +14,7 @@ from scoring.data.csvfile import decode_text
 from scoring.engine.handover import AsOfRequired
 from scoring.engine.scorer import Scorer
 from scoring.formatting import format_rate
-from scoring.measures.evidence import compact_grid, outcome_of
+from scoring.measures.grid import compact_grid, outcome_of
 from scoring.measures.metrics import History, Preview, headline
 from scoring.measures.segments import Segments, segment_labels_of, segment_preview
 from scoring.model.edit import with_grades

@@ -1,5 +1,5 @@
 """Evidence beside the controls: what the historical leads say about each value, band and
-rule a model reads; the A1–D4 grid in compact form; and how well each column separates
+rule a model reads, and how well each column separates
 the outcome on its own, against the whole model (one column doing almost all the work is
 often a leak: a field filled in after the outcome was known).
 
@@ -15,9 +15,9 @@ The public functions:
   a numeric column with many values: leads, the rule met, the share it gives, the rates;
 - ``rule_evidence(scorer, field, rules, default)``: the same per rule (and the default);
 - ``value_groups(scorer, field)``: the value (or band) group of each lead, as those tables group them;
-- ``outcome_of(matrix)``, ``rate_choices(matrix)``, ``few_outcomes(matrix, outcome)``,
-  ``compact_grid(matrix, outcome)``: which outcome a data set records, and the grid;
-- ``separation`` (AUC) and ``separation_report(scorer, model)``.
+- ``separation_report(scorer, model)``: the AUC (``stats.auc``) of the model and of each column.
+
+The grid the pages draw is ``scoring.measures.grid``; the tables' text, ``scoring.measures.report``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from scoring.engine.scorer import NO_RULE, Scorer
 from scoring.measures import stats
 from scoring.measures.metrics import Flags, History, Outcomes, history_of
 from scoring.measures.stats import wilson_interval
-from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel, Rule
+from scoring.model.schema import LeadModel, Rule
 
 RATE_COLUMNS = ("leads", "decided", "accepted", "acceptance_rate", "acceptance_low", "acceptance_high",
                 "conversion_known", "converted", "conversion_rate", "conversion_low", "conversion_high")
@@ -42,9 +42,7 @@ NOT_A_NUMBER_LABEL = "(not a number)"
 OTHERS_LABEL = "(all other values)"
 DOMINANT_SHARE = 0.9  # a column with this share of the model's separation does almost all the work
 MIN_MODEL_AUC = 0.55  # below this the model separates too little for shares of it to mean much
-# what each outcome's rate is called in a matrix, and what its count of known leads is called
 OUTCOMES = Outcomes()  # the default outcome column names
-OUTCOME_COLUMNS = {"acceptance": ("acceptance_rate", "decided"), "conversion": ("conversion_rate", "conversion_known")}
 
 
 
@@ -205,57 +203,6 @@ def _bands(numbers: np.ndarray, is_number: np.ndarray, missing: np.ndarray,
     return codes, labels
 
 
-# ----- the outcome a data set records, and the compact grid
-
-
-def outcome_of(matrix: pd.DataFrame) -> str | None:
-    """``acceptance`` when any lead has a sales decision, else ``conversion`` when any lead has
-    a known conversion, else None (the rule of ``metrics.headline``, without a default)."""
-    if int(matrix["decided"].sum()) > 0:
-        return "acceptance"
-    if int(matrix["conversion_known"].sum()) > 0:
-        return "conversion"
-    return None
-
-
-def rate_choices(matrix: pd.DataFrame) -> list[str]:
-    """The matrix columns a cell can be coloured by: each rate the data records, and the share of leads."""
-    choices = [OUTCOME_COLUMNS[name][0] for name in ("acceptance", "conversion")
-               if int(matrix[OUTCOME_COLUMNS[name][1]].sum()) > 0]
-    return [*choices, "share"]
-
-
-def few_outcomes(matrix: pd.DataFrame, outcome: str | None) -> pd.Series:
-    """Per cell: it has leads but too few known or positive ``outcome`` s to trust its rate
-    (``metrics.too_few``: the matrix's too_few_decisions / too_few_conversions). All False when
-    the data records no outcome at all: nothing to trust."""
-    if outcome is None:
-        return pd.Series(False, index=matrix.index)
-    few = matrix["too_few_decisions" if outcome == "acceptance" else "too_few_conversions"].astype(bool)
-    return (matrix["leads"] > 0) & few
-
-
-def compact_grid(matrix: pd.DataFrame, outcome: str | None) -> pd.DataFrame:
-    """Per cell A1..D4 (rows in that order): ``letter``, ``number``, ``leads``, ``share`` of
-    all leads, ``rate`` of ``outcome`` (NaN without one or without known leads), ``known``
-    (leads with a known outcome), ``few`` (too few to trust) and ``to_sales``."""
-    total = int(matrix["leads"].sum())
-    rate_column, known_column = OUTCOME_COLUMNS.get(outcome or "", (None, None))
-    rows = []
-    few = few_outcomes(matrix, outcome)
-    for rating in RATINGS:
-        row = matrix.loc[rating]
-        rows.append({
-            "rating": rating, "letter": rating[0], "number": rating[1], "leads": int(row["leads"]),
-            "share": int(row["leads"]) / total if total else math.nan,
-            "rate": float(row[rate_column]) if rate_column else math.nan,
-            "known": int(row[known_column]) if known_column else 0,
-            "few": bool(few[rating]),
-            "to_sales": row.get("action") == SALES_ACTION,
-        })
-    return pd.DataFrame(rows).set_index("rating")
-
-
 # ----- separation
 
 
@@ -328,32 +275,3 @@ def separation_report(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
         share = (auc - 0.5) / lift if lift > 0 and not math.isnan(auc) else math.nan
         columns.append(ColumnSeparation(ident, label, field, axis, auc, share))
     return SeparationReport(outcome, model_auc, columns)
-
-
-# ----- as the pages show it
-
-
-RATE_NAMES = {"acceptance": "Accepted by sales", "conversion": "Converted"}
-
-
-def recorded_outcomes(frame: pd.DataFrame) -> list[str]:
-    """The outcomes an evidence frame (or a matrix) has known leads for: acceptance, conversion."""
-    return [name for name in ("acceptance", "conversion") if int(frame[OUTCOME_COLUMNS[name][1]].sum()) > 0]
-
-
-def rate_text(rate: float, low: float, high: float) -> str:
-    """A rate with its interval as a workshop reads it: ``24.9% (23.1–26.8%)``; ``–`` without one."""
-    if rate != rate:
-        return "–"
-    return f"{rate:.1%} ({low * 100:.1f}–{high:.1%})"
-
-
-def evidence_text(frame: pd.DataFrame, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
-    """``leads`` and, per outcome the data records (or ``outcomes``), its rate as ``rate_text``
-    in a column named after the outcome (``acceptance``, ``conversion``)."""
-    outcomes = recorded_outcomes(frame) if outcomes is None else list(outcomes)
-    shown = pd.DataFrame({"leads": frame["leads"].astype(int)}, index=frame.index)
-    for name in outcomes:
-        shown[name] = [rate_text(r, lo, hi) for r, lo, hi in
-                       zip(frame[f"{name}_rate"], frame[f"{name}_low"], frame[f"{name}_high"], strict=True)]
-    return shown

@@ -38,13 +38,8 @@ import pandas as pd
 from scoring.data.missing import NAT
 from scoring.engine.scorer import Scorer
 from scoring.measures import activity_evidence as ae
-from scoring.measures.evidence import (
-    MISSING_LABEL,
-    OUTCOME_COLUMNS,
-    group_outcomes,
-    separation_report,
-    value_groups,
-)
+from scoring.measures.evidence import MISSING_LABEL, group_outcomes, separation_report, value_groups
+from scoring.measures.grid import OUTCOME_COLUMNS
 from scoring.measures.metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of, preview
 from scoring.measures.pipeline import ACCEPTED_AT, WON_AT, instants
 from scoring.measures.stats import grouped_auc

@@ -1,11 +1,15 @@
-"""Plain-text renderings of a preview and an explanation, for the terminal."""
+"""Text renderings: a preview and an explanation for the terminal, and the evidence tables' rates
+with their intervals as the pages show them (``rate_text``, ``evidence_text``)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 
 from scoring.data.missing import is_missing, shown
 from scoring.engine.explain import Explanation
+from scoring.measures.grid import recorded_outcomes
 from scoring.measures.metrics import Preview, headline
 from scoring.measures.volume import per_month_text
 from scoring.model.schema import LETTERS, NUMBERS, SALES_ACTION
@@ -93,3 +97,27 @@ def _shown(value: object) -> str:
 
 def _clip_note(raw: float, clipped: float) -> str:
     return f"  (sum {raw:.1f}, clipped)" if abs(raw - clipped) > 1e-9 else ""
+
+
+# ----- the evidence tables, as the pages show them
+
+
+RATE_NAMES = {"acceptance": "Accepted by sales", "conversion": "Converted"}
+
+
+def rate_text(rate: float, low: float, high: float) -> str:
+    """A rate with its interval as a workshop reads it: ``24.9% (23.1–26.8%)``; ``–`` without one."""
+    if rate != rate:
+        return "–"
+    return f"{rate:.1%} ({low * 100:.1f}–{high:.1%})"
+
+
+def evidence_text(frame: pd.DataFrame, outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+    """``leads`` and, per outcome the data records (or ``outcomes``), its rate as ``rate_text``
+    in a column named after the outcome (``acceptance``, ``conversion``)."""
+    outcomes = recorded_outcomes(frame) if outcomes is None else list(outcomes)
+    shown = pd.DataFrame({"leads": frame["leads"].astype(int)}, index=frame.index)
+    for name in outcomes:
+        shown[name] = [rate_text(r, lo, hi) for r, lo, hi in
+                       zip(frame[f"{name}_rate"], frame[f"{name}_low"], frame[f"{name}_high"], strict=True)]
+    return shown

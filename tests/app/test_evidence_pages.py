@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import scoring
 from scoring.data.read import ROW_NUMBER
-from scoring.measures.evidence import compact_grid
+from scoring.measures.grid import compact_grid
 from scoring.measures.metrics import preview
 from ui import data, state
 
@@ -131,8 +131,8 @@ def test_engagement_page_shows_each_activitys_counts_and_evidence_and_a_leaking_
     that had it before hand-over with their rates, as scoring.measures.activity_evidence gives them
     (joined by entry id); a lead-column entry reading the outcome gets its findings in its section."""
     from scoring.measures.activity_evidence import activity_evidence, counts_text
-    from scoring.measures.evidence import rate_text
     from scoring.measures.leaks import leak_report
+    from scoring.measures.report import rate_text
 
     leads, activities = data.CATALOGUE["sample"].load()
     scorer = scoring.Scorer(leads, activities)

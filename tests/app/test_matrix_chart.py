@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring.measures.evidence import few_outcomes, outcome_of
+from scoring.measures.grid import few_outcomes, outcome_of
 from scoring.measures.metrics import matrix_metrics
 from ui import charts
 

@@ -16,8 +16,9 @@ from scoring.measures.activity_evidence import (
     field_counts_text,
     type_timing,
 )
-from scoring.measures.evidence import evidence_text, recorded_outcomes
+from scoring.measures.grid import recorded_outcomes
 from scoring.measures.metrics import Outcomes
+from scoring.measures.report import evidence_text
 from scoring.model.edit import (
     DEFAULT_RECENCY,
     DEFAULT_WINDOWS,

@@ -5,7 +5,6 @@ import streamlit as st
 
 import scoring
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.measures.evidence import few_outcomes, outcome_of
 from scoring.measures.funnel import (
     after_handover,
     compare_frame,
@@ -14,6 +13,7 @@ from scoring.measures.funnel import (
     segment_funnel,
     with_recycle,
 )
+from scoring.measures.grid import few_outcomes, outcome_of
 from scoring.measures.metrics import headline, history_of, rating_codes
 from scoring.measures.pipeline import LEAD_SOURCE, Pipeline
 from scoring.measures.segments import segment_breakdown, segment_labels_of

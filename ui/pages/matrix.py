@@ -6,7 +6,7 @@ import streamlit as st
 import scoring
 from scoring.engine.explain import explain_lead
 from scoring.formatting import NO_VALUE, format_rate
-from scoring.measures.evidence import few_outcomes, outcome_of, rate_choices
+from scoring.measures.grid import few_outcomes, outcome_of, rate_choices
 from scoring.measures.metrics import cell_leads, few_rule, headline, history_of
 from scoring.measures.segments import segment_breakdown
 from scoring.measures.volume_trend import monthly_trend
