@@ -205,16 +205,14 @@ def use_uploads(leads: tuple[str, bytes], activities: tuple[str, bytes] | None) 
     """Switch the session to uploaded files (read first: a bad file switches nothing). The
     files are kept with the draft; when the disk refuses, the session still uses them and
     the page says they will not survive a restart."""
-    from . import drafts
-
     candidate = {"leads": leads} | ({"activities": activities} if activities else {})
     candidate["frames"] = (scoring.read_table(leads[1], leads[0]),
                            scoring.read_table(activities[1], activities[0]) if activities else None)
     st.session_state[state.UPLOADS] = candidate
     st.session_state[state.DATASET] = DatasetChoice(key=UPLOAD)
     state.reset_widgets()
-    drafts.save_uploads(candidate)
-    drafts.save()
+    state.save_uploads(candidate)
+    state.save()
 
 
 def use_catalogue(key: str) -> None:
@@ -251,12 +249,8 @@ def use_paths(leads_path: str, activities_path: str | None) -> None:
             status.update(label=f"Could not open {Path(leads_path).name}", state="error", expanded=False)
             raise
         status.update(label=f"Opened {len(leads):,} leads", state="complete", expanded=False)
-    from . import drafts
-
     st.session_state[state.DATASET] = DatasetChoice(key=PATHS, paths=(leads_path, activities_path))
-    state.record(f"Opened {leads_path}" + (f" and {activities_path}" if activities_path else ""), "load")
-    state.reset_widgets()
-    drafts.save()
+    state.changed(f"Opened {leads_path}" + (f" and {activities_path}" if activities_path else ""), "load")
 
 
 def set_hand_over(hand_over: str | None, as_of: str | None) -> None:

@@ -165,6 +165,7 @@ def new_id() -> str:
 def init() -> None:
     """Set up the session once: reopen the draft named in the address bar, or start from the
     sample data and its model under a new draft id (written on the first change)."""
+    state.persist_with(save, save_uploads)  # state, below this module, saves through these
     if state.MODEL in st.session_state:
         return
     wanted = st.query_params.get("draft")

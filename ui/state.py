@@ -3,11 +3,15 @@
 Every ``st.session_state`` key the app uses is declared here, pages' own keys included.
 Pages read the model with ``model()`` and change it only through ``apply()`` or
 ``load()``; each change is recorded in words, kept for undo, and saved to the draft.
+
+The bottom floor of ``ui``: it imports no other ``ui`` module. ``ui.drafts`` (above it, and
+above ``ui.data``) hands it the draft's save functions with ``persist_with`` when a run starts.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -37,6 +41,7 @@ NOTICE = "notice"  # a message for the next run
 ERROR = "error"  # an error for the next run (e.g. a draft that could not be opened)
 # page keys
 LAST_WEIGHT_MOVED = "last_weight_moved"
+WEIGHTS_REFUSED = "weights_refused"  # (model, weights, why): the weight sliders' last refused check
 SELECTED_CELL = "selected_cell"
 LAST_CLICKED_CELL = "matrix_last_clicked"
 MATRIX_METRIC = "matrix_metric"
@@ -55,6 +60,36 @@ DRIFT_MEMO = "drift_memo"  # (cache key, periods and their Scorers)
 DRIFT_OUTCOME = "drift_outcome"
 PER_MONTH = "per_month"  # the window per-month figures count (ui.per_month.CHOICES: a --per-month spelling)
 PER_MONTH_RANGE = "per_month_range"  # its two days, when the window is a date range
+
+
+@dataclass
+class _Persistence:
+    """How the session is saved: ``ui.drafts`` registers its draft store here (``persist_with``)."""
+
+    save: Callable[[], None] | None = None
+    save_uploads: Callable[[dict], None] | None = None
+
+
+_persistence = _Persistence()
+
+
+def persist_with(save: Callable[[], None], save_uploads: Callable[[dict], None]) -> None:
+    """Save the session with ``save`` after each change and uploaded files with ``save_uploads``."""
+    _persistence.save, _persistence.save_uploads = save, save_uploads
+
+
+def save() -> None:
+    """Save the session (the draft): after every change, by ``changed`` and the data switches."""
+    if _persistence.save is None:
+        raise RuntimeError("no draft store registered: ui.drafts.init() registers it when a run starts")
+    _persistence.save()
+
+
+def save_uploads(uploads: dict) -> None:
+    """Keep uploaded files with the draft."""
+    if _persistence.save_uploads is None:
+        raise RuntimeError("no draft store registered: ui.drafts.init() registers it when a run starts")
+    _persistence.save_uploads(uploads)
 
 
 @dataclass
@@ -144,12 +179,11 @@ def _push_undo(text: str, dataset: object | None = None) -> None:
     st.session_state[REDO] = []
 
 
-def _changed(text: str, kind: str) -> None:
-    from . import drafts  # drafts saves this module's state: imported late to avoid a cycle
-
+def changed(text: str, kind: str) -> None:
+    """After a change: one history entry, widgets re-read the model, the draft is saved."""
     record(text, kind)
     reset_widgets()
-    drafts.save()
+    save()
 
 
 def apply(new_model: scoring.LeadModel, text: str | None = None) -> bool:
@@ -161,7 +195,7 @@ def apply(new_model: scoring.LeadModel, text: str | None = None) -> bool:
     text = text or summarize_changes(current, new_model)
     _push_undo(text)
     st.session_state[MODEL] = new_model
-    _changed(text, "edit")
+    changed(text, "edit")
     return True
 
 
@@ -170,7 +204,7 @@ def change_dataset(dataset: object, text: str) -> None:
     as-of): one history entry and one undo step, which brings the previous reading back."""
     _push_undo(text, st.session_state[DATASET])
     st.session_state[DATASET] = dataset
-    _changed(text, "data")
+    changed(text, "data")
 
 
 def load(new_model: scoring.LeadModel, text: str, dataset: object | None = None, source: str | None = None) -> None:
@@ -183,7 +217,7 @@ def load(new_model: scoring.LeadModel, text: str, dataset: object | None = None,
     st.session_state[MODEL] = new_model
     st.session_state[BASELINE] = new_model
     st.session_state[BASELINE_TEXT] = source
-    _changed(text, "load")
+    changed(text, "load")
 
 
 def _step(source: str, target: str, verb: str) -> None:
@@ -198,7 +232,7 @@ def _step(source: str, target: str, verb: str) -> None:
     st.session_state[BASELINE_TEXT] = snapshot.baseline_text
     if snapshot.dataset is not None:
         st.session_state[DATASET] = snapshot.dataset
-    _changed(f"{verb}: {snapshot.text}", verb.lower())
+    changed(f"{verb}: {snapshot.text}", verb.lower())
 
 
 def undo() -> None:

@@ -170,7 +170,7 @@ def _short_row_seen(text: str, delimiter: str, width: int) -> bool:
     """Whether Arrow's CSV parser (C++, a fraction of pandas' time) sees a row with fewer
     than ``width`` fields. It cannot say on which line when values hold line breaks, so
     the exact count per line runs only when it does (or when it cannot parse the text)."""
-    import pyarrow as pa
+    import pyarrow as pa  # deferred: a heavy import only this check needs; reading starts without it
     from pyarrow import csv as arrow_csv
 
     seen = []

@@ -13,6 +13,8 @@ from scoring.data import read as d
 from scoring.engine.scorer import ActivityCounts, Scorer
 from scoring.engine.values import ValueColumn, canonical_item
 from scoring.measures.metrics import Outcomes
+from scoring.measures.pipeline import LEAD_SOURCE, Pipeline
+from scoring.measures.segments import segment_labels_of
 from scoring.model.schema import Category, LeadModel
 
 
@@ -94,9 +96,6 @@ def data_quality(scorer: Scorer, model: LeadModel, outcomes: Outcomes | None = N
 
 
 def _after_handover_issues(scorer: Scorer, outcomes: Outcomes, segment: str | None) -> list[str]:
-    from scoring.measures.pipeline import LEAD_SOURCE, Pipeline
-    from scoring.measures.segments import segment_labels_of
-
     lines = Pipeline.of(scorer, outcomes).issues.lines()
     for column in dict.fromkeys([LEAD_SOURCE, *([segment] if segment else [])]):
         if column in scorer.leads.columns:

@@ -56,7 +56,7 @@ def duckdb_preview(model: LeadModel, leads: str | Path, activities: str | Path |
                    outcomes: Outcomes | None = None, as_of: object = None,
                    mapping: Mapping[str, Mapping[str, str]] | None = None) -> Preview:
     """The matrix metrics computed by DuckDB reading the files."""
-    import duckdb
+    import duckdb  # deferred: optional (the sql extra), only --engine duckdb needs it
 
     refuse_silent_as_of(model, leads, activities, as_of, mapping)
 

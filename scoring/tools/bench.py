@@ -144,7 +144,7 @@ def run(leads_count: int, repeat: int = 5, seed: int = 7, export_sql: bool = Fal
 
 
 def _duckdb_peer(figures: Figures, model: LeadModel, paths, repeat: int, ratings, index, export_sql: bool) -> None:
-    import duckdb
+    import duckdb  # deferred: optional (the sql extra), only the DuckDB peer needs it
 
     con = duckdb.connect()
     con.execute(f"CREATE TABLE leads AS SELECT * FROM read_parquet('{paths[0]}')")
@@ -160,7 +160,7 @@ def _duckdb_peer(figures: Figures, model: LeadModel, paths, repeat: int, ratings
             theirs = rating_codes(frame["rating"].reindex(index))
             figures.mismatches += int((theirs != ratings[kind, step]).sum())
             figures.compared += len(theirs)
-    if export_sql:
+    if export_sql:  # deferred: sqlglot (the sql extra), only for the exported query's timing
         from scoring.sql import SqlOptions
         from scoring.sql import export_sql as export
 
