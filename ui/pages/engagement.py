@@ -2,7 +2,6 @@
 from lead columns (page counts, durations) with the evidence for each value, and the
 engagement thresholds over the engagement-score histogram, the matrix beside them."""
 
-import contextlib
 import re
 
 import pandas as pd
@@ -82,15 +81,28 @@ def _windows(recency) -> list[dict]:
     return [w.model_dump() for w in recency.windows] if recency and recency.windows else list(DEFAULT_WINDOWS)
 
 
+def _window_rows(windows: list[dict]) -> list[dict]:
+    return [{"within_days": w["within_days"], "factor": w["factor"]} for w in windows]
+
+
+def _takes_recency(current: scoring.LeadModel) -> bool:
+    """A model without recency and without activities keeps the setting for its first activity."""
+    return current.engagement.recency is not None or bool(current.activity_entries)
+
+
+def _apply_recency(current: scoring.LeadModel, setting: dict) -> bool:
+    """The one call that validates and applies a recency setting (raises ``ModelError``)."""
+    return state.apply(with_recency(current, setting))
+
+
 def _recency_moved() -> None:
-    """on_change of the fading form, the age limit and the half-life: apply the recency
-    before the run, so a step draws the page once, with it (not drawn, applied, and drawn
-    again: half a second at a million leads). The windows are the model's (a windows table
-    edit is applied by the run). A model without recency and without activities keeps the
-    setting for its first activity; an invalid setting is left to the run, which shows why."""
+    """on_change of the fading form, the age limit and the half-life, their one apply path:
+    applied before the run, so a step draws the page once, with it (not drawn, applied, and
+    drawn again: half a second at a million leads). The windows are the model's (a windows
+    table edit is applied by the run); an invalid setting is shown by the run (state.error)."""
     current = state.model()
     recency = current.engagement.recency
-    if recency is None and not current.activity_entries:
+    if not _takes_recency(current):
         return
     max_age = st.session_state.get(MAX_AGE_KEY, recency.max_age_days if recency else None)
     setting: dict = {"max_age_days": float(max_age or 0) or None}
@@ -98,8 +110,10 @@ def _recency_moved() -> None:
         setting["half_life_days"] = float(st.session_state.get(HALF_LIFE_KEY, _half_life(recency)))
     else:
         setting["windows"] = _windows(recency)
-    with contextlib.suppress(scoring.ModelError):
-        state.apply(with_recency(current, setting))
+    try:
+        _apply_recency(current, setting)
+    except scoring.ModelError as error:
+        state.error(error.message)
 
 
 def recency_controls() -> dict:
@@ -133,12 +147,13 @@ def recency_controls() -> dict:
                                                             required=True, format="percent"),
                 })
             new_recency["windows"] = [r for r in table_records(edited_windows) if r["within_days"] is not None]
-        if recency is not None or model.activity_entries:
-            try:
-                if state.apply(with_recency(model, new_recency)):
-                    st.rerun()
-            except scoring.ModelError as error:
-                st.error(error.message)
+            # the form, age limit and half-life are applied by their callback; only a table edit is the run's
+            if _takes_recency(model) and _window_rows(new_recency["windows"]) != _window_rows(_windows(recency)):
+                try:
+                    if _apply_recency(model, new_recency):
+                        st.rerun()
+                except scoring.ModelError as error:
+                    st.error(error.message)
     with curve_column:
         if recency is not None:
             st.plotly_chart(charts.decay_curve(recency), key="decay_curve")

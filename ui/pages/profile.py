@@ -17,24 +17,50 @@ model = state.model()
 categories = model.profile.categories
 
 
-def _staged_weights() -> dict[str, float]:
-    return {c.id: float(st.session_state[state.widget_key("weight", c.id)]) for c in categories}
+def _staged_weights(current: scoring.LeadModel) -> dict[str, float]:
+    return {c.id: float(st.session_state[state.widget_key("weight", c.id)]) for c in current.profile.categories}
+
+
+def _apply_weights(current: scoring.LeadModel, weights: dict[str, float]) -> str | None:
+    """The one call that validates and applies weights: None when the model took them, else
+    why not, kept with the model and weights so the run shows it without checking again."""
+    try:
+        state.apply(with_weights(current, weights))
+    except scoring.ModelError as error:
+        st.session_state[state.WEIGHTS_REFUSED] = (current, weights, error.message)
+        return error.message
+    st.session_state.pop(state.WEIGHTS_REFUSED, None)
+    return None
+
+
+def _refusal(current: scoring.LeadModel, staged: dict[str, float]) -> str | None:
+    """Why the model refuses the sliders' weights: the answer of their callback when it saw
+    this model and these weights, else (the weights were set elsewhere) checked here, once."""
+    refused = st.session_state.get(state.WEIGHTS_REFUSED)
+    if refused is not None and refused[0] is current and refused[1] == staged:
+        return refused[2]
+    try:
+        with_weights(current, staged)
+    except scoring.ModelError as error:
+        st.session_state[state.WEIGHTS_REFUSED] = (current, staged, error.message)
+        return error.message
+    return None
 
 
 def _weight_moved(category_id: str) -> None:
-    """Apply the weights at once when the model takes them; otherwise the page shows the
-    model's reason and waits for the rescale button."""
+    """A weight slider's on_change, its one apply path: the weights apply at once when the
+    model takes them; otherwise the page shows the model's reason and waits for the rescale
+    button."""
     st.session_state[state.LAST_WEIGHT_MOVED] = category_id
-    with contextlib.suppress(scoring.ModelError):  # the page shows why, from the same check
-        state.apply(with_weights(model, _staged_weights()))
+    current = state.model()
+    _apply_weights(current, _staged_weights(current))
 
 
 def _rescale() -> None:
-    moved = st.session_state.get(state.LAST_WEIGHT_MOVED, categories[0].id)
-    try:
-        state.apply(with_weights(model, rescale_weights(_staged_weights(), moved)))
-    except scoring.ModelError as error:
-        state.notice(error.message)
+    current = state.model()
+    moved = st.session_state.get(state.LAST_WEIGHT_MOVED, current.profile.categories[0].id)
+    if (reason := _apply_weights(current, rescale_weights(_staged_weights(current), moved))) is not None:
+        state.notice(reason)
 
 
 def _default_moved(category_id: str) -> None:
@@ -56,16 +82,11 @@ with controls:
         column.slider(category.label or category.id, 0.0, 100.0, key=key, step=1.0, format="%g %%",
                       on_change=_weight_moved, args=(category.id,),
                       help=f"Weight of {category.label or category.id} (column `{category.field}`).")
-    staged = _staged_weights()
-    refusal = None
-    if staged != {c.id: c.weight for c in categories}:
-        try:
-            with_weights(model, staged)
-        except scoring.ModelError as error:
-            refusal = error
+    staged = _staged_weights(model)
+    refusal = _refusal(model, staged) if staged != {c.id: c.weight for c in categories} else None
     if refusal is not None:
         left, right = st.columns([3, 1])
-        left.error(f"{refusal.message}. The model changes once the weights are valid.")
+        left.error(f"{refusal}. The model changes once the weights are valid.")
         right.button("Rescale the others to 100 %", key="rescale_weights", on_click=_rescale, type="primary",
                      help="Keeps the weight you moved last and scales the others in proportion.")
     else:
