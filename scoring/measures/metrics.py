@@ -20,6 +20,10 @@ from scoring.data.read import LEAD_ID
 from scoring.engine.ratings import scored_frame
 from scoring.engine.scorer import Scorer
 from scoring.engine.values import TRIM_CHARS
+from scoring.measures.flags import FALSE_WORDS as FALSE_WORDS  # re-exported: metrics was their home
+from scoring.measures.flags import TRUE_WORDS as TRUE_WORDS
+from scoring.measures.flags import Flags as Flags
+from scoring.measures.flags import read_flags as read_flags
 from scoring.measures.headline import FEW_WORDS as FEW_WORDS  # re-exported: metrics was their home
 from scoring.measures.headline import MIN_DECISIONS as MIN_DECISIONS
 from scoring.measures.headline import MIN_POSITIVES as MIN_POSITIVES
@@ -43,9 +47,6 @@ from scoring.measures.volume import (
 )
 from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel
 
-TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "accepted", "won", "converted"})
-FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "rejected", "lost"})
-
 
 @dataclass(frozen=True)
 class Outcomes:
@@ -57,34 +58,6 @@ class Outcomes:
     won_amount: str = "won_amount"
     created_at: str = "created_at"
     per_month: PerMonth = LAST_QUARTER
-
-
-@dataclass(frozen=True)
-class Flags:
-    """An outcome column read as yes/no: 1.0, 0.0, or NaN where unknown."""
-
-    values: np.ndarray
-    unrecognised: int  # non-empty values that are neither yes nor no words
-
-    @property
-    def known(self) -> np.ndarray:
-        return ~np.isnan(self.values)
-
-
-def read_flags(series: pd.Series) -> Flags:
-    """Read true/false, yes/no, 1/0 (any case, trimmed); anything else is unknown."""
-    if pd.api.types.is_bool_dtype(series):
-        return Flags(series.to_numpy(dtype=float, na_value=np.nan), 0)
-    if pd.api.types.is_numeric_dtype(series):
-        numbers = series.to_numpy(dtype=float, na_value=np.nan)
-        values = np.where(np.isin(numbers, [0.0, 1.0]), numbers, np.nan)
-        return Flags(values, int((~np.isnan(numbers) & np.isnan(values)).sum()))
-    text = series.astype(object).where(series.notna(), None).map(
-        lambda v: str(v).strip(TRIM_CHARS).lower(), na_action="ignore"
-    )
-    values = np.where(text.isin(TRUE_WORDS), 1.0, np.where(text.isin(FALSE_WORDS), 0.0, np.nan))
-    unrecognised = int((text.notna() & (text != "") & np.isnan(values)).sum())
-    return Flags(values, unrecognised)
 
 
 def _rate(successes: float, trials: float) -> tuple[float, float, float]:
@@ -129,7 +102,7 @@ class History:
         converted_flags = read_flags(converted) if converted is not None else None
         amounts = None
         if won is not None:  # the amounts of won leads only: a deal is a won lead (pipeline.deal_mask)
-            # imported here: pipeline reads its flags with this module's read_flags
+            # imported here: pipeline imports this module (its Outcomes)
             from scoring.measures.pipeline import won_amounts
 
             amounts = won_amounts(leads, converted_flags, _amounts(won))

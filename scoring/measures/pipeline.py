@@ -29,7 +29,8 @@ import pandas as pd
 from scoring.data.missing import NAT
 from scoring.engine.scorer import Scorer
 from scoring.engine.values import TRIM_CHARS
-from scoring.measures.metrics import Flags, Outcomes, read_flags
+from scoring.measures.flags import Flags, read_flags
+from scoring.measures.metrics import Outcomes
 
 HANDED_OVER, ACCEPTED, OPPORTUNITY, WON = "handed_over", "accepted", "opportunity", "won"
 STAGES = (HANDED_OVER, ACCEPTED, OPPORTUNITY, WON)
