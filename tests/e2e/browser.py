@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.sync_api import BrowserContext, Locator, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -148,11 +148,40 @@ def chromium(profile: Path, *, timeout_ms: int = TIMEOUT_MS, viewport: Mapping[s
             context.close()
 
 
+RUN_FINISHED = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
 def settle(page: Page) -> None:
-    """Wait until Streamlit has finished the current run (no 'Running…' status widget)."""
-    page.wait_for_timeout(500)
+    """Wait until Streamlit has no run going: the app's script state is ``notRunning`` and its
+    'Running…' status widget is gone. A run an action has not started yet cannot be waited
+    for, so call it after waiting for something the action shows (its heading, a text, a
+    value), never instead of that."""
+    page.locator(RUN_FINISHED).wait_for(state="attached")
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
-    page.wait_for_timeout(300)
+
+
+def keyed(scope: Page | Locator, key: str) -> Locator:
+    """The element of the widget (or form, or chart) with the Streamlit key ``key``: Streamlit
+    gives it the class ``st-key-<key>``, every character outside ``[a-zA-Z0-9_-]`` made a
+    ``-`` (``w:weight:industry`` -> ``st-key-w-weight-industry``)."""
+    return scope.locator(_key_class(key))
+
+
+def _key_class(key: str) -> str:
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
+def form_holding(scope: Page | Locator, key: str) -> Locator:
+    """The ``st.form`` that holds the widget keyed ``key`` (a form's own key gives it no class)."""
+    page = scope if hasattr(scope, "goto") else scope.page
+    return scope.get_by_test_id("stForm").filter(has=page.locator(_key_class(key)))
+
+
+def expect_text(locator: Locator, text: str | re.Pattern[str], timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait until ``locator`` shows ``text`` (the state an action leads to), failing with what it shows."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_text(text, timeout=timeout_ms)
 
 
 def open_page(page: Page, title: str) -> None:

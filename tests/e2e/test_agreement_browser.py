@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import ARTIFACTS, ROOT, VIEWPORT, settle
+from browser import ARTIFACTS, ROOT, VIEWPORT, form_holding, keyed, open_page, settle
 
 import scoring
 
@@ -81,9 +81,12 @@ def test_cli_sheet_renders_offline_fits_a4_and_prints(browser_context, tmp_path:
 # ----- the journey ------------------------------------------------------------------------------
 
 def _open_agreement(page) -> None:
-    page.get_by_role("link", name="9 · Agreement").click()
-    page.get_by_role("heading", name=re.compile("^9 · Agreement")).wait_for()
-    settle(page)
+    open_page(page, "9 · Agreement")
+
+
+def _field(page, name: str):
+    """A text input of the agreement form, by its key (ui/pages/agreement.py)."""
+    return keyed(page, f"w:agreement:{name}").locator("input")
 
 
 def _click_until(page, button, expected, tries: int = 3) -> None:
@@ -117,19 +120,18 @@ def test_edit_save_sign_download_and_reopen_after_restart(server, browser_contex
     _open_agreement(page)
 
     main = _main(page)
-    for label, value in (("Model name", "EU inbound"), ("Version", "2027.1"), ("Marketing owner", "Dana"),
-                         ("Sales owner", "Lee")):
-        field = main.get_by_label(label, exact=True)
+    for name, value in (("name", "EU inbound"), ("version", "2027.1"), ("marketing", "Dana"), ("sales", "Lee")):
+        field = _field(main, name)
         field.fill(value)
         field.press("Tab")
-    _click_until(page, main.get_by_role("button", name="Apply"),
-                 main.get_by_role("button", name="Save version 2027.1"))
-    _click_until(page, main.get_by_role("button", name="Save version 2027.1"),
+    save = keyed(main, "save_version").get_by_role("button", name="Save version 2027.1")
+    _click_until(page, form_holding(main, "w:agreement:name").get_by_role("button", name="Apply"), save)
+    _click_until(page, save,
                  main.get_by_text(re.compile(r"This is version 2027\.1 of EU inbound, saved and agreed on")))
 
-    _click_until(page, main.get_by_role("button", name="Sign as Dana (marketing)"),
+    _click_until(page, keyed(main, "sign_0").get_by_role("button", name="Sign as Dana (marketing)"),
                  main.get_by_text(re.compile(r"Dana \(marketing\)\s*signed on")))
-    _click_until(page, main.get_by_role("button", name="Sign as Lee (sales)"),
+    _click_until(page, keyed(main, "sign_1").get_by_role("button", name="Sign as Lee (sales)"),
                  main.get_by_text(re.compile(r"Lee \(sales\)\s*signed on")))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "9-agreement.png"), full_page=True)
@@ -139,7 +141,7 @@ def test_edit_save_sign_download_and_reopen_after_restart(server, browser_contex
     assert [(s.name, s.role) for s in saved.sign_off] == [("Dana", "marketing"), ("Lee", "sales")]
 
     with page.expect_download() as download_info:
-        main.get_by_role("button", name="Sheet (HTML, printable)").click()
+        keyed(main, "download_sheet").get_by_role("button", name="Sheet (HTML, printable)").click()
     sheet = tmp_path / "sheet.html"
     download_info.value.save_as(sheet)
     assert download_info.value.suggested_filename == "eu-inbound-2027-1.html"
@@ -158,13 +160,13 @@ def test_edit_save_sign_download_and_reopen_after_restart(server, browser_contex
     settle(page)
     _open_agreement(page)
     main = _main(page)
-    assert main.get_by_label("Model name", exact=True).input_value() == "B2B SaaS inbound (default)"
+    assert _field(main, "name").input_value() == "B2B SaaS inbound (default)"
     main.get_by_text(re.compile(r"EU inbound · version 2027\.1 · agreed on \d{4}-\d\d-\d\d\s+signed by Dana "
                                 r"\(marketing\), Lee \(sales\)")).wait_for()
-    _click_until(page, main.get_by_role("button", name="Open", exact=True),  # the one saved version
+    _click_until(page, keyed(main, "open_version_EU-inbound_2027.1").get_by_role("button", name="Open", exact=True),
                  main.get_by_text(re.compile(r"This is version 2027\.1 of EU inbound")))
-    assert main.get_by_label("Model name", exact=True).input_value() == "EU inbound"
-    assert main.get_by_label("Version", exact=True).input_value() == "2027.1"
+    assert _field(main, "name").input_value() == "EU inbound"
+    assert _field(main, "version").input_value() == "2027.1"
     main.get_by_text(re.compile(r"This is version 2027\.1 of EU inbound")).wait_for()
     main.get_by_text(re.compile(r"Dana \(marketing\)\s*signed on")).wait_for()
     shutil.copy(sheet, ARTIFACTS / "sheet-signed.html")

@@ -12,19 +12,21 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import open_page, settle, shoot
+from browser import expect_text, keyed, open_page, settle, shoot
 
 import scoring
 
+INDUSTRY_WEIGHT = "w:weight:industry"  # ui/pages/profile.py: state.widget_key("weight", category.id)
 
-def _metric(page, label: str) -> str:
+
+def _metric_value(page, label: str):
     metric = page.locator("[data-testid='stMain'] [data-testid='stMetric']").filter(
         has=page.get_by_text(label, exact=True)).first
-    return metric.locator("[data-testid='stMetricValue']").inner_text()
+    return metric.locator("[data-testid='stMetricValue']")
 
 
 def _industry_weight(page) -> str:
-    return page.get_by_role("slider", name="Industry").input_value()
+    return keyed(page, INDUSTRY_WEIGHT).get_by_role("slider").input_value()
 
 
 def test_workshop_journey(app_url: str, page, tmp_path: Path) -> None:
@@ -35,46 +37,45 @@ def test_workshop_journey(app_url: str, page, tmp_path: Path) -> None:
     shoot(page, "1-data")
 
     open_page(page, "4 · Matrix")
-    before = _metric(page, "Leads to sales")
+    before = _metric_value(page, "Leads to sales").inner_text()
     shoot(page, "4-matrix-before")
 
     open_page(page, "2 · Profile")
     assert _industry_weight(page) == "25"
-    slider = page.get_by_role("slider", name="Industry")
+    slider = keyed(page, INDUSTRY_WEIGHT).get_by_role("slider")
     slider.focus()
     for _ in range(15):
         slider.press("ArrowRight")
-    settle(page)
     page.get_by_text("weights must sum to 100; got 115").wait_for()  # refused until the total is 100
-    page.get_by_role("button", name="Rescale the others to 100 %").click()
+    settle(page)
+    keyed(page, "rescale_weights").get_by_role("button", name="Rescale the others to 100 %").click()
     page.get_by_text("Weights total 100 %").wait_for()
     settle(page)
     assert _industry_weight(page) == "40"
     shoot(page, "2-profile")
 
     open_page(page, "4 · Matrix")
-    after = _metric(page, "Leads to sales")
+    after = _metric_value(page, "Leads to sales").inner_text()
     assert after != before, "moving the industry weight should change who goes to sales"
     shoot(page, "4-matrix")
 
-    sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_role("button", name="Undo").click()
+    keyed(page, "undo").get_by_role("button", name="Undo").click()
+    expect_text(_metric_value(page, "Leads to sales"), before)
     settle(page)
-    assert _metric(page, "Leads to sales") == before
-    sidebar.get_by_role("button", name="Redo").click()
+    keyed(page, "redo").get_by_role("button", name="Redo").click()
+    expect_text(_metric_value(page, "Leads to sales"), after)
     settle(page)
-    assert _metric(page, "Leads to sales") == after
 
-    cell_c1 = page.locator(".js-plotly-plot .scatterlayer .point").nth(8)  # A1..A4, B1..B4, C1
+    cell_c1 = keyed(page, "matrix_chart").locator(".js-plotly-plot .scatterlayer .point").nth(8)  # A1..A4, B1..B4, C1
     cell_c1.click(force=True)
     page.get_by_text(re.compile(r"^C1: [\d,]+ leads")).wait_for()  # clicking a cell lists its leads
-    settle(page)
     page.get_by_text(re.compile(r"^Why lead `?\w+`? is C1")).wait_for()
+    settle(page)
 
     page.reload()  # a refresh reopens the draft named in the address bar
     page.get_by_role("heading", name=re.compile("^4 · Matrix")).wait_for()
     settle(page)
-    assert _metric(page, "Leads to sales") == after
+    assert _metric_value(page, "Leads to sales").inner_text() == after
 
     open_page(page, "3 · Engagement")
     shoot(page, "3-engagement")
@@ -83,7 +84,7 @@ def test_workshop_journey(app_url: str, page, tmp_path: Path) -> None:
     page.locator("[data-testid='stMain']").get_by_text("Industry weight 25 → 40", exact=True).wait_for()
     shoot(page, "5-export")
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Model (YAML)").click()
+        keyed(page, "download_yaml").get_by_role("button", name="Model (YAML)").click()
     saved = tmp_path / "model.yaml"
     download_info.value.save_as(saved)
     model = scoring.load_model(saved)

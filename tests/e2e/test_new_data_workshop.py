@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import ROOT, VIEWPORT, open_page, settle, shoot
+from browser import ROOT, VIEWPORT, form_holding, keyed, open_page, settle, shoot
 
 from scoring.data.read import read_table
 
@@ -49,7 +49,7 @@ def _no_emoji(view) -> None:
 
 
 def _pick(view, key: str, option: str) -> None:
-    view.locator(f".st-key-{key} input").click()
+    keyed(view, key).locator("input").click()
     view.get_by_role("option", name=option, exact=True).click()
 
 
@@ -61,45 +61,47 @@ def test_workshop_on_leads_without_id_acceptance_or_activities(app_url: str, pag
     assert _main(page).get_by_text("Not found here").count() == 0  # absent datasets: a collapsed detail
 
     # ----- Data: upload leads without an id; the default model does not fit
-    page.get_by_text("My own files", exact=True).click()
+    keyed(page, "w:data:source").get_by_text("My own files", exact=True).click()
+    keyed(page, "upload_leads").wait_for()  # the upload form appears with the choice
     settle(page)
-    page.locator(".st-key-upload_leads input[type='file']").set_input_files(str(leads_csv))
-    page.get_by_role("button", name="Use these files").click()
-    settle(page)
+    keyed(page, "upload_leads").locator("input[type='file']").set_input_files(str(leads_csv))
+    form_holding(page, "upload_leads").get_by_role("button", name="Use these files").click()
     _main(page).get_by_text("This model does not fit these leads").first.wait_for()
+    settle(page)
     assert _main(page).get_by_text("This model does not fit these leads").count() == 1  # one message
     assert "closest:" not in _main(page).inner_text()  # no false "closest column" hints
     shoot(page, "new-data-1-default-model")
 
     # ----- Data: open our own model here, then map lead_id to the row number and converted to y
     page.get_by_text("Open your own model (YAML or JSON)").click()
-    page.locator(".st-key-data_model_file input[type='file']").set_input_files(str(model_yaml))
-    page.get_by_role("button", name="Open this model").click()
-    settle(page)
+    keyed(page, "data_model_file").locator("input[type='file']").set_input_files(str(model_yaml))
+    keyed(page, "data_model_open").get_by_role("button", name="Open this model").click()
     _main(page).get_by_text("missing leads column: lead_id").wait_for()
+    settle(page)
     shoot(page, "new-data-1b-own-model")
     # the file has no id: the lead_id field offers the row number
-    lead_id = page.locator(".st-key-w-map-leads-lead_id input")
+    lead_id = keyed(page, "w:map:leads:lead_id").locator("input")
     assert lead_id.input_value() == "(row number: 1, 2, 3, …)"
     _pick(page, "w-map-leads-converted", "y")
-    page.get_by_role("button", name="Apply column mapping").click()
-    settle(page)
+    form_holding(page, "w:map:leads:lead_id").get_by_role("button", name="Apply column mapping").click()
     metrics = _main(page).locator("[data-testid='stMetric']")
     metrics.filter(has_text="Leads").first.get_by_text("5,149").wait_for()
+    settle(page)
     assert _main(page).get_by_text("This model does not fit these leads").count() == 0
     _no_emoji(page)
     shoot(page, "new-data-2-data")
 
     # ----- Profile: the compact matrix beside the weights, evidence in the rule tables, by conversion
     open_page(page, "2 · Profile")
-    compact = page.locator(".st-key-profile_compact_matrix")
+    compact = keyed(page, "profile_compact_matrix")
     compact.get_by_text("converted per cell").wait_for()
     assert compact.locator("td").count() == 16
     assert "To sales:" in compact.inner_text() and "converted" in compact.inner_text()
     assert _main(page).get_by_text("Accepted by sales").count() == 0  # no acceptance column: never offered
-    page.get_by_text("Occupation — column").click()
-    settle(page)
-    default_line = _main(page).get_by_text(re.compile(r"^No rule matches: [\d,]+ leads")).first
+    occupation = _main(page).get_by_test_id("stExpander").filter(has_text="Occupation — column")  # no key
+    occupation.get_by_text("Occupation — column").click()
+    default_line = occupation.get_by_text(re.compile(r"^No rule matches: [\d,]+ leads")).first
+    default_line.wait_for()
     assert re.search(r"converted \d+\.\d% \(\d+\.\d–\d+\.\d%\)|converted –", default_line.inner_text())
     _main(page).get_by_text("What history says about each value").first.wait_for()
     _no_emoji(page)
@@ -110,7 +112,7 @@ def test_workshop_on_leads_without_id_acceptance_or_activities(app_url: str, pag
     _main(page).get_by_text("This data has no activities file").wait_for()
     assert page.get_by_role("slider", name="Half-life (days)").count() == 0
     assert _main(page).get_by_role("heading", name="Points per activity").count() == 0
-    assert page.locator(".st-key-engagement_compact_matrix td").count() == 16
+    assert keyed(page, "engagement_compact_matrix").locator("td").count() == 16
     _main(page).get_by_text("Engagement from lead columns").wait_for()
     assert _main(page).get_by_text(re.compile(r"^No rule matches: [\d,]+ leads")).count() >= 1  # open entries
     _no_emoji(page)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser import ROOT, open_page, settle
+from browser import ROOT, expect_text, form_holding, keyed, open_page, settle
 
 import scoring
 from scoring.engine.scorer import Scorer
@@ -55,21 +55,22 @@ def test_open_by_path_then_a_threshold_step_moves_the_matrix(app_url: str, page,
     page.goto(app_url)
     page.get_by_role("heading", name=re.compile("^1 · Data")).wait_for()
     settle(page)
-    page.get_by_text("Files on this machine (large data)").click()
+    keyed(page, "w:data:source").get_by_text("Files on this machine (large data)").click()
+    keyed(page, "path_leads").wait_for()  # the form appears with the choice
     settle(page)
-    page.get_by_label(re.compile("^Leads file")).fill(str(files[0]))
-    page.get_by_label(re.compile("^Activities file")).fill(str(files[1]))
-    page.get_by_role("button", name="Open these files").click()
-    settle(page)
+    keyed(page, "path_leads").locator("input").fill(str(files[0]))
+    keyed(page, "path_activities").locator("input").fill(str(files[1]))
+    form_holding(page, "path_leads").get_by_role("button", name="Open these files").click()
     leads = page.locator("[data-testid='stMain'] [data-testid='stMetric']").filter(
         has=page.get_by_text("Leads", exact=True)).first
-    assert leads.locator("[data-testid='stMetricValue']").inner_text() == "800"
+    expect_text(leads.locator("[data-testid='stMetricValue']"), "800")
+    settle(page)
 
     open_page(page, "4 · Matrix")
     assert _a1_count(page) == before.matrix.loc["A1", "leads"]
 
     open_page(page, "2 · Profile")
-    a_from = page.locator("[data-testid='stNumberInput']").filter(has=page.get_by_text("A from", exact=True))
+    a_from = keyed(page, "w:grade:A")  # ui/widgets.py: state.widget_key(key_prefix, name), "A from"
     a_from.get_by_test_id("stNumberInputStepUp").click()
     share = grade_shares(after.scored["profile_score"].to_numpy(), stepped.profile.grades.as_dict(), "ABCD")["A"]
     page.locator("text.legendtext", has_text=f"A ≥ {grades['A'] + 1:g}: {format_rate(share)} of leads").wait_for()
