@@ -17,15 +17,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("scoring", "ui")
 
-# Cycles inside scoring/measures and scoring/calibrate, the statistics helper's part of
-# issue 21 (metrics <-> pipeline by a late import, metrics <-> headline and thresholds <->
-# verdict by TYPE_CHECKING imports): allowed here until that part removes them, no others.
-LEFT_TO_MEASURES = (
-    frozenset({"scoring.measures.headline", "scoring.measures.metrics", "scoring.measures.pipeline"}),
-    frozenset({"scoring.calibrate.thresholds", "scoring.calibrate.verdict"}),
-)
-
-
 def module_files(root: Path) -> dict[str, Path]:
     """Dotted module name -> file, for every module of the packages under ``root``."""
     modules = {}
@@ -134,9 +125,8 @@ def test_the_graph_holds_the_imports_the_code_makes():
 def test_no_import_cycle(package):
     graph = import_graph(REPO)
     found = [cycle for cycle in cycles(graph) if any(m == package or m.startswith(package + ".") for m in cycle)]
-    unexpected = [sorted(cycle) for cycle in found if not any(cycle <= known for known in LEFT_TO_MEASURES)]
-    assert not unexpected, "import cycles: " + "; ".join(
-        ", ".join(f"{m} -> {sorted(graph[m] & set(cycle))}" for m in cycle) for cycle in unexpected)
+    assert not found, "import cycles: " + "; ".join(
+        ", ".join(f"{m} -> {sorted(graph[m] & set(cycle))}" for m in sorted(cycle)) for cycle in found)
 
 
 def test_the_cli_and_ui_import_nothing_above_them_back():

@@ -30,12 +30,12 @@ import numpy as np
 import pandas as pd
 
 from scoring.calibrate.grid import to_sales_counts
+from scoring.calibrate.target import Target as Target  # re-exported: thresholds was its home
 from scoring.calibrate.verdict import worse_reason
 from scoring.engine.scorer import Scorer
 from scoring.errors import LeadGridError
 from scoring.formatting import format_number, format_rate
 from scoring.measures.metrics import (
-    MIN_DECISIONS,
     History,
     Outcomes,
     SalesSummary,
@@ -54,21 +54,6 @@ OUTCOMES = Outcomes()  # the default outcome column names
 
 class CalibrationError(LeadGridError):
     """A target that cannot be met or checked on this history; the message is one sentence."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """What the to-sales set must meet: at most ``capacity`` leads a month, or at least
-    ``min_acceptance`` (0..1) of its decided leads accepted by sales. Exactly one is given."""
-
-    capacity: float | None = None
-    min_acceptance: float | None = None
-    min_decisions: int = MIN_DECISIONS  # a rate needs this many decisions in the to-sales set
-
-    def describe(self) -> str:
-        if self.capacity is not None:
-            return f"at most {self.capacity:,.0f} leads a month to sales"
-        return f"at least {format_rate(self.min_acceptance)} accepted by sales"
 
 
 @dataclass(frozen=True)

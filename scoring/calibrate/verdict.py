@@ -8,13 +8,9 @@ leads for a minimum acceptance rate), then by conversions caught.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from scoring.calibrate.target import Target
 from scoring.formatting import format_rate
 from scoring.measures.metrics import SalesSummary
-
-if TYPE_CHECKING:
-    from scoring.calibrate.thresholds import Target
 
 
 def _objective(sales: SalesSummary, target: Target, decisions: bool) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.engine.values import TRIM_CHARS
+from scoring.measures.volume import LAST_QUARTER, PerMonth
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "accepted", "won", "converted"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "rejected", "lost"})
@@ -40,3 +41,15 @@ def read_flags(series: pd.Series) -> Flags:
     values = np.where(text.isin(TRUE_WORDS), 1.0, np.where(text.isin(FALSE_WORDS), 0.0, np.nan))
     unrecognised = int((text.notna() & (text != "") & np.isnan(values)).sum())
     return Flags(values, unrecognised)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Names of the outcome and date columns of the leads table, and the window the
+    per-month figures are counted over (``scoring.measures.volume``: the last complete quarter)."""
+
+    accepted: str = "accepted"
+    converted: str = "converted"
+    won_amount: str = "won_amount"
+    created_at: str = "created_at"
+    per_month: PerMonth = LAST_QUARTER

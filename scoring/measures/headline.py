@@ -10,10 +10,17 @@ as few as 9 in 30.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from scoring.measures.metrics import Preview
+import pandas as pd
+
+
+class Measured(Protocol):
+    """What ``headline`` reads of a preview (``metrics.Preview``): its to-sales summary and
+    its per-cell matrix. A shape, so that this module sits below metrics."""
+
+    sales: Any
+    matrix: pd.DataFrame
 
 MIN_DECISIONS = 30  # a cell's rate needs at least this many leads with a known outcome ...
 MIN_POSITIVES = 10  # ... and this many positive ones (accepted, converted): 9 of 1,800 is too few to trust
@@ -54,7 +61,7 @@ class Headline:
         return few_rule(self.outcome)
 
 
-def headline(result: Preview) -> Headline:
+def headline(result: Measured) -> Headline:
     """Acceptance when any lead of the history has a sales decision; conversion when only
     conversions are recorded; when neither is, acceptance's figures (all missing) under a
     label that says so."""

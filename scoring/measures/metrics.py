@@ -23,6 +23,7 @@ from scoring.engine.values import TRIM_CHARS
 from scoring.measures.flags import FALSE_WORDS as FALSE_WORDS  # re-exported: metrics was their home
 from scoring.measures.flags import TRUE_WORDS as TRUE_WORDS
 from scoring.measures.flags import Flags as Flags
+from scoring.measures.flags import Outcomes as Outcomes  # re-exported: metrics was its home
 from scoring.measures.flags import read_flags as read_flags
 from scoring.measures.headline import FEW_WORDS as FEW_WORDS  # re-exported: metrics was their home
 from scoring.measures.headline import MIN_DECISIONS as MIN_DECISIONS
@@ -31,6 +32,7 @@ from scoring.measures.headline import Headline as Headline
 from scoring.measures.headline import few_rule as few_rule
 from scoring.measures.headline import headline as headline
 from scoring.measures.headline import too_few
+from scoring.measures.pipeline import won_amounts
 from scoring.measures.stats import Z_95 as Z_95  # re-exported: metrics was their home
 from scoring.measures.stats import wilson_interval as wilson_interval
 from scoring.measures.volume import (
@@ -46,18 +48,6 @@ from scoring.measures.volume import (
     scorer_hand_over,
 )
 from scoring.model.schema import RATINGS, SALES_ACTION, LeadModel
-
-
-@dataclass(frozen=True)
-class Outcomes:
-    """Names of the outcome and date columns of the leads table, and the window the
-    per-month figures are counted over (``scoring.measures.volume``: the last complete quarter)."""
-
-    accepted: str = "accepted"
-    converted: str = "converted"
-    won_amount: str = "won_amount"
-    created_at: str = "created_at"
-    per_month: PerMonth = LAST_QUARTER
 
 
 def _rate(successes: float, trials: float) -> tuple[float, float, float]:
@@ -102,9 +92,6 @@ class History:
         converted_flags = read_flags(converted) if converted is not None else None
         amounts = None
         if won is not None:  # the amounts of won leads only: a deal is a won lead (pipeline.deal_mask)
-            # imported here: pipeline imports this module (its Outcomes)
-            from scoring.measures.pipeline import won_amounts
-
             amounts = won_amounts(leads, converted_flags, _amounts(won))
         return cls(read_flags(accepted) if accepted is not None else None, converted_flags,
                    amounts, dating, window, window.contains(dating.dates))

@@ -29,8 +29,7 @@ import pandas as pd
 from scoring.data.missing import NAT
 from scoring.engine.scorer import Scorer
 from scoring.engine.values import TRIM_CHARS
-from scoring.measures.flags import Flags, read_flags
-from scoring.measures.metrics import Outcomes
+from scoring.measures.flags import Flags, Outcomes, read_flags
 
 HANDED_OVER, ACCEPTED, OPPORTUNITY, WON = "handed_over", "accepted", "opportunity", "won"
 STAGES = (HANDED_OVER, ACCEPTED, OPPORTUNITY, WON)
