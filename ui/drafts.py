@@ -9,6 +9,8 @@ keeps this session's model and offers to reload or save it as a copy.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import os
 import uuid
@@ -44,7 +46,8 @@ def _session_draft() -> Draft:
         st.session_state[state.DRAFT_ID], state.model(), state.baseline(), st.session_state[state.DRAFT_REVISION],
         {"dataset": st.session_state[state.DATASET].as_dict(),
          "history": [entry.as_dict() for entry in state.history()][-HISTORY_KEPT:],
-         "undo": _saved_steps(st.session_state[state.UNDO]), "redo": _saved_steps(st.session_state[state.REDO])},
+         "undo": _saved_steps(st.session_state[state.UNDO]), "redo": _saved_steps(st.session_state[state.REDO]),
+         "per_month": _saved_per_month()},
         baseline_text=state.baseline_text(),
     )
 
@@ -124,7 +127,29 @@ def _restore(draft_id: str) -> None:
                 dict(draft.uploads) if choice.key == UPLOAD else {}, draft.revision, draft.baseline_text)
     st.session_state[state.UNDO] = _restored_steps(draft.state.get("undo", []), draft)
     st.session_state[state.REDO] = _restored_steps(draft.state.get("redo", []), draft)
+    _restore_per_month(draft.state.get("per_month"))
     st.session_state.pop(state.DRAFT_CONFLICT, None)
+
+
+def _saved_per_month() -> dict[str, object] | None:
+    """The sidebar's per-month window (its picker's spelling, and a range's two days)."""
+    picked = st.session_state.get(state.PER_MONTH)
+    if picked is None:
+        return None
+    days = st.session_state.get(state.PER_MONTH_RANGE)
+    both = isinstance(days, tuple | list) and len(days) == 2 and all(isinstance(d, dt.date) for d in days)
+    return {"choice": str(picked), "range": [d.isoformat() for d in days] if both else None}
+
+
+def _restore_per_month(saved: object) -> None:
+    """The window a reopened draft was counting over; an unreadable one leaves the default."""
+    if not isinstance(saved, dict) or not isinstance(saved.get("choice"), str):
+        return
+    st.session_state[state.PER_MONTH] = saved["choice"]
+    days = saved.get("range")
+    with contextlib.suppress(TypeError, ValueError):
+        if isinstance(days, list) and len(days) == 2:
+            st.session_state[state.PER_MONTH_RANGE] = tuple(dt.date.fromisoformat(day) for day in days)
 
 
 def open_draft(draft_id: str) -> bool:

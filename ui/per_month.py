@@ -48,14 +48,14 @@ def outcomes() -> Outcomes:
 
 def picker(window: Window | None) -> None:
     """Which months per-month figures count: a select box, and two days for a range."""
-    st.selectbox("Per month over", list(CHOICES), format_func=CHOICES.get, key=state.PER_MONTH,
+    st.selectbox("Per month over", list(CHOICES), format_func=CHOICES.get, key=state.PER_MONTH, on_change=state.save,
                  help="Leads to sales a month = to-sales leads dated inside these months / their number. "
                       "A lead is dated by its hand-over (scored_at, else created_at). The default, the last "
                       "calendar quarter the data covers completely, follows growing volume; the whole history "
                       "averages it away.")
     if st.session_state.get(state.PER_MONTH) == RANGE:
         st.date_input("From – to (both included)", value=_default_range(window), key=state.PER_MONTH_RANGE,
-                      format="YYYY-MM-DD")
+                      format="YYYY-MM-DD", on_change=state.save)
     if window is not None and window.fallback:
         st.caption(f"Whole history: {window.fallback}.")
 

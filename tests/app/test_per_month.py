@@ -70,6 +70,20 @@ def test_a_date_range_counts_the_days_picked(open_app):
     assert _per_month_metrics(at.main) == {"Leads to sales a month, Jan–Jun 2025": f"{expected:,}"}
 
 
+def test_a_refresh_keeps_the_window_picked(open_app):
+    at = open_app()
+    at.switch_page(PAGE).run()
+    at.selectbox(key=state.PER_MONTH).set_value("range").run()
+    days = (pd.Timestamp("2025-01-01").date(), pd.Timestamp("2025-06-30").date())
+    at.date_input(key=state.PER_MONTH_RANGE).set_value(days).run()
+    assert not at.exception, at.exception
+    again = open_app(draft=at.session_state[state.DRAFT_ID])  # a refresh: the draft reopened
+    assert not again.exception, again.exception
+    assert again.session_state[state.PER_MONTH] == "range"
+    assert tuple(again.session_state[state.PER_MONTH_RANGE]) == days
+    assert list(_per_month_metrics(again.sidebar)) == ["Leads to sales a month, Jan–Jun 2025"]
+
+
 def test_the_matrix_page_draws_the_trend_per_month(open_app):
     at = open_app()
     at.switch_page(PAGE).run()
