@@ -133,7 +133,7 @@ def test_score_map_overrides_model_columns(capsys, files, tmp_path):
 def test_activities_of_a_lead_without_scored_at_need_an_as_of(capsys, files, tmp_path):
     code, _, err = run(capsys, "score", *data_args(files, as_of=None), "--out", tmp_path / "s.csv")
     assert code == 1
-    assert assert_one_line_error(err).startswith("leadgrid: 1 leads have activities but no hand-over moment")
+    assert assert_one_line_error(err).startswith("leadgrid: 1 lead has activities but no hand-over moment")
     assert not (tmp_path / "s.csv").exists()
 
 

@@ -257,7 +257,7 @@ def test_without_an_as_of_the_latest_activity_is_never_used():
     # the latest activity belongs to an unknown lead, and one row has no date
     activities = acts([("a", "demo", "2024-03-01"), ("unknown", "demo", "2024-03-11T00:00:00"), ("a", "demo", "")])
     model = activity_model(points=10, recency={"half_life_days": 10})
-    with pytest.raises(AsOfRequired, match=r"1 leads have activities but no hand-over moment.*--as-of now"):
+    with pytest.raises(AsOfRequired, match=r"1 lead has activities but no hand-over moment.*--as-of now"):
         engagement_of(model, leads, activities, None)
     assert engagement_of(model, leads, activities, "2024-03-11") == pytest.approx([5.0])
     assert Scorer(leads, activities, "2024-03-11").as_of == pd.Timestamp("2024-03-11", tz="UTC")

@@ -41,7 +41,7 @@ def engagement(scorer: Scorer) -> list[float]:
 
 def test_scored_at_column_by_default_and_a_blank_one_needs_an_as_of():
     frame = leads(scored_at=["2024-03-11", "2024-03-21", None])
-    with pytest.raises(AsOfRequired, match="1 leads have activities") as refused:
+    with pytest.raises(AsOfRequired, match="1 lead has activities") as refused:
         Scorer(frame, ACTIVITIES)
     assert refused.value.leads == 1
     scorer = Scorer(frame, ACTIVITIES, "2024-03-01")

@@ -137,16 +137,20 @@ class AsOfRequired(DataError):
         self.leads = leads
         self.choice = choice
         super().__init__(
-            f"{leads:,} leads have activities but no hand-over moment ({choice} is empty for them): "
+            f"{_leads_have(leads)} activities but no hand-over moment from {choice}: "
             "choose when they were evaluated — a fixed as-of date (--as-of 2025-12-31), the time of "
             "the run (--as-of now), or another hand-over moment (--hand-over COLUMN, COLUMN+Nd or "
             "first:ACTIVITY)", column=d.SCORED_AT)
 
     def in_app(self) -> str:
         """The same in the app's words (its controls, not the CLI's options)."""
-        return (f"{self.leads:,} leads have activities but no hand-over moment ({self.choice} is empty for "
-                "them), so nothing says what was known when they were handed over. Choose the hand-over "
-                "moment, or an as-of date for them, under *Hand-over moment* on the Data page.")
+        return (f"{_leads_have(self.leads)} activities but no hand-over moment from {self.choice}, so nothing "
+                "says what was known when they were handed over. Choose the hand-over moment, or an as-of "
+                "date for them, under *Hand-over moment* on the Data page.")
+
+
+def _leads_have(count: int) -> str:
+    return "1 lead has" if count == 1 else f"{count:,} leads have"
 
 
 def as_of_choice(as_of: object) -> tuple[int | None, str | None]:

@@ -208,7 +208,7 @@ class Scorer:
         fell_back &= without
         if fell_back.any() and self.as_of_ns is None:
             raise AsOfRequired(int(fell_back.sum()),
-                               "scored_at" if self.hand_over is None else self.hand_over.describe())
+                               "the scored_at column" if self.hand_over is None else self.hand_over.describe())
         self.hand_over_counts = self._count_hand_over(fell_back)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
