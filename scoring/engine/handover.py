@@ -89,19 +89,26 @@ class HandOver:
             return np.where(stamps != NAT, stamps + shift, NAT)
         if activities is None or lead_positions is None:
             raise DataError(f"hand-over: first:{self.activity} needs an activities file")
-        return _first_of_type(len(leads), activities, lead_positions, self.activity)
+        keys = ValueColumn(activities[d.ACTIVITY].reset_index(drop=True)).key
+        occurred = d.to_utc_ns(activities[d.OCCURRED_AT].reset_index(drop=True), d.OCCURRED_AT, activities)
+        return self.first_of_type(len(leads), lead_positions, occurred, keys == self.activity_key())
+
+    def activity_key(self) -> str:
+        """The ``first:`` activity type as models match types: trimmed, ignoring case."""
+        return str(ValueColumn(pd.Series([self.activity])).key[0])
+
+    def first_of_type(self, lead_count: int, positions: np.ndarray, occurred: np.ndarray,
+                      of_type: np.ndarray) -> np.ndarray:
+        """Per lead, the earliest ``occurred`` among its activity rows ``of_type`` (a mask);
+        ``NAT`` for a lead with none. The Scorer calls it with the rows it has already read."""
+        if not of_type.any():
+            raise DataError(f"hand-over: no activity of type {self.activity!r} in the activities file",
+                            column=d.ACTIVITY)
+        return _earliest(lead_count, positions, occurred, of_type)
 
 
-def _first_of_type(lead_count: int, activities: pd.DataFrame, positions: np.ndarray, activity: str) -> np.ndarray:
-    """Per lead, the earliest ``occurred_at`` among its activities of type ``activity``
-    (types compared trimmed and ignoring case, as models match them)."""
-    wanted = ValueColumn(pd.Series([activity])).key[0]
-    keys = ValueColumn(activities[d.ACTIVITY].reset_index(drop=True)).key
-    occurred = d.to_utc_ns(activities[d.OCCURRED_AT].reset_index(drop=True), d.OCCURRED_AT, activities)
-    if not (keys == wanted).any():
-        raise DataError(f"hand-over: no activity of type {activity!r} in the activities file",
-                        column=d.ACTIVITY)
-    rows = (keys == wanted) & (positions >= 0) & (occurred != NAT)
+def _earliest(lead_count: int, positions: np.ndarray, occurred: np.ndarray, of_type: np.ndarray) -> np.ndarray:
+    rows = of_type & (positions >= 0) & (occurred != NAT)
     first = np.full(lead_count, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, positions[rows], occurred[rows])
     return np.where(first == np.iinfo(np.int64).max, NAT, first)

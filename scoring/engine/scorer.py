@@ -122,13 +122,14 @@ class Scorer:
         positions = None if activities is None else self._lead_positions(activities[d.LEAD_ID])
         self.as_of_ns, self.as_of_choice = as_of_choice(as_of)
         self.hand_over = self._hand_over_of(hand_over)
-        self.scored_ns = self._hand_over_moments(activities, positions)
+        types = None if activities is None else _type_codes(activities[d.ACTIVITY])
+        self.scored_ns = self._hand_over_moments(activities, positions, occurred, types)
         self.lead_as_of_ns = np.where(self.scored_ns != d.NAT, self.scored_ns,
                                       d.NAT if self.as_of_ns is None else self.as_of_ns)
         self.activity_counts = ActivityCounts()
         self.hand_over_counts = self._count_hand_over(np.zeros(len(self.leads), dtype=bool))
         self._activity_index = (None if activities is None
-                                else self._join_activities(activities, occurred, positions))
+                                else self._join_activities(activities, occurred, positions, types))
         self.parts = Parts(len(self.index), self.field_rules, self._activity_index)
 
     def __len__(self) -> int:
@@ -152,12 +153,18 @@ class Scorer:
             return HandOver()
         return hand_over
 
-    def _hand_over_moments(self, activities: pd.DataFrame | None, positions: np.ndarray | None) -> np.ndarray:
+    def _hand_over_moments(self, activities: pd.DataFrame | None, positions: np.ndarray | None,
+                           occurred: np.ndarray | None, types: tuple[np.ndarray, list[str]] | None) -> np.ndarray:
         if self.hand_over is None:
             return np.full(len(self.leads), d.NAT, dtype=np.int64)
         if self.hand_over.activity is None and not self.hand_over.days:
             d.require_columns(self.leads, [self.hand_over.column], "hand-over")
             return _utc_ns(self.leads, self.hand_over.column)
+        if self.hand_over.activity is not None and types is not None:  # the rows read once, above
+            codes, names = types
+            wanted = self.hand_over.activity_key()
+            of_type = codes == names.index(wanted) if wanted in names else np.zeros(len(codes), dtype=bool)
+            return self.hand_over.first_of_type(len(self.leads), positions, occurred, of_type)
         return self.hand_over.moments(self.leads, activities, positions)
 
     def _count_hand_over(self, fell_back: np.ndarray) -> HandOverCounts:
@@ -178,9 +185,9 @@ class Scorer:
             return positions
         return pd.Index(self._ids.to_numpy()).get_indexer(d.id_text(ids).to_numpy())
 
-    def _join_activities(self, activities: pd.DataFrame, occurred: np.ndarray,
-                         all_positions: np.ndarray) -> ActivityIndex:
-        codes, names = _type_codes(activities[d.ACTIVITY])
+    def _join_activities(self, activities: pd.DataFrame, occurred: np.ndarray, all_positions: np.ndarray,
+                         types: tuple[np.ndarray, list[str]]) -> ActivityIndex:
+        codes, names = types
         self._type_counts = _type_counts(codes, names)
         known = (all_positions >= 0) & (occurred != d.NAT)
         self._refuse_silent_as_of(known, all_positions)
