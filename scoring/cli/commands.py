@@ -283,38 +283,36 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code (the console script exits with it)."""
     args = None
+    succeeded = False  # the notes of a run (how activities were aged) follow its output, never an error
     try:
         args = build_parser().parse_args(argv)
         if hasattr(args, "dataset"):
             _check_data_source(args)
         code = args.run(args)
-        flush_notes(succeeded=True)
+        succeeded = True
         return code
     except UsageError as error:
-        flush_notes(succeeded=False)
         print(f"{PROG}: usage error: {error}", file=sys.stderr)
         return BAD_USAGE
     except ModelError as error:
-        flush_notes(succeeded=False)
         lines = error.lines if args is not None and args.command == "validate" else [error.message]
         for line in lines:
             print(f"{PROG}: {line}", file=sys.stderr)
         return BAD_INPUT
     except LeadGridError as error:
-        flush_notes(succeeded=False)
         print(f"{PROG}: {error}", file=sys.stderr)
         return BAD_INPUT
     except OSError as error:
-        flush_notes(succeeded=False)
         where = f"{error.filename}: " if error.filename else ""
         print(f"{PROG}: {where}{error.strerror or error}", file=sys.stderr)
         return BAD_INPUT
     except (pd.errors.ParserError, ValueError) as error:
-        flush_notes(succeeded=False)
         print(f"{PROG}: {type(error).__name__}: {error}".splitlines()[0], file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    finally:
+        flush_notes(succeeded)
 
 
 def run() -> None:
