@@ -16,8 +16,9 @@ from scoring.data.missing import NAT, is_missing, shown
 from scoring.data.read import ACTIVITY, OCCURRED_AT
 from scoring.engine.scorer import NO_RULE, Scorer, decay_factors
 from scoring.engine.values import canonical_item
+from scoring.engine.where import describe_where
 from scoring.measures.activity_evidence import after_handover_of
-from scoring.model.schema import LeadModel, Rule
+from scoring.model.schema import EngagementEntry, LeadModel, Rule
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ActivityReason:
     decayed_count: float  # D: sum of their decay factors
     counted: float  # min(D, max_count)
     points: float
+    where: str | None = None  # the entry's row filter, e.g. "lifecycle in [COMPLETE]"
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ class Explanation:
 
     def engagement_table(self) -> pd.DataFrame:
         """One row per engagement entry that added something (or had activities)."""
-        rows = [{"entry": a.label, "how": f"{a.occurrences} × {a.activity}, faded to {a.decayed_count:.2f}"
+        rows = [{"entry": a.label, "how": f"{a.occurrences} × {a.activity}"
+                 + ("" if a.where is None else f" where {a.where}") + f", faded to {a.decayed_count:.2f}"
                  + ("" if a.max_count is None else f" (cap {a.max_count:g})"), "points": a.points}
                 for a in self.activities if a.occurrences or a.points]
         rows += [{"entry": r.label, "how": f"{shown(_plain(r.value))} → {r.rule}", "points": r.points}
@@ -148,8 +151,8 @@ def explain_lead(scorer: Scorer, model: LeadModel, lead_id: object) -> Explanati
             entry.id, entry.label or entry.id, entry.field or "", row[entry.field],
             _rule_text(entry.rules or [], int(outcome.rule_index[position])), share, 100.0, share,
         ))
-    events = scorer.activities_of(position)
-    activities = [_activity_reason(events, model, result.activity_entries[entry.id], entry, position)
+    events = scorer.activities_of(position, with_rows=True)
+    activities = [_activity_reason(scorer, events, model, result.activity_entries[entry.id], entry, position)
                   for entry in model.activity_entries if entry.id in result.activity_entries]
     rating = result.profile_grade[position] + result.engagement_grade[position]
     route = model.routing.route_for(rating)
@@ -168,20 +171,31 @@ def explain_lead(scorer: Scorer, model: LeadModel, lead_id: object) -> Explanati
         categories=categories,
         fields=fields,
         activities=activities,
-        events=_events(events, model),
+        events=_events(scorer, events, model),
         after_handover=after_handover_of(scorer, position),
     )
 
 
-def _activity_reason(events: pd.DataFrame, model: LeadModel, outcome, entry, position: int) -> ActivityReason:
-    counts = events["type"] == canonical_item(entry.activity)
+def _kept(scorer: Scorer, events: pd.DataFrame, entry: EngagementEntry) -> np.ndarray:
+    """Which of the lead's activities ``entry`` counts by type and ``where`` (age aside)."""
+    counts = np.array(events["type"] == canonical_item(entry.activity or ""), dtype=bool)
+    kept = scorer.row_filters.mask(entry.where) if scorer.row_filters is not None else None
+    if kept is not None and len(events):
+        counts &= kept[events["row"].to_numpy(dtype=np.intp)]
+    return counts
+
+
+def _activity_reason(scorer: Scorer, events: pd.DataFrame, model: LeadModel, outcome, entry,
+                     position: int) -> ActivityReason:
+    counts = _kept(scorer, events, entry)
     max_age = model.engagement.recency.max_age_days if model.engagement.recency else None
     if max_age is not None:
-        counts &= events["age_days"] <= max_age  # older activities add nothing, so they are not counted
+        counts &= (events["age_days"] <= max_age).to_numpy(dtype=bool)  # older activities add nothing, so they are not counted
     occurrences = int(counts.sum())
     return ActivityReason(
         entry.id, entry.label or entry.id, entry.activity, float(entry.points), entry.max_count, occurrences,
         float(outcome.decayed_count[position]), float(outcome.counted[position]), float(outcome.points[position]),
+        describe_where(entry.where),
     )
 
 
@@ -190,12 +204,15 @@ def _lead_as_of(scorer: Scorer, position: int) -> pd.Timestamp | None:
     return None if stamp == NAT else pd.Timestamp(stamp, tz="UTC")
 
 
-def _events(events: pd.DataFrame, model: LeadModel) -> pd.DataFrame:
-    """The lead's activities (newest first) with their age, decay factor and the entry that counts them."""
+def _events(scorer: Scorer, events: pd.DataFrame, model: LeadModel) -> pd.DataFrame:
+    """The lead's activities (newest first) with their age, decay factor and the (first) entry
+    that counts them, by type and ``where``."""
     events = events.copy()
     recency = model.engagement.recency
-    entry_of = {canonical_item(e.activity): e.id for e in reversed(model.activity_entries) if e.activity}
-    events["entry"] = events["type"].map(entry_of) if len(events) else []
+    entry = np.full(len(events), None, dtype=object)
+    for activity_entry in reversed(model.activity_entries):  # the first entry that counts a row names it
+        entry[_kept(scorer, events, activity_entry)] = activity_entry.id
+    events["entry"] = entry
     if recency is not None and len(events):
         events["factor"] = decay_factors(events["age_days"].to_numpy(dtype=float), recency)
     else:

@@ -6,7 +6,8 @@ A slider moves one number of a model; ``Parts`` recomputes only what that number
 - the profile: the leads' rule indexes folded into one combination code per lead, so a
   weight, a rule value, a default or a letter threshold is arithmetic on the table of
   combinations (a few thousand rows) and one gather over the leads;
-- each activity type's decayed count: per recency setting (``ActivityIndex.decayed``);
+- each activity type's decayed count: per ``where`` filter and recency setting
+  (``ActivityIndex.decayed``; the filter's rows from ``scoring.engine.where.RowFilters``);
 - the engagement score: per engagement section (grades aside), the number grades per
   thresholds.
 
@@ -28,6 +29,7 @@ from scoring.engine.matching import FieldRules, rules_key
 from scoring.engine.ratings import Rated, grade_codes
 from scoring.engine.recency import ActivityIndex
 from scoring.engine.values import canonical_item
+from scoring.engine.where import RowFilters, Where, where_key
 from scoring.model.schema import LETTERS, NUMBERS, Category, LeadModel, Recency
 
 T = TypeVar("T")
@@ -59,10 +61,12 @@ class _Cache:
 class Parts:
     """Cached parts of model results on one set of leads and activities."""
 
-    def __init__(self, size: int, field_rules: Callable[[str], FieldRules], activities: ActivityIndex | None):
+    def __init__(self, size: int, field_rules: Callable[[str], FieldRules], activities: ActivityIndex | None,
+                 row_filters: RowFilters | None = None):
         self.size = size
         self.field_rules = field_rules
         self.activities = activities
+        self.row_filters = row_filters
         self._combinations = _Cache()
         self._profiles = _Cache()
         self._engagements = _Cache()
@@ -116,11 +120,13 @@ class Parts:
 
     # ----- engagement
 
-    def decayed(self, activity: str | None, recency: Recency) -> np.ndarray:
-        """Per lead: D of one activity type under ``recency`` (zeros without activities)."""
+    def decayed(self, activity: str | None, recency: Recency, where: Where | None = None) -> np.ndarray:
+        """Per lead: D of one activity type under ``recency``, counting only the rows ``where``
+        keeps (zeros without activities)."""
         if self.activities is None or activity is None:
             return np.zeros(self.size)
-        return self.activities.decayed(canonical_item(activity), recency)
+        kept = self.row_filters.mask(where) if self.row_filters is not None else None
+        return self.activities.decayed(canonical_item(activity), recency, kept, where_key(where))
 
     def _engagement(self, model: LeadModel) -> np.ndarray:
         fields = np.zeros(self.size)
@@ -132,7 +138,7 @@ class Parts:
         activities = np.zeros(self.size)
         recency = model.engagement.recency
         for entry in model.activity_entries if recency else []:
-            decayed = self.decayed(entry.activity, recency)
+            decayed = self.decayed(entry.activity, recency, entry.where)
             counted = decayed if entry.max_count is None else np.minimum(decayed, entry.max_count)
             activities = activities + (entry.points or 0.0) * counted
         return _clip(fields + activities)

@@ -4,7 +4,7 @@
 the lead was scored) as one flat set of arrays ordered by type and then by age. The
 decayed count D of one type under one recency setting is then a slice (ages up to
 ``max_age_days`` are a prefix), one vectorised decay pass over it and one ``bincount``;
-it is cached per (type, recency), so a change of points, caps, weights or thresholds
+it is cached per (type, ``where`` filter, recency), so a change of points, caps, weights or thresholds
 never touches activity rows, and a half-life change recomputes each type once.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,22 +113,29 @@ class ActivityIndex:
         names = np.asarray(self.type_names, dtype=object)
         return np.repeat(names, np.diff(self.bounds)) if len(names) else np.empty(0, dtype=object)
 
-    def decayed(self, type_key: str, recency: Recency) -> np.ndarray:
-        """Per lead: D, the sum of the decay factors of its activities of this type (cached)."""
-        key = (type_key, recency_key(recency))
+    def decayed(self, type_key: str, recency: Recency, kept: np.ndarray | None = None,
+                kept_key: Hashable = ()) -> np.ndarray:
+        """Per lead: D, the sum of the decay factors of its activities of this type (cached).
+        ``kept``: per row of the activities table, whether an entry's ``where`` keeps it (None:
+        every row); ``kept_key`` names that filter in the cache."""
+        key = (type_key, kept_key if kept is not None else (), recency_key(recency))
         cache: OrderedDict = self._decayed
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-        result = self._compute(self.type_slice(type_key), recency)
+        rows = self.type_slice(type_key)
+        ages, positions = self.age_days[rows], self.position[rows]
+        if kept is not None:  # a subset of ascending ages still ascends
+            picked = kept[self.row[rows]]
+            ages, positions = ages[picked], positions[picked]
+        result = self._compute(ages, positions, recency)
         result.flags.writeable = False
         cache[key] = result
         while len(cache) > DECAY_CACHE_SIZE:
             cache.popitem(last=False)
         return result
 
-    def _compute(self, rows: slice, recency: Recency) -> np.ndarray:
-        ages = self.age_days[rows]
+    def _compute(self, ages: np.ndarray, positions: np.ndarray, recency: Recency) -> np.ndarray:
         used = len(ages)
         if recency.max_age_days is not None:  # ages ascend: the ones that count are a prefix
             used = int(np.searchsorted(ages, recency.max_age_days, side="right"))
@@ -138,5 +146,4 @@ class ActivityIndex:
             stops = np.searchsorted(ages[:used], ends, side="right")
             used = int(stops[-1]) if len(stops) else 0  # older than every window: factor 0
             factors = np.repeat(step_factors, np.diff(stops, prepend=0))
-        positions = self.position[rows][:used]
-        return np.bincount(positions, weights=factors, minlength=self.lead_count)[: self.lead_count]
+        return np.bincount(positions[:used], weights=factors, minlength=self.lead_count)[: self.lead_count]

@@ -26,6 +26,7 @@ from scoring.engine.parts import Parts
 from scoring.engine.ratings import OUTPUT_COLUMNS, TOLERANCE, Rated, grade, scored_frame
 from scoring.engine.recency import ActivityIndex, decay_factors
 from scoring.engine.values import ValueColumn
+from scoring.engine.where import RowFilters, refuse_missing_where_columns
 from scoring.errors import DataError
 from scoring.model.schema import LETTERS, NUMBERS, Category, LeadModel
 
@@ -83,7 +84,8 @@ class Scorer:
     ``leads`` must have ``lead_id``; an optional ``scored_at`` is each lead's
     evaluation (hand-over) moment, or ``hand_over`` says how to find it (a
     ``HandOver`` or its text: ``COLUMN``, ``COLUMN+Nd``, ``first:ACTIVITY``).
-    ``activities`` has ``lead_id``, ``activity`` and ``occurred_at``. ``as_of``
+    ``activities`` has ``lead_id``, ``activity``, ``occurred_at`` and the columns the models'
+    ``where`` filters name. ``as_of``
     (a moment, or ``"now"``) ages the activities of leads without a hand-over
     moment; it is never taken from the data: when such a lead has activities and
     no ``as_of`` is given, ``AsOfRequired`` is raised. ``mapping`` renames file
@@ -130,7 +132,8 @@ class Scorer:
         self.hand_over_counts = self._count_hand_over(np.zeros(len(self.leads), dtype=bool))
         self._activity_index = (None if activities is None
                                 else self._join_activities(activities, occurred, positions, types))
-        self.parts = Parts(len(self.index), self.field_rules, self._activity_index)
+        self.row_filters = None if activities is None else RowFilters(activities)
+        self.parts = Parts(len(self.index), self.field_rules, self._activity_index, self.row_filters)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -272,6 +275,7 @@ class Scorer:
         """Scores and grade codes of every lead (the fast form of ``score``, no text)."""
         self._check_mapping(model)
         d.require_columns(self.leads, model.lead_fields())
+        refuse_missing_where_columns(model, self.activities)
         return self.parts.rate(model)
 
     def evaluate(self, model: LeadModel) -> Evaluation:
@@ -284,7 +288,7 @@ class Scorer:
         recency = model.engagement.recency
         activity_entries = {}
         for entry in model.activity_entries if recency else []:
-            decayed = self.parts.decayed(entry.activity, recency)
+            decayed = self.parts.decayed(entry.activity, recency, entry.where)
             counted = decayed if entry.max_count is None else np.minimum(decayed, entry.max_count)
             activity_entries[entry.id] = ActivityOutcome(decayed, counted, (entry.points or 0.0) * counted)
         return Evaluation(model, categories, field_entries, activity_entries, rated.profile_score,
@@ -295,17 +299,20 @@ class Scorer:
         """One row per lead, indexed by ``lead_id``: scores, grades, rating, action, SLA."""
         return scored_frame(self.rate(model), model, self.index)
 
-    def activities_of(self, position: int) -> pd.DataFrame:
+    def activities_of(self, position: int, with_rows: bool = False) -> pd.DataFrame:
         """The activities of the lead at ``position`` that count (age >= 0), with their age in days
-        and their type as models are matched to it."""
+        and their type as models are matched to it; ``with_rows`` adds each one's ``row`` in the
+        activities table (what a ``where`` filter's mask is indexed by)."""
         index = self._activity_index
         if index is None or self.activities is None:
-            return pd.DataFrame(columns=[d.ACTIVITY, d.OCCURRED_AT, "age_days", "type"])
+            return pd.DataFrame(columns=[d.ACTIVITY, d.OCCURRED_AT, "age_days", "type", *(["row"] if with_rows else [])])
         picked = np.flatnonzero(index.position == position)
         picked = picked[np.argsort(index.row[picked], kind="stable")]  # in table order
         frame = self.activities.iloc[index.row[picked]][[d.ACTIVITY, d.OCCURRED_AT]].copy()
         frame["age_days"] = index.age_days[picked]
         frame["type"] = index.type_of_rows()[picked] if len(picked) else np.empty(0, dtype=object)
+        if with_rows:
+            frame["row"] = index.row[picked]
         return frame.reset_index(drop=True)
 
     def position_of(self, lead_id: object) -> int:

@@ -15,8 +15,8 @@ The public functions:
 - ``activity_evidence(scorer, model)``: per activity entry, occurrences counted, after the
   hand-over and too old, the leads that had it before the hand-over and their acceptance
   and conversion with 95 % Wilson intervals (the evidence profile values get);
-- ``had_before_handover(scorer, activity, max_age_days)``: per lead, whether it had the
-  activity in time to count;
+- ``had_before_handover(scorer, activity, max_age_days, where)``: per lead, whether it had
+  the activity (of the rows an entry's ``where`` keeps) in time to count;
 - ``after_handover_of(scorer, position)``: one lead's activities left out as after its hand-over;
 - ``counts_text(row)`` and ``field_counts_text(scorer, field)``: the counts in one sentence.
 """
@@ -31,6 +31,7 @@ import pandas as pd
 from scoring.data import read as d
 from scoring.engine.scorer import Scorer, _type_codes, _utc_ns
 from scoring.engine.values import canonical_item
+from scoring.engine.where import Where, where_key
 from scoring.measures.evidence import RATE_COLUMNS, group_outcomes
 from scoring.measures.metrics import Outcomes, history_of
 from scoring.model.schema import LeadModel
@@ -107,34 +108,44 @@ def type_timing(scorer: Scorer) -> pd.DataFrame:
     return frame.sort_values("occurrences", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def counted_rows(rows: ActivityRows, activity: str, max_age_days: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of one type, and which of them count (before the hand-over and young enough)."""
+def entry_rows(scorer: Scorer, rows: ActivityRows, activity: str, where: Where | None = None) -> np.ndarray:
+    """Row numbers (table order) of one activity type that an entry's ``where`` keeps."""
     picked = rows.of_type(activity)
+    kept = scorer.row_filters.mask(where) if scorer.row_filters is not None else None
+    return picked if kept is None else picked[kept[picked]]
+
+
+def counted_rows(rows: ActivityRows, activity: str, max_age_days: float | None,
+                 picked: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of one type (or ``picked``, those of an entry's ``where``: ``entry_rows``), and
+    which of them count (before the hand-over and young enough)."""
+    picked = rows.of_type(activity) if picked is None else picked
     counted = rows.before[picked]
     if max_age_days is not None:
         counted &= rows.age_days[picked] <= max_age_days
     return picked, counted
 
 
-def had_before_handover(scorer: Scorer, activity: str, max_age_days: float | None = None) -> np.ndarray:
-    """Per lead: it has at least one occurrence of ``activity`` that counts (at or before its
-    hand-over moment, and not older than ``max_age_days``)."""
+def had_before_handover(scorer: Scorer, activity: str, max_age_days: float | None = None,
+                        where: Where | None = None) -> np.ndarray:
+    """Per lead: it has at least one occurrence of ``activity`` (of the rows ``where`` keeps)
+    that counts (at or before its hand-over moment, and not older than ``max_age_days``)."""
     rows = activity_rows(scorer)
     if rows is None:
         return np.zeros(len(scorer), dtype=bool)
 
     def compute() -> np.ndarray:
-        picked, counted = counted_rows(rows, activity, max_age_days)
+        picked, counted = counted_rows(rows, activity, max_age_days, entry_rows(scorer, rows, activity, where))
         had = np.zeros(len(scorer), dtype=bool)
         had[rows.position[picked[counted]]] = True
         return had
 
-    return scorer.memo(("had_before_handover", canonical_item(activity), max_age_days), compute)
+    return scorer.memo(("had_before_handover", canonical_item(activity), max_age_days, where_key(where)), compute)
 
 
 def activity_evidence(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUTCOMES) -> pd.DataFrame:
     """One row per activity entry of ``model``, in order: ``id``, ``label``, ``activity``,
-    ``points``; its type's ``occurrences`` in the table, how many the entry ``counted`` (at or
+    ``points``; its type's ``occurrences`` in the table (those its ``where`` keeps), how many the entry ``counted`` (at or
     before the lead's hand-over, not older than ``max_age_days``), how many were
     ``after_handover``, ``too_old`` and ``not_aged``; then the leads that had it counted and
     their rates (``scoring.measures.evidence.group_outcomes``)."""
@@ -145,8 +156,10 @@ def activity_evidence(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
     records = []
     for entry in model.activity_entries:
         activity = entry.activity or ""
-        figures = scorer.memo(("activity_evidence", canonical_item(activity), max_age, outcomes),
-                              lambda activity=activity: _entry_figures(scorer, rows, activity, max_age, history))
+        figures = scorer.memo(("activity_evidence", canonical_item(activity), where_key(entry.where), max_age,
+                               outcomes),
+                              lambda activity=activity, where=entry.where: _entry_figures(
+                                  scorer, rows, activity, where, max_age, history))
         records.append({"id": entry.id, "label": entry.label or entry.id, "activity": entry.activity,
                         "points": float(entry.points or 0.0), **figures})
     frame = pd.DataFrame(records, columns=list(EVIDENCE_COLUMNS))
@@ -155,17 +168,18 @@ def activity_evidence(scorer: Scorer, model: LeadModel, outcomes: Outcomes = OUT
     return frame.astype(dict.fromkeys(counts, "int64"))
 
 
-def _entry_figures(scorer: Scorer, rows: ActivityRows | None, activity: str, max_age: float | None,
-                   history) -> dict:
-    """One activity type's counts and the rates of the leads that had it (no points: kept per type)."""
+def _entry_figures(scorer: Scorer, rows: ActivityRows | None, activity: str, where: Where | None,
+                   max_age: float | None, history) -> dict:
+    """One activity type's counts (of the rows ``where`` keeps) and the rates of the leads that
+    had it (no points: kept per type and filter)."""
     occurrences = counted_count = after = too_old = not_aged = 0
     if rows is not None:
-        picked, counted = counted_rows(rows, activity, max_age)
+        picked, counted = counted_rows(rows, activity, max_age, entry_rows(scorer, rows, activity, where))
         occurrences, counted_count = len(picked), int(counted.sum())
         after = int(rows.after[picked].sum())
         not_aged = int((~rows.aged[picked]).sum())
         too_old = occurrences - counted_count - after - not_aged
-    had = had_before_handover(scorer, activity, max_age)
+    had = had_before_handover(scorer, activity, max_age, where)
     rates = group_outcomes(np.where(had, 0, -1), 1, history).iloc[0].to_dict()
     return {"occurrences": occurrences, "counted": counted_count, "after_handover": after, "too_old": too_old,
             "not_aged": not_aged, **rates}

@@ -37,6 +37,7 @@ import pandas as pd
 
 from scoring.data.missing import NAT
 from scoring.engine.scorer import Scorer
+from scoring.engine.where import Where, describe_where, where_key
 from scoring.measures import activity_evidence as ae
 from scoring.measures.evidence import MISSING_LABEL, group_outcomes, separation_report, value_groups
 from scoring.measures.grid import OUTCOME_COLUMNS
@@ -133,9 +134,12 @@ def leak_report(scorer: Scorer, model: LeadModel, matrix: pd.DataFrame | None = 
     recency = model.engagement.recency
     max_age = recency.max_age_days if recency else None
     for entry in model.activity_entries if scorer.activities is not None else []:
-        subject = _Subject("activity", entry.id, entry.activity or "", f"Activity `{entry.activity}`")
-        findings += scorer.memo(("leaks_of_activity", subject, max_age, outcomes),
-                                lambda s=subject: _activity_findings(scorer, s, max_age, history, recorded))
+        where = describe_where(entry.where)
+        subject = _Subject("activity", entry.id, entry.activity or "",
+                           f"Activity `{entry.activity}`" + (f" where {where}" if where else ""))
+        findings += scorer.memo(("leaks_of_activity", subject, where_key(entry.where), max_age, outcomes),
+                                lambda s=subject, w=entry.where: _activity_findings(scorer, s, w, max_age, history,
+                                                                                    recorded))
     if recorded:
         matrix = preview(model, scorer, outcomes).matrix if matrix is None else matrix
         findings += _cell_findings(matrix, findings)
@@ -299,10 +303,10 @@ def _dominant(scorer: Scorer, model: LeadModel, outcomes: Outcomes, found: list[
             for c in report.dominant if c.id not in already]
 
 
-def _activity_findings(scorer: Scorer, subject: _Subject, max_age: float | None, history: History,
-                       recorded: list[tuple[str, Flags]]) -> list[Leak]:
+def _activity_findings(scorer: Scorer, subject: _Subject, where: Where | None, max_age: float | None,
+                       history: History, recorded: list[tuple[str, Flags]]) -> list[Leak]:
     findings = []
-    had = ae.had_before_handover(scorer, subject.name, max_age)
+    had = ae.had_before_handover(scorer, subject.name, max_age, where)
     if had.any():
         for outcome, flags in recorded:
             auc = grouped_auc(had.astype(np.intp), np.array([0.0, 1.0]), flags.values)
@@ -311,14 +315,14 @@ def _activity_findings(scorer: Scorer, subject: _Subject, max_age: float | None,
                 findings.append(leak)
                 break
         findings += _group_findings(subject, np.where(had, 0, 1), ["had", "not"], history, recorded)
-    return findings + _timing_findings(scorer, subject, max_age)
+    return findings + _timing_findings(scorer, subject, where, max_age)
 
 
-def _timing_findings(scorer: Scorer, subject: _Subject, max_age: float | None) -> list[Leak]:
+def _timing_findings(scorer: Scorer, subject: _Subject, where: Where | None, max_age: float | None) -> list[Leak]:
     rows = ae.activity_rows(scorer)
     if rows is None:
         return []
-    picked = rows.of_type(subject.name)
+    picked = ae.entry_rows(scorer, rows, subject.name, where)
     aged, after = int(rows.aged[picked].sum()), int(rows.after[picked].sum())
     findings = []
     if aged >= MIN_DECISIONS and after >= MOSTLY * aged:
@@ -326,7 +330,7 @@ def _timing_findings(scorer: Scorer, subject: _Subject, max_age: float | None) -
                              f"{subject.shown}: {after:,} of {aged:,} occurrences are dated after the lead's "
                              f"hand-over ({after / aged:.0%}), so it counts almost nothing — an event recorded "
                              "after the hand-over usually follows from the outcome."))
-    picked, counted = ae.counted_rows(rows, subject.name, max_age)
+    picked, counted = ae.counted_rows(rows, subject.name, max_age, picked)
     counted_rows = picked[counted]
     for column, outcome, word, moments in _outcome_moments(scorer):
         later, total = _later_share(rows.occurred[counted_rows], rows.position[counted_rows], moments)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from scoring.errors import ModelError, PathError, Problem
 from scoring.formatting import format_number
-from scoring.model.base import Finite, NonBlank, RuleValue, _Strict
+from scoring.model.base import Finite, NonBlank, RuleValue, Scalar, _Strict, _text_problems
 from scoring.model.conditions import (
     OPERATORS as OPERATORS,  # re-exported: the format's names in one place
 )
@@ -129,6 +129,10 @@ class Recency(_Strict):
         return self
 
 
+# The items of one ``where`` column: text or numbers, compared as ``in`` compares them.
+WhereItems = Annotated[list[Scalar], Field(min_length=1)]
+
+
 class EngagementEntry(_Strict):
     """Either an activity type counted in the activities table, or a field of the leads table."""
 
@@ -139,6 +143,20 @@ class EngagementEntry(_Strict):
     max_count: Finite | None = Field(None, ge=0, description="Cap on the decayed count.")
     field: NonBlank | None = Field(None, description="A pre-aggregated column of the leads table.")
     rules: list[Rule] | None = None
+    where: dict[NonBlank, WhereItems] | None = Field(
+        None, min_length=1,
+        description="Activity entries only: count only the rows of the activities table whose value in each "
+                    "named column is one of the items (compared like `in`; a missing value never matches).")
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _printable_where(cls, where: Any) -> Any:
+        if isinstance(where, dict):
+            problems = [p for column, items in where.items()
+                        for p in _text_problems(str(column), str(column)) + _text_problems(str(column), items)]
+            if problems:
+                raise PathError(problems)
+        return where
 
     @model_validator(mode="after")
     def _one_kind(self) -> EngagementEntry:
@@ -151,7 +169,7 @@ class EngagementEntry(_Strict):
             if self.rules is not None:
                 raise PathError([("rules", "rules belong to field entries; an activity entry has points")])
         else:
-            for name in ("points", "max_count"):
+            for name in ("points", "max_count", "where"):
                 if getattr(self, name) is not None:
                     raise PathError([(name, f"{name} belongs to activity entries; a field entry has rules")])
             if self.rules is None:
@@ -314,6 +332,11 @@ class LeadModel(_Strict):
         fields = [category.field for category in self.profile.categories]
         fields += [entry.field for entry in self.field_entries if entry.field]
         return list(dict.fromkeys(fields))
+
+    def where_columns(self) -> list[str]:
+        """Columns of the activities table that the activity entries' ``where`` filters read,
+        in model order, without repeats (beyond lead_id, activity and occurred_at)."""
+        return list(dict.fromkeys(column for entry in self.activity_entries for column in entry.where or {}))
 
     def column_mapping(self, overrides: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, dict[str, str]]:
         """Model field -> file column for leads and activities: the ``columns`` section,
