@@ -22,7 +22,14 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring.calibrate.honesty import honesty_warnings, quarterly_decisions
-from scoring.calibrate.quality import gain_curve, lift_at, model_quality, roc_auc, small_cells
+from scoring.calibrate.quality import (
+    RankedScores,
+    gain_curve,
+    lift_at,
+    model_quality,
+    roc_auc,
+    small_cells,
+)
 from scoring.calibrate.weights import category_evidence, suggest_weights, whole_weights
 from scoring.measures.metrics import wilson_interval
 
@@ -202,3 +209,29 @@ def test_quarters_with_few_decisions_and_activities_after_hand_over():
         "1 activity dated after its lead's hand-over (scored_at) was ignored: it could not have been known "
         "when the lead was rated",
     ]
+
+
+@given(st.lists(st.tuples(st.one_of(st.integers(0, 5), st.just(math.nan)),
+                          st.sampled_from([0.0, 1.0, math.nan])), min_size=1, max_size=30))
+def test_ranked_scores_give_the_pairwise_auc_and_the_groupby_gain_curve(pairs):
+    """model_quality sorts each score once (RankedScores); its AUC and gain curve equal the
+    pairwise definition and a pandas groupby on the raw rows, NaN scores and outcomes left out."""
+    scores = np.array([float(s) for s, _ in pairs])
+    outcome = np.array([o for _, o in pairs])
+    ranked = RankedScores.of(scores)
+    known = ~np.isnan(scores) & ~np.isnan(outcome)
+    yes, no = scores[known & (outcome == 1.0)], scores[known & (outcome == 0.0)]
+    if len(yes) and len(no):
+        wins = sum((y > n) + 0.5 * (y == n) for y in yes for n in no)
+        assert ranked.auc(outcome) == pytest.approx(wins / (len(yes) * len(no)))
+    else:
+        assert math.isnan(ranked.auc(outcome))
+    curve = gain_curve(scores, outcome)
+    if not len(yes):
+        assert curve.empty
+        return
+    rows = pd.DataFrame({"score": scores[known], "yes": outcome[known] == 1.0})
+    per_score = rows.groupby("score").agg(leads=("yes", "size"), hits=("yes", "sum")).sort_index(ascending=False)
+    assert curve["score"].iloc[1:].tolist() == per_score.index.tolist()
+    assert np.allclose(curve["share_of_leads"].iloc[1:], per_score["leads"].cumsum() / known.sum())
+    assert np.allclose(curve["share_of_outcome"].iloc[1:], per_score["hits"].cumsum() / len(yes))

@@ -21,7 +21,7 @@ import pandas as pd
 
 from scoring.engine.scorer import Scorer
 from scoring.measures.metrics import MIN_DECISIONS, Flags, History, Outcomes, history_of
-from scoring.measures.stats import auc
+from scoring.measures.stats import auc, grouped_auc
 from scoring.model.schema import LeadModel
 
 OUTCOMES = Outcomes()
@@ -44,15 +44,47 @@ def roc_auc(scores: np.ndarray, outcome: np.ndarray) -> float:
 def gain_curve(scores: np.ndarray, outcome: np.ndarray) -> pd.DataFrame:
     """Cumulative gain and lift, best scores first, one row per distinct score (ties are taken
     together), starting at (0, 0): share_of_leads, share_of_outcome, lift (NaN at 0)."""
-    scores, yes = _known(scores, outcome)
+    return _gain_of(RankedScores.of(scores), outcome)
+
+
+@dataclass(frozen=True)
+class RankedScores:
+    """A score's distinct values, best (highest) first, and each lead's place among them:
+    sorted once, then every outcome's AUC and gain curve is a count per value (linear)."""
+
+    best_first: np.ndarray  # distinct scores, highest first
+    place: np.ndarray  # per lead, the index of its score in ``best_first`` (0 when unscored)
+    scored: np.ndarray  # per lead, the score is not NaN
+
+    @classmethod
+    def of(cls, scores: np.ndarray) -> RankedScores:
+        codes, distinct = pd.factorize(np.asarray(scores, dtype=float))  # hashing: linear in the leads
+        order = np.argsort(-distinct, kind="stable")  # sorts the few distinct scores, not the leads
+        rank = np.empty(len(distinct), dtype=np.intp)
+        rank[order] = np.arange(len(distinct))
+        scored = codes >= 0  # NaN has code -1
+        return cls(distinct[order], np.where(scored, rank[np.maximum(codes, 0)] if len(distinct) else 0, 0), scored)
+
+    def auc(self, outcome: np.ndarray) -> float:
+        """``stats.auc`` of these scores (ties count half); NaN when either class is empty."""
+        outcome = np.asarray(outcome, dtype=float)
+        keep = self.scored & ~np.isnan(outcome)
+        return grouped_auc(self.place[keep], self.best_first, outcome[keep])
+
+
+def _gain_of(ranked: RankedScores, outcome: np.ndarray) -> pd.DataFrame:
+    outcome = np.asarray(outcome, dtype=float)
+    keep = ranked.scored & ~np.isnan(outcome)
+    place, yes = ranked.place[keep], outcome[keep] == 1.0
     columns = ["score", "share_of_leads", "share_of_outcome", "lift"]
-    if not len(scores) or not yes.any():
+    if not len(place) or not yes.any():
         return pd.DataFrame(columns=columns)
-    values, inverse = np.unique(-scores, return_inverse=True)  # best (highest) score first
-    leads = np.cumsum(np.bincount(inverse, minlength=len(values)))
-    hits = np.cumsum(np.bincount(inverse, weights=yes.astype(float), minlength=len(values)))
-    share_leads, share_hits = leads / len(scores), hits / yes.sum()
-    return pd.DataFrame({"score": np.r_[np.nan, -values], "share_of_leads": np.r_[0.0, share_leads],
+    per_value = np.bincount(place, minlength=len(ranked.best_first))
+    present = per_value > 0  # values held only by leads with an unknown outcome are no point
+    leads = np.cumsum(per_value[present])
+    hits = np.cumsum(np.bincount(place, weights=yes.astype(float), minlength=len(ranked.best_first))[present])
+    share_leads, share_hits = leads / len(place), hits / yes.sum()
+    return pd.DataFrame({"score": np.r_[np.nan, ranked.best_first[present]], "share_of_leads": np.r_[0.0, share_leads],
                          "share_of_outcome": np.r_[0.0, share_hits],
                          "lift": np.r_[np.nan, share_hits / share_leads]})[columns]
 
@@ -120,10 +152,10 @@ def model_quality(model: LeadModel, scorer: Scorer, outcomes: Outcomes = OUTCOME
     scores = {"profile_score": rated.profile_score, "engagement_score": rated.engagement_score,
               "rating": -rated.rating.astype(float)}  # A1 (code 0) is the best
     flags = outcome_flags(history)
-    auc = pd.DataFrame({name: {score: roc_auc(values, f.values) for score, values in scores.items()}
-                        for name, f in flags.items()}, index=list(scores), columns=list(flags), dtype=float)
-    gains = {(score, name): gain_curve(values, f.values) for score, values in scores.items()
-             for name, f in flags.items()}
+    ranked = {score: RankedScores.of(values) for score, values in scores.items()}  # one sort per score
+    auc = pd.DataFrame({name: {score: ranked[score].auc(f.values) for score in scores} for name, f in flags.items()},
+                       index=list(scores), columns=list(flags), dtype=float)
+    gains = {(score, name): _gain_of(ranked[score], f.values) for score in scores for name, f in flags.items()}
     counts = {name: _yes_no(f) for name, f in flags.items()}
     return Quality(auc, gains, counts, tuple(single_value_notes(history)))
 
