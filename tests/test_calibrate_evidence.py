@@ -30,7 +30,13 @@ from scoring.calibrate.quality import (
     roc_auc,
     small_cells,
 )
-from scoring.calibrate.weights import category_evidence, suggest_weights, whole_weights
+from scoring.calibrate.weights import (
+    _distinct_rows,
+    category_evidence,
+    fit_coefficients,
+    suggest_weights,
+    whole_weights,
+)
 from scoring.measures.metrics import wilson_interval
 
 # ----- per rule -------------------------------------------------------------------------------
@@ -235,3 +241,28 @@ def test_ranked_scores_give_the_pairwise_auc_and_the_groupby_gain_curve(pairs):
     assert curve["score"].iloc[1:].tolist() == per_score.index.tolist()
     assert np.allclose(curve["share_of_leads"].iloc[1:], per_score["leads"].cumsum() / known.sum())
     assert np.allclose(curve["share_of_outcome"].iloc[1:], per_score["hits"].cumsum() / len(yes))
+
+
+@given(st.lists(st.tuples(st.sampled_from([-1.0, 0.0, 0.5, math.nan]), st.sampled_from([0.0, 0.25]),
+                          st.sampled_from([0, 1])), min_size=1, max_size=40))
+def test_distinct_rows_count_every_row_once(rows):
+    """The fit's rows: each distinct row once with its count, as a pandas value count of the raw rows."""
+    table = np.array(rows, dtype=float)
+    distinct, counts = _distinct_rows(table)
+    expected = pd.DataFrame(table).value_counts(dropna=False)
+    got = pd.Series(counts, index=pd.MultiIndex.from_arrays(distinct.T.tolist()))
+    assert counts.sum() == len(table) and len(got) == len(expected)
+    for key, count in expected.items():
+        matches = [n for k, n in got.items() if all(a == b or (a != a and b != b) for a, b in zip(k, key, strict=True))]
+        assert matches == [count]
+
+
+def test_weighted_distinct_rows_fit_as_the_repeated_rows():
+    pytest.importorskip("sklearn")
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(3)
+    values = rng.choice([-0.5, 0.0, 0.4, 1.0], size=(3000, 3))
+    outcome = (rng.random(3000) < 0.2 + 0.3 * (values[:, 0] > 0)).astype(int)
+    raw = LogisticRegression(C=1.0, max_iter=1000).fit(values, outcome).coef_[0]
+    assert fit_coefficients(values, outcome) == pytest.approx(raw, rel=1e-3, abs=1e-4)
