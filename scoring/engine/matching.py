@@ -10,12 +10,12 @@ whole, through the same ``ValueColumn`` the spec's operators are written against
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from scoring.engine.caches import LruCache
 from scoring.engine.values import ValueColumn
 from scoring.model.schema import Match, Rule
 
@@ -56,7 +56,7 @@ class FieldRules:
         else:
             self.view = ValueColumn(values)
         self._masks: dict[str, np.ndarray] = {}
-        self._indexes: OrderedDict[tuple[str, ...], np.ndarray] = OrderedDict()
+        self._indexes = LruCache(RULE_CACHE_SIZE)
 
     def mask(self, match: Match) -> np.ndarray:
         """Which values (distinct ones when factorised) satisfy ``match`` (cached)."""
@@ -67,20 +67,15 @@ class FieldRules:
 
     def rule_index(self, rules: Sequence[Rule]) -> np.ndarray:
         """Per lead: the index of the first rule that matches, NO_RULE when none does."""
-        key = rules_key(rules)
-        if key in self._indexes:
-            self._indexes.move_to_end(key)
-            return self._indexes[key]
+        return self._indexes.get(rules_key(rules), lambda: self._rule_index(rules))
+
+    def _rule_index(self, rules: Sequence[Rule]) -> np.ndarray:
         dtype = np.int8 if len(rules) < 127 else np.int32
         index = np.full(len(self.view), NO_RULE, dtype=dtype)
         for position in range(len(rules) - 1, -1, -1):  # the first match wins: write it last
             index[self.mask(rules[position].match)] = position
         if self.codes is not None:
             index = index[self.codes]
-        index.flags.writeable = False
-        self._indexes[key] = index
-        while len(self._indexes) > RULE_CACHE_SIZE:
-            self._indexes.popitem(last=False)
         return index
 
     def matches(self, match: Match) -> np.ndarray:

@@ -19,12 +19,12 @@ entries' sum plus the activity entries' sum, each clipped to 0..100.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
 
+from scoring.engine.caches import LruCache
 from scoring.engine.matching import FieldRules, rules_key
 from scoring.engine.ratings import Rated, grade_codes
 from scoring.engine.recency import ActivityIndex
@@ -37,25 +37,11 @@ MAX_COMBINATIONS = 1 << 18  # beyond this many rule combinations the profile is 
 PART_CACHE_SIZE = 6
 
 
-class _Cache:
+class _Cache(LruCache):
     """A small least-recently-used cache whose values are made read-only."""
 
     def __init__(self, size: int = PART_CACHE_SIZE):
-        self.size = size
-        self.items: OrderedDict[Hashable, object] = OrderedDict()
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]  # type: ignore[return-value]
-        value = compute()
-        for array in value if isinstance(value, tuple) else (value,):
-            if isinstance(array, np.ndarray):
-                array.flags.writeable = False
-        self.items[key] = value
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return value
+        super().__init__(size)
 
 
 class Parts:

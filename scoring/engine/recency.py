@@ -11,7 +11,6 @@ never touches activity rows, and a half-life change recomputes each type once.
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
 from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from scoring.engine.caches import LruCache
 from scoring.model.schema import Recency
 
 PARALLEL_ROWS = 1 << 19  # decay factors of longer arrays are computed in two threads
@@ -88,7 +88,7 @@ class ActivityIndex:
     type_names: list[str]  # type keys (trimmed, lower-case); '' for a blank type
     bounds: np.ndarray  # rows of type i are bounds[i]:bounds[i + 1]
     lead_count: int
-    _decayed: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _decayed: LruCache = field(default_factory=lambda: LruCache(DECAY_CACHE_SIZE), repr=False)
 
     @classmethod
     def build(cls, position: np.ndarray, age_days: np.ndarray, row: np.ndarray, type_code: np.ndarray,
@@ -119,21 +119,15 @@ class ActivityIndex:
         ``kept``: per row of the activities table, whether an entry's ``where`` keeps it (None:
         every row); ``kept_key`` names that filter in the cache."""
         key = (type_key, kept_key if kept is not None else (), recency_key(recency))
-        cache: OrderedDict = self._decayed
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
+        return self._decayed.get(key, lambda: self._decayed_of(type_key, recency, kept))
+
+    def _decayed_of(self, type_key: str, recency: Recency, kept: np.ndarray | None) -> np.ndarray:
         rows = self.type_slice(type_key)
         ages, positions = self.age_days[rows], self.position[rows]
         if kept is not None:  # a subset of ascending ages still ascends
             picked = kept[self.row[rows]]
             ages, positions = ages[picked], positions[picked]
-        result = self._compute(ages, positions, recency)
-        result.flags.writeable = False
-        cache[key] = result
-        while len(cache) > DECAY_CACHE_SIZE:
-            cache.popitem(last=False)
-        return result
+        return self._compute(ages, positions, recency)
 
     def _compute(self, ages: np.ndarray, positions: np.ndarray, recency: Recency) -> np.ndarray:
         used = len(ages)

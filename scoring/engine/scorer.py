@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.data import read as d
+from scoring.engine.caches import Memo
 from scoring.engine.handover import AsOfRequired, HandOver, HandOverCounts, as_of_choice
 from scoring.engine.matching import NO_RULE, FieldRules
 from scoring.engine.parts import Parts
@@ -34,6 +35,19 @@ __all__ = ["NO_RULE", "OUTPUT_COLUMNS", "TOLERANCE", "ActivityCounts", "Activity
            "Evaluation", "HandOver", "Rated", "RuleOutcome", "Scorer", "decay_factors", "grade", "score"]
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ActivityLog:
+    """Every row of the activities table as the Scorer read it, kept for the figures that time
+    all of them (leaks, activity evidence) so they do not read 10M rows again: the lead
+    ``position`` (-1 unknown), ``occurred_ns`` (UTC, NAT when empty) and ``type_code`` into
+    ``type_names`` (trimmed, lower-case)."""
+
+    position: np.ndarray
+    occurred_ns: np.ndarray
+    type_code: np.ndarray
+    type_names: list[str]
 
 
 @dataclass
@@ -114,7 +128,7 @@ class Scorer:
         self._columns: dict[str, ValueColumn] = {}
         self._fields: dict[str, FieldRules] = {}
         self._type_counts: dict[str, int] | None = None
-        self._memo: dict[Hashable, object] = {}
+        self._memo = Memo()
         if activities is not None:
             activities = d.apply_mapping(activities, mapping.get("activities"), "activities")
             d.refuse_repeated_columns(activities)
@@ -132,6 +146,7 @@ class Scorer:
         self.hand_over_counts = self._count_hand_over(np.zeros(len(self.leads), dtype=bool))
         self._activity_index = (None if activities is None
                                 else self._join_activities(activities, occurred, positions, types))
+        self.activity_log = None if activities is None else ActivityLog(positions, occurred, *types)
         self.row_filters = None if activities is None else RowFilters(activities)
         self.parts = Parts(len(self.index), self.field_rules, self._activity_index, self.row_filters)
 
@@ -223,9 +238,7 @@ class Scorer:
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A result about these leads that does not depend on the model, computed once."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        return self._memo.get(key, compute)
 
     def activity_type_counts(self) -> dict[str, int]:
         """How often each activity type (trimmed, lower-case) occurs in the activities table."""

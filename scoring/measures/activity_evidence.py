@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.data import read as d
-from scoring.engine.scorer import Scorer, _type_codes, _utc_ns
+from scoring.engine.scorer import Scorer
 from scoring.engine.values import canonical_item
 from scoring.engine.where import Where, where_key
 from scoring.measures.evidence import RATE_COLUMNS, group_outcomes
@@ -73,10 +73,8 @@ def activity_rows(scorer: Scorer) -> ActivityRows | None:
 
 
 def _activity_rows(scorer: Scorer) -> ActivityRows:
-    activities = scorer.activities
-    position = scorer._lead_positions(activities[d.LEAD_ID])
-    occurred = _utc_ns(activities, d.OCCURRED_AT)
-    codes, names = _type_codes(activities[d.ACTIVITY])
+    log = scorer.activity_log
+    position, occurred, codes, names = log.position, log.occurred_ns, log.type_code, log.type_names
     moment = np.full(len(position), d.NAT, dtype=np.int64)
     moment[position >= 0] = scorer.lead_as_of_ns[position[position >= 0]]
     aged = (position >= 0) & (occurred != d.NAT) & (moment != d.NAT)
