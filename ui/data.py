@@ -27,7 +27,7 @@ from scoring.engine.scorer import Scorer
 from scoring.measures.metrics import Outcomes, Preview, preview
 from scoring.model.files import load_model_text
 
-from . import per_month, state
+from . import per_month, state, warm
 
 T = TypeVar("T")
 UPLOAD = "upload"
@@ -182,10 +182,11 @@ def scorer() -> Scorer:
     current = choice()
     mapping_json = json.dumps(mapping(), sort_keys=True)
     if current.key in CATALOGUE:
-        return _catalogue_scorer(current.key, _stamp(current.key), mapping_json, current.as_of, current.hand_over)
+        return _warming(_catalogue_scorer(current.key, _stamp(current.key), mapping_json, current.as_of,
+                                          current.hand_over))
     if current.key == PATHS:
         frames()  # a missing file is the same one-line error as on the first read
-        return _path_scorer(*_path_stamps(current.paths), mapping_json, current.as_of, current.hand_over)
+        return _warming(_path_scorer(*_path_stamps(current.paths), mapping_json, current.as_of, current.hand_over))
     cache_key = (mapping_json, current.as_of, current.hand_over, id(st.session_state[state.UPLOADS]))
     cached = st.session_state.get(state.UPLOAD_SCORER)
     if cached is None or cached[0] != cache_key:
@@ -193,6 +194,12 @@ def scorer() -> Scorer:
         cached = (cache_key, Scorer(leads, activities, current.as_of, mapping=mapping(), hand_over=current.hand_over))
         st.session_state[state.UPLOAD_SCORER] = cached
     return cached[1]
+
+
+def _warming(shared: Scorer) -> Scorer:
+    """A Scorer every session shares, its per-data-set figures started in the background (``ui.warm``)."""
+    warm.prepare_in_background(shared, state.model(), per_month.outcomes())
+    return shared
 
 
 def raw_columns() -> tuple[list[str], list[str]]:
