@@ -27,6 +27,7 @@ from scoring.cli.common import (
     parse_mapping,
     print_json,
     warn_unreadable_numbers,
+    with_hint,
 )
 from scoring.cli.compare import add_compare_commands
 from scoring.cli.export import add_export_command
@@ -37,6 +38,7 @@ from scoring.cli.funnel import (
     funnel_run,
 )
 from scoring.cli.handover import add_hand_over_arguments, flush_notes, state_hand_over
+from scoring.cli.init import add_init_command
 from scoring.cli.leaks import add_validate_data_arguments, report_leaks, validate_leaks
 from scoring.cli.matrix import (
     add_engine_arguments,
@@ -277,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_calibrate_command(commands)
     add_compare_commands(commands)
     add_app_command(commands)
+    add_init_command(commands)
     return parser
 
 
@@ -300,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG}: {line}", file=sys.stderr)
         return BAD_INPUT
     except LeadGridError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        print(f"{PROG}: {with_hint(error)}", file=sys.stderr)
         return BAD_INPUT
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""

@@ -95,3 +95,14 @@ def warn_unreadable_numbers(model: LeadModel, scorer: Scorer) -> list[Unreadable
     for column in found:
         print(f"{PROG}: warning: {column.line()}", file=sys.stderr)
     return found
+
+
+ROW_ID_HINT = "a file without ids can use the row number: --map lead_id=@row"
+
+
+def with_hint(error: Exception) -> str:
+    """The error's line, with the way out when the leads have no ``lead_id`` column."""
+    text = str(error)
+    if isinstance(error, DataError) and f"missing leads column: {data.LEAD_ID}" in error.reason:
+        return f"{text}; {ROW_ID_HINT}"
+    return text
