@@ -6,6 +6,7 @@ rates of eight leads worked out by hand."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -332,3 +333,31 @@ def test_any_split_rates_each_period_as_with_the_whole_log(in_before):
     for leads, scorer in zip((before, after), period_scorers(model, before, after, SAMPLE_ACTIVITIES), strict=True):
         if len(leads):
             _same_ratings(model, leads, scorer)
+
+
+FULL_LEADS, FULL_ACTIVITIES = _sample(6000)
+
+
+@given(split=st.dates(min_value=pd.Timestamp("2024-02-01").date(), max_value=pd.Timestamp("2025-09-01").date()),
+       months=st.sampled_from([None, 1, 3, 6]))
+@settings(max_examples=10, deadline=None)
+def test_periods_as_parts_of_one_scorer_give_the_drift_of_a_scorer_per_period(split, months):
+    """The app's drift reads each period off the data set's own Scorer (period_subsets); the
+    CLI's two files get a Scorer each (period_scorers). Same periods, same figures."""
+    from scoring import load_model
+    from scoring.engine.scorer import Scorer
+    from scoring.measures.drift import period_subsets
+
+    model = load_model(Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
+    scorer = Scorer.for_model(model, FULL_LEADS, FULL_ACTIVITIES)
+    try:
+        periods = split_leads(scorer.leads, split, months=months)
+    except DataError:
+        return  # a split outside the data or an empty window: refused alike either way
+    if min(len(periods.before), len(periods.after)) < 1:
+        return
+    apart = drift(model, *period_scorers(model, periods.before, periods.after, FULL_ACTIVITIES),
+                  labels=periods.labels(), min_leads=1)
+    parts = drift(model, *period_subsets(scorer, periods), labels=periods.labels(), min_leads=1)
+    assert json.dumps(parts.as_dict(), default=str) == json.dumps(apart.as_dict(), default=str)  # NaN as NaN
+    assert parts.before.scored.equals(apart.before.scored)

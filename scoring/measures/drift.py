@@ -30,6 +30,7 @@ import pandas as pd
 
 from scoring.data.read import NAT, to_utc_ns
 from scoring.engine.scorer import Scorer
+from scoring.engine.subset import LeadSubset
 from scoring.errors import DataError
 from scoring.measures.metrics import Outcomes, Preview, preview
 from scoring.measures.stats import PSI_FLOOR, psi_of_shares
@@ -92,6 +93,8 @@ class Periods:
     end: pd.Timestamp | None = None  # and where the later one ends (exclusive)
     ranges: tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]] | None = None  # first and
     # last day of each period, for two chosen windows (``window_leads``)
+    before_rows: np.ndarray | None = None  # where each period's leads are in the table that was split
+    after_rows: np.ndarray | None = None
 
     def labels(self) -> tuple[str, str]:
         """The two periods in words, e.g. ``2025-04-01 to 2025-06-30``."""
@@ -153,7 +156,7 @@ def split_leads(leads: pd.DataFrame, split: object, column: str = "created_at", 
             raise DataError(f"no lead has a {column} in the {span} {empty} {at:%Y-%m-%d}; "
                             "pick another split date or more months")
     return Periods(leads.loc[before].reset_index(drop=True), leads.loc[after].reset_index(drop=True), at,
-                   first, last, int((~dated).sum()), start, end)
+                   first, last, int((~dated).sum()), start, end, None, np.flatnonzero(before), np.flatnonzero(after))
 
 
 def _count_between(stamps: np.ndarray, start: pd.Timestamp, end: pd.Timestamp) -> int:
@@ -219,7 +222,8 @@ def window_leads(leads: pd.DataFrame, before: tuple[object, object], after: tupl
              for start, end in ranges]
     first, last = (pd.Timestamp(int(f(stamps[dated])), tz="UTC") for f in (np.min, np.max))
     return Periods(leads.loc[masks[0]].reset_index(drop=True), leads.loc[masks[1]].reset_index(drop=True), start_2,
-                   first, last, int((~dated).sum()), start_1, end_2 + day, (ranges[0], ranges[1]))
+                   first, last, int((~dated).sum()), start_1, end_2 + day, (ranges[0], ranges[1]),
+                   np.flatnonzero(masks[0]), np.flatnonzero(masks[1]))
 
 
 def check_period_sizes(before: int, after: int, labels: tuple[str, str] = ("before", "after"),
@@ -290,7 +294,7 @@ class Drift:
         }
 
 
-def drift(model: LeadModel, before: Scorer, after: Scorer, outcomes: Outcomes | None = None,
+def drift(model: LeadModel, before: Scorer | LeadSubset, after: Scorer | LeadSubset, outcomes: Outcomes | None = None,
           labels: tuple[str, str] = ("before", "after"), min_leads: int = MIN_PERIOD_LEADS) -> Drift:
     """Score both periods' leads with ``model`` and put the results side by side; a period with
     fewer than ``min_leads`` leads is refused in one sentence (``DataError``)."""
@@ -309,6 +313,15 @@ def period_scorers(model: LeadModel, before: pd.DataFrame, after: pd.DataFrame,
     columns = model.column_mapping(mapping)
     return tuple(Scorer.for_model(model, leads, _activities_of(leads, activities, columns), as_of, mapping=mapping,
                                   hand_over=hand_over) for leads in (before, after))
+
+
+def period_subsets(scorer: Scorer, periods: Periods) -> tuple[LeadSubset, LeadSubset]:
+    """Each period's leads as a part of ``scorer`` (``periods`` split ``scorer.leads``): the same
+    scores as ``period_scorers`` (a lead's score depends only on its own row and activities),
+    without preparing either period again."""
+    if periods.before_rows is None or periods.after_rows is None:
+        raise ValueError("periods without their rows: split scorer.leads with split_leads or window_leads")
+    return LeadSubset(scorer, periods.before_rows), LeadSubset(scorer, periods.after_rows)
 
 
 def _activities_of(leads: pd.DataFrame, activities: pd.DataFrame | None,

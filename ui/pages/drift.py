@@ -11,7 +11,7 @@ from scoring.measures.drift import (
     MIN_PERIOD_LEADS,
     check_period_sizes,
     drift,
-    period_scorers,
+    period_subsets,
     quarter_ranges,
     quarter_split,
     split_leads,
@@ -29,8 +29,8 @@ st.caption("The same model on two periods of the history: are the leads still al
            "still hold? The leads are split by the date they were created.")
 model = state.model()
 try:
-    leads, activities = data.frames()
-    column = data.mapping()["leads"].get("created_at", "created_at")
+    scorer = data.scorer()  # each period is a part of the data set's own Scorer: nothing prepared again
+    leads, column = scorer.leads, "created_at"  # the Scorer's leads carry the model's field names
     default_split = quarter_split(leads, column)
 except scoring.LeadGridError as error:
     st.error(f"Cannot split this data into periods: {error}")
@@ -53,7 +53,7 @@ else:
     periods_asked = ("ranges", tuple(map(str, before_range)), tuple(map(str, after_range)))
 
 memo_key = (json.dumps(data.choice().as_dict(), sort_keys=True), id(st.session_state[state.UPLOADS]),
-            json.dumps(data.mapping(), sort_keys=True), periods_asked)
+            json.dumps(data.mapping(), sort_keys=True), id(scorer), periods_asked)
 memo = st.session_state.get(state.DRIFT_MEMO)
 if memo is None or memo[0] != memo_key:
     try:
@@ -62,8 +62,7 @@ if memo is None or memo[0] != memo_key:
         else:
             periods = window_leads(leads, before_range, after_range, column)
         check_period_sizes(len(periods.before), len(periods.after), periods.labels())
-        scorers = period_scorers(model, periods.before, periods.after, activities, data.choice().as_of,
-                                 data.mapping())
+        scorers = period_subsets(scorer, periods)
     except scoring.LeadGridError as error:
         st.error(str(error))
         st.stop()
