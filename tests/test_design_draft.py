@@ -6,7 +6,11 @@ warns leak the outcome), and its to-sales set converts better than the rest."""
 from __future__ import annotations
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sql_cases import RUN_AS_OF, assert_same_scores, expected_scores, load_duckdb
 
 from scoring.data.datasets import CATALOGUE
@@ -102,3 +106,35 @@ def test_named_columns_override_the_suggestion():
     draft = draft_model(leads, None, profile=["industry"], engagement=["total_visits"])
     assert [c.field for c in draft.model.profile.categories] == ["industry"]
     assert [e.field for e in draft.model.field_entries] == ["total_visits"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 2**32 - 1), st.integers(150, 400))
+def test_weights_are_whole_and_sum_to_100_on_any_data(seed, n):
+    rng = np.random.default_rng(seed)
+    leads = pd.DataFrame({
+        "lead_id": np.arange(1, n + 1),
+        "region": rng.choice(["north", "south", "east", "west"], n, p=[0.4, 0.3, 0.2, 0.1]),
+        "plan": rng.choice(["free", "pro", None], n),
+        "seats": rng.integers(1, 500, n).astype(str),
+    })
+    lean = rng.uniform(0.05, 0.6, 4)
+    chance = np.select([leads["region"] == r for r in ("north", "south", "east", "west")], lean)
+    leads["converted"] = np.where(rng.random(n) < chance, "yes", "no")
+    draft = draft_model(leads)
+    weights = [c.weight for c in draft.model.profile.categories]
+    assert sum(weights) == WEIGHT_TOTAL and all(w > 0 and float(w).is_integer() for w in weights)
+    assert set(draft.weights.weights.values()) >= set(weights)
+    assert parse_model(dump_model(draft.model)) == draft.model
+    # each rule's share has the sign of its leads' rate minus the base rate, from the raw rows
+    base = (leads["converted"] == "yes").mean()
+    for proposal in draft.profile:
+        for rule in proposal.rules:
+            if "in" in rule.match:
+                rows = leads[proposal.column].isin(rule.match["in"])
+            elif "missing" in rule.match:
+                rows = leads[proposal.column].isna()
+            else:
+                continue
+            rate = (leads.loc[rows, "converted"] == "yes").mean()
+            assert rule.share == 0 or np.sign(rule.share) == np.sign(rate - base)
