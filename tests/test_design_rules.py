@@ -109,10 +109,14 @@ def test_roles_never_propose_ids_dates_outcomes_or_late_columns():
 def test_grades_at_quantiles_by_hand_and_past_ties():
     grades = quantile_grades(np.arange(100, dtype=float), LETTERS, "profile").grades
     assert grades == {"A": 89.1, "B": 69.3, "C": 39.6, "D": 0.0}  # numpy's linear quantiles .9, .7, .4
-    # C's and B's quantiles are 0: moved up to the next scores (5, then 7); A's (5.2) is below B,
-    # and no score is above 7, so A sits one point above B: no lead is an A
+    # A's quantile is 5.2 (between the 5s and the 7s): the 7s are the A's. B's quantile is 0: the
+    # smallest score above 0 (5). C's is 0 too, and no score is left between 0 and 5: halfway, empty
     tied = np.array([0.0] * 80 + [5.0] * 10 + [7.0] * 10)
-    assert quantile_grades(tied, LETTERS, "profile").grades == {"A": 8.0, "B": 7.0, "C": 5.0, "D": 0.0}
+    assert quantile_grades(tied, LETTERS, "profile").grades == {"A": 5.2, "B": 5.0, "C": 2.5, "D": 0.0}
+    # one score above 0 for 11 % of the leads: A starts there, B and C are empty below it
+    few = np.array([0.0] * 89 + [9.0] * 11)
+    assert quantile_grades(few, LETTERS, "profile").grades == {"A": 9.0, "B": 4.5, "C": 2.25, "D": 0.0}
+    assert quantile_grades(np.zeros(10), LETTERS, "profile").grades == {"A": 3.0, "B": 1.5, "C": 0.75, "D": 0.0}
 
 
 @settings(max_examples=60, deadline=None)

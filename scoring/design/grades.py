@@ -2,9 +2,10 @@
 
 Thresholds sit at quantiles of the drafted scores: A (and 1) where the top ``TOP_SHARES[0]``
 (10 %) of the leads start, B (2) the top 30 %, C (3) the top 60 %, D (4) at 0. A quantile that
-falls at or below the next line (many leads share a score, often 0) moves just above it, to
-the next score the leads have, so the lines stay strictly decreasing and each grade holds
-leads where the scores allow. Lines are rounded down to 0.1, which keeps every lead on its side.
+is placed from the top down: A first, always at a score some lead has; a quantile tied with the
+line above moves to the next lower score the leads have, one at 0 (many leads share a score of
+0) to the smallest score above 0, and with no score left in between the line goes halfway to 0
+(that grade is empty). Lines are rounded down to 0.1, which keeps every lead on its side.
 
 Routing, as in the shipped configs: A1 to sales within 24 hours, A2 and B1 within 48; every
 other cell to nurture. When the engagement axis does not tell leads apart (``FLAT_SHARE`` of
@@ -48,22 +49,24 @@ def _floor_tenth(value: float) -> float:
 def quantile_grades(scores: np.ndarray, names: tuple[str, ...], axis: str) -> GradeProposal:
     """Lines at the top 10 %, 30 % and 60 % of ``scores`` (see the module docstring)."""
     scores = np.asarray(scores, dtype=float)
-    distinct = np.unique(scores)
+    positive = sorted({_floor_tenth(float(v)) for v in scores[scores > 0]} - {0.0}, reverse=True)
     lines: list[float] = []
-    below = 0.0
-    for share in reversed(TOP_SHARES):  # C first: each line must sit above the one below it
+    upper = math.inf
+    for share in TOP_SHARES:  # A first: the top grade always starts at a score some lead has
         line = _floor_tenth(float(np.quantile(scores, 1 - share))) if len(scores) else 0.0
-        if line <= below:
-            higher = distinct[distinct > below + 1e-9]
-            line = _floor_tenth(float(higher[0])) if len(higher) else below + 1.0
-            line = line if line > below else below + 0.1
+        if not 0 < line < upper:
+            below = [v for v in positive if v < upper]
+            if below:  # a quantile at 0 takes the smallest score above 0; one tied with the line above, the next
+                line = below[-1] if line <= 0 else below[0]
+            else:  # no score left between 0 and the line above: an empty grade
+                line = float(len(TOP_SHARES) - len(lines)) if upper == math.inf else upper / 2
         lines.append(line)
-        below = line
-    values = [*reversed(lines), 0.0]
-    grades = dict(zip(names, [round(v, 1) for v in values], strict=True))
+        upper = line
+    grades = dict(zip(names, [*lines, 0.0], strict=True))
     shares = {name: float((scores >= value - 1e-9).mean()) if len(scores) else math.nan
               for name, value in grades.items()}
-    how = ("at the top 10 %, 30 % and 60 % of the drafted scores (moved up past ties), rounded down to 0.1")
+    how = ("at the top 10 %, 30 % and 60 % of the drafted scores, rounded down to 0.1 (a line tied with the one "
+           "above, or at 0, moved to the next score the leads have)")
     return GradeProposal(axis, grades, how, shares)
 
 
