@@ -93,3 +93,16 @@ def test_activities_without_a_hand_over_moment_ask_for_one(tmp_path, capsys):
     assert "--as-of" in capsys.readouterr().err
     assert main(["init", "--leads", str(path), "--activities", str(ACTIVITIES), "--hand-over", "created_at+14d",
                  "--out", str(tmp_path / "m.yaml")]) == 0
+
+
+def test_capacity_places_the_lines_and_needs_dates(tmp_path, capsys):
+    out = tmp_path / "model.yaml"
+    assert main(["init", "--leads", str(LEADS), "--capacity", "60", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "for at most 60 leads a month to sales (calibrate)" in printed
+    assert "This file covers 27.0 months (scored_at, 2024-04-16 to 2026-07-17): 6,000 leads, 222 a month." in printed
+    leads = tmp_path / "shop.csv"
+    _no_id_file(leads)
+    assert main(["init", "--leads", str(leads), "--capacity", "60", "--out", str(tmp_path / "shop.yaml")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no created_at or scored_at dates" in err
