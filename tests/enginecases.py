@@ -145,6 +145,10 @@ match_st = st.one_of(
     st.just({"missing": True}),
 )
 rule_st = st.fixed_dictionaries({"match": match_st, "value": st.integers(-100, 100)})
+# an activity's lifecycle, as event logs write it, and an entry's filter on it
+lifecycle_st = st.sampled_from(["COMPLETE", " complete ", "START", "schedule", None, "", "  ", 1, 1.0, "1.0", 2.5])
+where_st = st.lists(st.sampled_from(["complete", "START", 1, "1.0", 2.5, "n/a"]), min_size=1, max_size=3).map(
+    lambda items: {"lifecycle": items})
 
 
 @st.composite
@@ -167,8 +171,9 @@ def scenario_st(draw):
     ]
     entries = [
         {"id": f"a{i}", "activity": kind, "points": draw(st.integers(-60, 60)),
-         **({"max_count": m} if (m := draw(st.none() | st.integers(0, 4))) is not None else {})}
-        for i, kind in enumerate(["demo", "pricing"])
+         **({"max_count": m} if (m := draw(st.none() | st.integers(0, 4))) is not None else {}),
+         **({"where": w} if (w := draw(st.none() | where_st)) is not None else {})}
+        for i, kind in enumerate(["demo", "pricing", *(["demo"] if draw(st.booleans()) else [])])
     ]
     entries.append({"id": "fe", "field": "f0", "rules": draw(st.lists(rule_st, max_size=2))})
     recency = draw(st.one_of(
@@ -183,9 +188,11 @@ def scenario_st(draw):
     leads["scored_at"] = draw(st.lists(st.sampled_from(["", "2024-03-20", "2024-03-31T12:00:00"]),
                                        min_size=size, max_size=size))
     rows = draw(st.lists(
-        st.tuples(st.integers(0, size), st.sampled_from(["demo", "pricing", "other"]), st.floats(-5, 120)),
+        st.tuples(st.integers(0, size), st.sampled_from(["demo", "pricing", "other"]), st.floats(-5, 120),
+                  lifecycle_st),
         max_size=15,
     ))
     base = pd.Timestamp("2024-03-31")
-    activities = acts([(f"L{lead}", kind, (base - pd.Timedelta(days=age)).isoformat()) for lead, kind, age in rows])
+    activities = acts([(f"L{lead}", kind, (base - pd.Timedelta(days=age)).isoformat()) for lead, kind, age, _ in rows])
+    activities["lifecycle"] = pd.Series([state for *_, state in rows], dtype=object)
     return model, leads, activities

@@ -234,6 +234,10 @@ class ReferenceScorer:
         decayed = np.zeros(len(self))
         if self._activity_rows is not None and entry.activity is not None:
             picked = self._activity_rows.of_type(entry.activity)
+            for column, items in (entry.where or {}).items():  # the rows whose column is one of the items
+                values = ValueColumn(self.activities[column].iloc[self._activity_rows.row[picked]])
+                keys = {canonical_item(item) for item in items}
+                picked = picked[~values.missing & np.isin(values.key, list(keys))]
             factors = decay_factors(self._activity_rows.age_days[picked], recency)
             decayed = np.bincount(self._activity_rows.position[picked], weights=factors, minlength=len(self))
         counted = decayed if entry.max_count is None else np.minimum(decayed, entry.max_count)
@@ -263,6 +267,8 @@ class ReferenceScorer:
         """Every intermediate result of ``model`` on these leads (what ``explain`` reads)."""
         self._check_mapping(model)
         d.require_columns(self.leads, model.lead_fields())
+        if self.activities is not None:
+            d.require_columns(self.activities, model.where_columns(), "activities")
         categories = {c.id: self.evaluate_category(c) for c in model.profile.categories}
         profile_raw = sum(
             (c.weight * categories[c.id].value / 100.0 for c in model.profile.categories), np.zeros(len(self))

@@ -4,6 +4,7 @@ query's rows with ``scoring.score``, data made to exercise a model's rules, and 
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import random
@@ -218,6 +219,7 @@ def _text(value: object) -> str:
 
 ALPHABET = "abcXYZ019 '\"%_\\-.;(){}`\té"
 FIELD_NAMES = ("industry", "select", 'we"ird col', "x'); DROP TABLE leads; --", "employees", "from")
+WHERE_COLUMNS = ("lifecycle", 'st"ate', "select")  # activities columns an entry's where may name
 ACTIVITY_TYPES = ("demo", "Pricing Page", "x'); DROP TABLE activities; --", "select", " spaced ", "50%_off")
 NUMBER_TEXTS = ("1", "1.0", " 12 ", "1e3", "1E+03", "inf", "-Infinity", "nan", "1,000", ".5", "-0", "+7", "1.",
                 "0x10", "12abc", "", "   ", "n/a", "NULL", "true", "\x0b5")
@@ -273,6 +275,9 @@ def model_data(draw) -> dict:
                  "points": draw(st.sampled_from((40, 10, 3.5, -30, 100)))}
         if draw(st.booleans()):
             entry["max_count"] = draw(st.sampled_from((0, 1, 2.5, 5)))
+        if draw(st.booleans()):  # count only the rows whose columns hold one of the items
+            entry["where"] = draw(st.dictionaries(st.sampled_from(WHERE_COLUMNS), st.lists(items, min_size=1, max_size=3),
+                                                  min_size=1, max_size=2))
         entries.append(entry)
     if draw(st.booleans()):
         entries.append({"id": "visits", "field": draw(st.sampled_from(fields)), "rules": _rules(draw)})
@@ -341,4 +346,76 @@ def model_and_frames(draw) -> tuple[LeadModel, pd.DataFrame, pd.DataFrame]:
     activities = pd.DataFrame(
         [(lead, kind.upper() if style == "upper" else f"{style}{kind}", when) for lead, kind, style, when in rows],
         columns=list(d.ACTIVITY_COLUMNS), dtype="str")
+    for column in model.where_columns():
+        activities[column] = draw(_where_column(model, column, len(activities)))
     return model, pd.DataFrame(leads), activities
+
+
+def _where_column(model: LeadModel, column: str, size: int) -> st.SearchStrategy[pd.Series]:
+    """Values of an activities column the model's where filters read: their items as written,
+    in another case or spacing, as numbers, near misses and blanks; a text or a number column."""
+    wanted = [item for entry in model.activity_entries for item in (entry.where or {}).get(column, [])]
+    numbers = [float(item) for item in wanted if isinstance(item, int | float)]
+    hits = [str(item) for item in wanted] + [f" {str(item).upper()} " for item in wanted]
+    as_numbers = st.lists(st.sampled_from([*numbers, *numbers, 1.0, 2.5, math.nan]), min_size=size,
+                          max_size=size).map(lambda values: pd.Series(values, dtype=float))
+    text = st.sampled_from(hits) | st.sampled_from(hits) | st.none() | st.sampled_from(NUMBER_TEXTS[:8])
+    as_text = st.lists(text, min_size=size, max_size=size).map(lambda values: pd.Series(values, dtype="str"))
+    return as_text | as_numbers
+
+
+# ---------------------------------------------------------------- activity entries with a where filter
+
+WHERE_MODEL = {
+    "name": "where filters",
+    "profile": {"categories": [{"id": "c", "field": "x", "weight": 100, "rules": [
+        {"match": {"in": ["a"]}, "value": 100}]}], "grades": {"A": 75, "B": 50, "C": 25, "D": 0}},
+    "engagement": {"recency": {"half_life_days": 30, "max_age_days": 90}, "activities": [
+        {"id": "any_state", "activity": "work", "points": 5},
+        {"id": "done", "activity": "work", "points": 20, "max_count": 2, "where": {"lifecycle": ["COMPLETE"]}},
+        {"id": "done_ok", "activity": "Work", "points": 7,
+         "where": {"lifecycle": ["complete", 1], 'st"ate': ["x'); DROP TABLE leads; --", "ok"]}},
+        {"id": "hostile", "activity": "x'); DROP TABLE activities; --", "points": 10,
+         "where": {"select": ["it's", 2.5]}},
+    ], "grades": {"1": 40, "2": 20, "3": 8, "4": 0}},
+    "routing": {"cells": {"A1": {"action": "sales", "sla_hours": 24}}},
+}
+WHERE_POOLS = {
+    "activity": ("work", " WORK ", "Work", "x'); DROP TABLE activities; --", "other"),
+    "lifecycle": ("SCHEDULE", "START", "COMPLETE", " complete ", "1", "1.0", None, "", "  "),
+    'st"ate': ("ok", " OK ", "x'); DROP TABLE leads; --", "no", None),
+    "select": ("it's", "IT'S ", "2.5", "2.50", None, "it"),
+}
+WHERE_NUMBERS = {"lifecycle": (1.0, 2.0, 1.5, math.nan), "select": (2.5, 2.0, math.nan)}
+
+
+@st.composite
+def where_cases(draw) -> tuple[LeadModel, pd.DataFrame, pd.DataFrame]:
+    """``WHERE_MODEL`` with the items of its ``done`` filter drawn, and leads and activities whose
+    filter columns hold those items as written, in another case or spacing, as numbers (a number
+    column), blank, or something else; dated up to 120 days before the lead's hand-over."""
+    data = json.loads(json.dumps(WHERE_MODEL))
+    data["engagement"]["activities"][1]["where"]["lifecycle"] = draw(st.lists(
+        st.sampled_from(("COMPLETE", "start", 1, 2.0, "1.0", " schedule ")), min_size=1, max_size=3))
+    model = validate_model(data)
+    n = draw(st.integers(1, 6))
+    ids = [str(100 + i) for i in range(n)]
+    leads = pd.DataFrame({"lead_id": ids, "x": draw(st.lists(st.sampled_from(("a", "b")), min_size=n, max_size=n)),
+                          "scored_at": draw(st.lists(st.sampled_from((None, "2025-05-20 00:00:00")),
+                                                     min_size=n, max_size=n))}, dtype="str")
+    size = draw(st.integers(0, 25))
+    # whole seconds: SQL engines keep microseconds, so a nanosecond after the hand-over is not data
+    ages = draw(st.lists(st.integers(-5 * 86400, 120 * 86400), min_size=size, max_size=size))
+    run = pd.Timestamp(RUN_AS_OF)
+    activities = pd.DataFrame({
+        "lead_id": draw(st.lists(st.sampled_from([*ids, "unknown"]), min_size=size, max_size=size)),
+        "activity": draw(st.lists(st.sampled_from(WHERE_POOLS["activity"]), min_size=size, max_size=size)),
+        "occurred_at": [str(run - pd.Timedelta(seconds=age)) for age in ages]}, dtype="str")
+    for column in ("lifecycle", 'st"ate', "select"):
+        if column in WHERE_NUMBERS and draw(st.booleans()):
+            activities[column] = pd.Series(draw(st.lists(st.sampled_from(WHERE_NUMBERS[column]), min_size=size,
+                                                         max_size=size)), dtype=float)
+        else:
+            activities[column] = pd.Series(draw(st.lists(st.sampled_from(WHERE_POOLS[column]), min_size=size,
+                                                         max_size=size)), dtype="str")
+    return model, leads, activities

@@ -71,6 +71,8 @@ def messy_case(draw):
         leads["scored_at"] = pd.to_datetime(leads["scored_at"].replace("", None), format="ISO8601")
     if draw(st.booleans()):
         activities = activities.assign(activity=activities["activity"].astype("category"))
+    activities = activities.assign(lifecycle=_as_dtype(activities["lifecycle"],
+                                                       draw(st.sampled_from(["object", "str", "category"]))))
     others = draw(st.lists(scenario_st().map(lambda case: case[0]), min_size=1, max_size=3))
     return [model, *others, model], leads, activities
 

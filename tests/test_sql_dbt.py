@@ -18,6 +18,7 @@ from sql_cases import (
     RUN_AS_OF,
     SAMPLE_ACTIVITIES,
     SAMPLE_LEADS,
+    WHERE_MODEL,
     assert_same_scores,
     expected_scores,
     require,
@@ -80,9 +81,19 @@ def test_dbt_duckdb_builds_the_model_with_the_previews_ratings(tmp_path):
                                        "occurred_at": ["2025-01-01 23:59", "2024-12-31"]})
     _write_csv_model(tmp_path, "h_leads", hostile_leads)
     _write_csv_model(tmp_path, "h_activities", hostile_activities)
+    filtered = validate_model(WHERE_MODEL)  # an activity column filtered by where
+    where_leads = pd.DataFrame({"lead_id": ["1", "2"], "x": ["a", "b"], "scored_at": ["", "2025-05-20"]})
+    where_activities = pd.DataFrame({"lead_id": ["1", "1", "2"], "activity": ["work"] * 3,
+                                     "occurred_at": ["2025-05-01", "2025-05-10", "2025-05-19"],
+                                     "lifecycle": ["START", "COMPLETE", " complete "], 'st"ate': ["ok"] * 3,
+                                     "select": ["it's"] * 3})
+    _write_csv_model(tmp_path, "w_leads", where_leads)
+    _write_csv_model(tmp_path, "w_activities", where_activities)
     for folder, project in (("scores", dbt_model(default, options=SqlOptions(as_of=RUN_AS_OF))),
                             ("hostile", dbt_model(hostile, options=SqlOptions(as_of=RUN_AS_OF), leads_ref="h_leads",
-                                                  activities_ref="h_activities", model_name="hostile_scores"))):
+                                                  activities_ref="h_activities", model_name="hostile_scores")),
+                            ("where", dbt_model(filtered, options=SqlOptions(as_of=RUN_AS_OF), leads_ref="w_leads",
+                                                activities_ref="w_activities", model_name="where_scores"))):
         (tmp_path / "models" / folder).mkdir()
         for name, text in project.files.items():
             (tmp_path / "models" / folder / name).write_text(text)
@@ -93,6 +104,8 @@ def test_dbt_duckdb_builds_the_model_with_the_previews_ratings(tmp_path):
     with duckdb.connect(str(database), read_only=True) as con:
         scores = con.execute("select * from lead_scores").df()
         hostile_scores = con.execute("select * from hostile_scores").df()
+        where_scores = con.execute("select * from where_scores").df()
     assert_same_scores(expected_scores(default, leads, activities), scores)
     assert_same_scores(expected_scores(hostile, hostile_leads.replace("", None),
                                        hostile_activities), hostile_scores)
+    assert_same_scores(expected_scores(filtered, where_leads.replace("", None), where_activities), where_scores)

@@ -13,6 +13,7 @@ from sql_cases import (
     CONFIGS,
     HOSTILE_MODEL,
     RUN_AS_OF,
+    WHERE_MODEL,
     assert_same_scores,
     expected_scores,
     frames_for,
@@ -74,6 +75,8 @@ def _model_texts(model) -> set[str]:
             texts |= {canonical_item(item) for item in rule.match.in_ or []}
             texts |= {item.lower() for item in rule.match.contains_any or []}
     texts |= {canonical_item(e.activity) for e in model.activity_entries}
+    texts |= {canonical_item(item) for e in model.activity_entries for items in (e.where or {}).values()
+              for item in items}
     return texts
 
 
@@ -94,6 +97,21 @@ def test_hostile_values_are_escaped_literals_and_names_are_quoted(dialect):
     assert set(RATINGS) >= {literal.this for literal in tree.find_all(exp.Literal)
                             if literal.is_string and len(literal.this) == 2 and literal.this[1:] in "1234"
                             and literal.this[0] in "ABCD"}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_where_filters_are_escaped_literals_on_quoted_columns(dialect):
+    model = validate_model(WHERE_MODEL)
+    tree = parsed(export_sql(model, dialect, SqlOptions(as_of="now")), dialect)
+    assert not list(tree.find_all(exp.Drop))
+    literals = {literal.this for literal in tree.find_all(exp.Literal) if literal.is_string}
+    assert {"complete", "1", "x'); drop table leads; --", "ok", "it's", "2.5"} <= literals
+    read = next(cte.this for cte in tree.find_all(exp.CTE) if cte.alias == "activity_values")
+    columns = {column.name for column in read.find_all(exp.Column) if not column.table}
+    assert {"lifecycle", 'st"ate', "select"} <= columns
+    for identifier in read.find_all(exp.Identifier):
+        if identifier.name not in FUNCTION_WORDS and not isinstance(identifier.parent, exp.Var):
+            assert identifier.quoted, f"{dialect}: unquoted name {identifier.name!r}"
 
 
 # ---------------------------------------------------------------- the registry of dialects

@@ -16,11 +16,13 @@ from sql_cases import (
     RUN_AS_OF,
     SAMPLE_ACTIVITIES,
     SAMPLE_LEADS,
+    WHERE_MODEL,
     assert_same_scores,
     expected_scores,
     frames_for,
     load_duckdb,
     model_and_frames,
+    where_cases,
 )
 
 from scoring import load_leads, load_model, read_table, validate_model
@@ -164,6 +166,28 @@ def test_hostile_names_and_values_are_data_not_sql():
 def test_generated_models_and_messy_data_score_as_the_engine(case):
     model, leads, activities = case
     assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=where_cases())
+def test_where_filters_score_as_the_engine(case):
+    model, leads, activities = case
+    assert_same_scores(expected_scores(model, leads, activities), run(model, leads, activities))
+
+
+def test_a_where_column_is_read_through_the_column_mapping():
+    model = validate_model({**WHERE_MODEL, "columns": {"activities": {"lifecycle": "Stage", "occurred_at": "ts"}}})
+    leads = pd.DataFrame({"lead_id": ["1", "2"], "x": ["a", "b"], "scored_at": [None, "2025-05-20"]})
+    activities = pd.DataFrame({"lead_id": ["1", "1", "1", "2"], "activity": ["work"] * 4,
+                               "ts": ["2025-05-01", "2025-05-02", "2025-05-10", "2025-05-19"],
+                               "Stage": ["SCHEDULE", "START", "COMPLETE", "complete"], 'st"ate': ["ok"] * 4,
+                               "select": ["it's"] * 4})
+    got = run(model, leads, activities)
+    assert_same_scores(expected_scores(model, leads, activities), got)
+    assert got.set_index("lead_id")["engagement_score"].round(6).to_dict() == pytest.approx({
+        "1": round(5 * (0.5 ** (31.5 / 30) + 0.5 ** (30.5 / 30) + 0.5 ** (22.5 / 30))
+                   + (20 + 7) * 0.5 ** (22.5 / 30), 6),
+        "2": round((5 + 20 + 7) * 0.5 ** (1 / 30), 6)})
 
 
 def test_a_row_number_id_is_refused_in_sql():

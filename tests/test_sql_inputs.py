@@ -8,6 +8,7 @@ import io
 import zipfile
 
 import pytest
+import yaml
 
 from scoring import validate_model
 from scoring.sql import DIALECTS, SqlOptions, build_query
@@ -106,3 +107,19 @@ def test_dbt_zip_holds_the_two_files_in_one_folder_and_is_reproducible():
     assert project.zip_bytes() == raw  # fixed file times: the same model, the same bytes
     with zipfile.ZipFile(io.BytesIO(project.zip_bytes("models"))) as archive:
         assert archive.namelist() == ["models/lead_scores.sql", "models/schema.yml"]
+
+
+def test_where_columns_are_read_from_the_activities_table_under_their_mapped_names():
+    data = copy.deepcopy(SMALL)
+    data["columns"]["activities"]["lifecycle"] = "Stage"
+    data["engagement"]["activities"] += [
+        {"id": "done", "activity": "task", "points": 5, "where": {"lifecycle": ["COMPLETE"], "team": ["x"]}},
+        {"id": "started", "activity": "task", "points": 1, "where": {"lifecycle": ["START"]}}]  # read once
+    model = validate_model(data)
+    [_, activities] = tables_read(model)
+    assert activities.columns == (*ACTIVITIES_READ.columns, ColumnRead("Stage", ("lifecycle",)),
+                                  ColumnRead("team", ("team",)))
+    project = dbt_model(model, options=SqlOptions(as_of="now"), activities_ref="stg_activities")
+    reads = yaml.safe_load(project.schema_yml)["models"][0]["config"]["meta"]["leadgrid_reads"]
+    assert reads == {"leads": ["id", "scored_at", "Branche", "employees", "total_visits"],
+                     "stg_activities": ["lead", "activity", "ts", "Stage", "team"]}

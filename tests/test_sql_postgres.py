@@ -19,6 +19,7 @@ from sql_cases import (
     frames_for,
     model_and_frames,
     require,
+    where_cases,
 )
 from sql_engines import PostgresServer, find_pg_bin, load_postgres, query_postgres
 
@@ -78,5 +79,13 @@ def test_hostile_model_is_data_not_sql(postgres):
                                                                   HealthCheck.function_scoped_fixture])
 @given(case=model_and_frames())
 def test_generated_models_and_messy_data_score_as_the_engine(postgres, case):
+    model, leads, activities = case
+    assert_same_scores(expected_scores(model, leads, activities), run(postgres, model, leads, activities))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(case=where_cases())
+def test_where_filters_score_as_the_engine(postgres, case):
     model, leads, activities = case
     assert_same_scores(expected_scores(model, leads, activities), run(postgres, model, leads, activities))

@@ -10,6 +10,7 @@ import time
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sql_cases import (
     CONFIGS,
     HOSTILE_MODEL,
@@ -20,6 +21,7 @@ from sql_cases import (
     expected_scores,
     frames_for,
     require,
+    where_cases,
 )
 from sql_engines import load_spark, query_spark, spark_session
 
@@ -78,6 +80,14 @@ def test_hostile_model_is_data_not_sql(spark):
                           "no", "\\"], 'col"umn': ["1e3", "5", "-Infinity"], "scored_at": ["2025-01-02", None, None]})
     activities = pd.DataFrame({"lead_id": ["x'); DROP TABLE leads; --"], "activity": ["x'); drop table activities; --"],
                                "occurred_at": ["2025-01-01 23:59"]})
+    assert_same_scores(expected_scores(model, leads, activities), run(spark, model, leads, activities))
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(case=where_cases())
+def test_where_filters_score_as_the_engine(spark, case):
+    model, leads, activities = case
     assert_same_scores(expected_scores(model, leads, activities), run(spark, model, leads, activities))
 
 

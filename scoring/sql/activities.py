@@ -9,7 +9,10 @@ the latest ``occurred_at`` of the data, as the engine never takes it silently ei
 
 Three CTEs: ``activity_values`` reads the table (text, number, microseconds),
 ``activity_rows`` derives the join key and the activity type as the engine compares them,
-and ``activity_counts`` sums the decay factors per lead and entry.
+and ``activity_counts`` sums the decay factors per lead and entry. A column an entry's
+``where`` names is read like a lead column an ``in`` rule reads (``fields.PreparedField``:
+text/number in ``activity_values``, missing mask and comparison key in ``activity_rows``), and
+the entry's sum takes only the rows whose every named column matches its items.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from sqlglot import exp
 
 from scoring.data import read as d
 from scoring.engine.values import TRIM_CHARS, canonical_item
+from scoring.engine.where import in_match
 from scoring.model.schema import EngagementEntry, LeadModel, Recency
 from scoring.sql.dialects import DOUBLE, TIMESTAMPTZ, Target, number, string, trim
-from scoring.sql.fields import RawValue, slug, text_of
+from scoring.sql.fields import PreparedField, RawValue, condition, slug, text_of
 
 MICROS_PER_DAY = 86_400_000_000
 # 0.5 ** x is below the smallest double past this; Postgres raises an underflow error instead
@@ -60,6 +64,21 @@ class ActivityEntryColumn:
     type_key: str
 
 
+def where_fields(model: LeadModel) -> dict[str, PreparedField]:
+    """The activities columns the entries' ``where`` filters read, each prepared as a lead
+    column an ``in`` rule reads (its missing mask and comparison key), in model order."""
+    return {column: PreparedField(column, f"w{index}_{slug(column)}", {"missing", "key"})
+            for index, column in enumerate(model.where_columns(), start=1)}
+
+
+def where_condition(entry: EngagementEntry, fields: dict[str, PreparedField]) -> exp.Expression | None:
+    """The rows ``entry.where`` keeps: each named column matches its items as ``in`` does."""
+    if not entry.where:
+        return None
+    conditions = [condition(in_match(items), fields[column]) for column, items in entry.where.items()]
+    return exp.and_(*conditions) if len(conditions) > 1 else conditions[0]
+
+
 def entry_columns(model: LeadModel) -> list[ActivityEntryColumn]:
     """Activity entries that can count something (an activity type that is blank after trimming
     never matches, as in the engine)."""
@@ -85,21 +104,26 @@ def decay_factor(age: exp.Expression, recency: Recency) -> exp.Expression:
     return case.else_(exp.cast(number(0), DOUBLE))
 
 
-def activity_values(target: Target, activities: exp.Table, columns: dict[str, str]) -> exp.Select:
-    """The activities table read once: lead id and type as text/number, the moment in microseconds.
-    ``columns`` maps the fields lead_id, activity, occurred_at to the table's columns."""
+def activity_values(target: Target, activities: exp.Table, columns: dict[str, str],
+                    wheres: dict[str, PreparedField] | None = None) -> exp.Select:
+    """The activities table read once: lead id and type as text/number, the moment in microseconds,
+    and each column a ``where`` reads as text/number. ``columns`` maps the fields lead_id,
+    activity, occurred_at and the ``where`` columns to the table's columns."""
     return exp.select(
         *ACTIVITY_ID.raw_projections(target, col(columns["lead_id"])),
         *ACTIVITY_TYPE.raw_projections(target, col(columns["activity"])),
         exp.alias_(epoch_micros(target, col(columns["occurred_at"])), OCCURRED, quoted=True),
+        *(projection for field in (wheres or {}).values()
+          for projection in field.raw.raw_projections(target, col(columns.get(field.field, field.field)))),
     ).from_(activities.copy())
 
 
-def activity_rows(target: Target) -> exp.Select:
+def activity_rows(target: Target, wheres: dict[str, PreparedField] | None = None) -> exp.Select:
     return exp.select(
         exp.alias_(ACTIVITY_ID.id_key(target), "lead_key", quoted=True),
         exp.alias_(ACTIVITY_TYPE.key(target), "activity_type", quoted=True),
         col(OCCURRED),
+        *(projection for field in (wheres or {}).values() for projection in field.projections(target)),
     ).from_(cte_table("activity_values"))
 
 
@@ -122,8 +146,11 @@ def activity_counts(model: LeadModel, lead_key: str, as_of: str) -> exp.Select:
         this=exp.cast(exp.Sub(this=col(as_of, "l"), expression=col(OCCURRED, "r")), DOUBLE),
         expression=number(MICROS_PER_DAY))
     types = sorted({column.type_key for column in entries})
+    wheres = where_fields(model)
+    filtered = [col(field.alias(need), "r") for field in wheres.values() for need in sorted(field.needs)]
     aged = (
-        exp.select(col(lead_key, "l"), col("activity_type", "r"), exp.alias_(age_days, "age_days", quoted=True))
+        exp.select(col(lead_key, "l"), col("activity_type", "r"), exp.alias_(age_days, "age_days", quoted=True),
+                   *filtered)
         .from_(cte_table("activity_rows").as_(quoted("r")))
         .join(cte_table("lead_rows").as_(quoted("l")),
               on=exp.EQ(this=col("lead_key", "r"), expression=col(lead_key, "l")))
@@ -136,7 +163,7 @@ def activity_counts(model: LeadModel, lead_key: str, as_of: str) -> exp.Select:
     factor = decay_factor(age.copy(), recency)
     sums = [
         exp.alias_(exp.Sum(this=exp.Case()
-                           .when(exp.EQ(this=col("activity_type"), expression=string(c.type_key)), factor.copy())
+                           .when(_counted_by(c, wheres), factor.copy())
                            .else_(exp.cast(number(0), DOUBLE))), c.alias, quoted=True)
         for c in entries
     ]
@@ -144,6 +171,13 @@ def activity_counts(model: LeadModel, lead_key: str, as_of: str) -> exp.Select:
             .from_(aged.subquery(quoted("aged")))
             .where(exp.and_(*kept))
             .group_by(col(lead_key)))
+
+
+def _counted_by(column: ActivityEntryColumn, wheres: dict[str, PreparedField]) -> exp.Expression:
+    """An aged row counts for the entry: its type, and the rows its ``where`` keeps."""
+    of_type = exp.EQ(this=col("activity_type"), expression=string(column.type_key))
+    kept = where_condition(column.entry, wheres)
+    return of_type if kept is None else exp.and_(of_type, kept)
 
 
 def entry_points(column: ActivityEntryColumn, counts: str) -> exp.Expression:

@@ -48,7 +48,7 @@ class TableRead:
 
 def _candidate_fields(model: LeadModel, role: str) -> list[str]:
     if role == ACTIVITIES:
-        return list(d.ACTIVITY_COLUMNS)
+        return list(dict.fromkeys([*d.ACTIVITY_COLUMNS, *model.where_columns()]))
     return list(dict.fromkeys([d.LEAD_ID, d.SCORED_AT, *model.lead_fields()]))
 
 

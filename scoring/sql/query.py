@@ -37,6 +37,7 @@ from scoring.sql.activities import (
     epoch_micros,
     quoted,
     run_as_of,
+    where_fields,
 )
 from scoring.sql.dialects import DOUBLE, Target, number, string
 from scoring.sql.errors import ExportError
@@ -153,7 +154,8 @@ def build_query(model: LeadModel, dialect: str = DEFAULT_DIALECT, options: SqlOp
     if numbered:
         raise ExportError(f"columns.leads.{numbered[0]}: '{d.ROW_NUMBER}' (the row number of a file) has no "
                           "meaning in a warehouse table, whose rows have no order; map it to a column")
-    activity_columns = {name: mapping.get("activities", {}).get(name, name) for name in d.ACTIVITY_COLUMNS}
+    activity_columns = {name: mapping.get("activities", {}).get(name, name)
+                        for name in (*d.ACTIVITY_COLUMNS, *model.where_columns())}
 
     def physical(field: str) -> str:
         return lead_columns.get(field, field)
@@ -168,8 +170,10 @@ def build_query(model: LeadModel, dialect: str = DEFAULT_DIALECT, options: SqlOp
 
     query = exp.select()
     if has_counts:
-        query = query.with_(quoted("activity_values"), as_=activity_values(target, activities, activity_columns))
-        query = query.with_(quoted("activity_rows"), as_=activity_rows(target))
+        wheres = where_fields(model)
+        query = query.with_(quoted("activity_values"),
+                            as_=activity_values(target, activities, activity_columns, wheres))
+        query = query.with_(quoted("activity_rows"), as_=activity_rows(target, wheres))
 
     lead_values = exp.select(_column(physical(d.LEAD_ID)).as_(d.LEAD_ID, quoted=True),
                              *LEAD_ID_VALUE.raw_projections(target, _column(physical(d.LEAD_ID))))
