@@ -18,6 +18,7 @@ import numpy as np
 from scoring.agreement.signoff import Signature, signatures
 from scoring.data.missing import is_missing
 from scoring.engine.recency import decay_factors
+from scoring.engine.where import describe_where
 from scoring.formatting import NO_VALUE, format_number, format_rate
 from scoring.measures.metrics import Preview, headline
 from scoring.model.schema import LETTERS, NUMBERS, RATINGS, SALES_ACTION, LeadModel, Recency
@@ -147,7 +148,9 @@ def _activities(model: LeadModel) -> list[ActivityLine]:
         label = entry.label or entry.id
         if entry.is_activity:
             cap = NO_VALUE if entry.max_count is None else f"{format_number(entry.max_count)}"
-            lines.append(ActivityLine(label, f"activity {entry.activity}", f"{format_number(entry.points)} each", cap))
+            where = describe_where(entry.where)
+            lines.append(ActivityLine(label, f"activity {entry.activity}" + (f" where {where}" if where else ""),
+                                      f"{format_number(entry.points)} each", cap))
         else:
             rules = "; ".join(f"{rule.match.describe()} → {format_number(rule.value)}" for rule in entry.rules or [])
             lines.append(ActivityLine(label, f"column {entry.field} (no decay)", rules or "0", NO_VALUE))

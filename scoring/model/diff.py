@@ -7,6 +7,7 @@ page's "changed since loaded" summary are both built from it.
 
 from __future__ import annotations
 
+from scoring.engine.where import describe_where, where_key
 from scoring.formatting import format_number
 from scoring.model.operators import Meaning
 from scoring.model.schema import (
@@ -93,8 +94,14 @@ def _entry_changes(old: EngagementEntry, new: EngagementEntry) -> list[str]:
         changes.append(f"{name} points {_num(old.points)} → {_num(new.points)}")
     if old.max_count != new.max_count:
         changes.append(f"{name} cap {_num(old.max_count)} → {_num(new.max_count)}")
+    if where_key(old.where) != where_key(new.where):
+        changes.append(f"{name} counts {_where_text(new)} (was {_where_text(old)})")
     changes += _rules_changes(name, old.rules or [], new.rules or [])
     return changes
+
+
+def _where_text(entry: EngagementEntry) -> str:
+    return f"only rows where {describe_where(entry.where)}" if entry.where else "every row of its type"
 
 
 def _list_changes(kind: str, old: list, new: list, compare) -> list[str]:

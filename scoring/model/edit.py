@@ -128,13 +128,21 @@ def with_activity_entries(model: LeadModel, rows: Sequence[Mapping[str, Any]],
     """The model with its activity entries replaced by the rows of the activity table; the
     field entries stay as they are. A model that had no activity entries has no recency
     yet: the first activity comes with ``recency`` (the page's setting), else a 30-day
-    half-life."""
+    half-life. A row without a ``where`` key keeps its entry's filter (the table has no such column)."""
     rows = [_mapping(row, f"engagement.activities[{index}]") for index, row in enumerate(rows)]
-    entries = [dict(row) for row in rows if not is_blank(row.get("id"))]
+    filters = {entry.id: entry.where for entry in model.activity_entries if entry.where}
+    entries = [_keeping_where(dict(row), filters) for row in rows if not is_blank(row.get("id"))]
     entries += [entry.model_dump(by_alias=True, exclude_none=True) for entry in model.field_entries]
     if model.engagement.recency is None and any(not is_blank(row.get("activity")) for row in entries):
         model = with_recency(model, recency or DEFAULT_RECENCY)
     return with_activities(model, entries)
+
+
+def _keeping_where(row: dict[str, Any], filters: Mapping[str, Any]) -> dict[str, Any]:
+    """A table row without a ``where`` column keeps the filter its entry (same id) had."""
+    if "where" not in row and row.get("id") in filters:
+        row["where"] = filters[row["id"]]
+    return row
 
 
 def with_recency(model: LeadModel, recency: Mapping[str, Any]) -> LeadModel:

@@ -37,6 +37,7 @@ WIDTH = 100
 
 # Mappings written on one line (paths with list indices dropped), like the format's examples.
 _FLOW = re.compile(r"(profile\.categories\[\]\.rules\[\]|engagement\.activities\[\]\.rules\[\]"
+                   r"|engagement\.activities\[\]\.where"
                    r"|(profile|engagement)\.grades|engagement\.recency\.windows\[\]|routing\.default"
                    r"|routing\.cells\.[^.\[]+)")
 _INDEX = re.compile(r"\[\d+\]")
