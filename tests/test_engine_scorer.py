@@ -121,7 +121,8 @@ def test_adding_positive_activity_never_lowers_engagement_at_fixed_as_of(scenari
     # entry with positive points cannot lower the score; it stays equal when the cap is reached,
     # the score is clipped at 100, or the activity's age is negative or past max_age_days.
     model, leads, activities = scenario
-    entry = next((e for e in model.activity_entries if e.points > 0), None)
+    entry = next((e for e in model.activity_entries if e.points > 0  # no other entry counts its type negatively
+                  and all(o.points >= 0 for o in model.activity_entries if o.activity == e.activity)), None)
     if entry is None:
         return
     lead_id = leads["lead_id"].iloc[lead % len(leads)]

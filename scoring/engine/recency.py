@@ -23,6 +23,7 @@ from scoring.model.schema import Recency
 
 PARALLEL_ROWS = 1 << 19  # decay factors of longer arrays are computed in two threads
 DECAY_CACHE_SIZE = 40  # decayed counts kept (one per type and recency): 8 MB each at a million leads
+FILTERED_CACHE_SIZE = 16  # the rows a where filter keeps of a type (ages and leads), per type and filter
 
 
 def recency_key(recency: Recency) -> tuple:
@@ -89,6 +90,7 @@ class ActivityIndex:
     bounds: np.ndarray  # rows of type i are bounds[i]:bounds[i + 1]
     lead_count: int
     _decayed: LruCache = field(default_factory=lambda: LruCache(DECAY_CACHE_SIZE), repr=False)
+    _filtered: LruCache = field(default_factory=lambda: LruCache(FILTERED_CACHE_SIZE), repr=False)
 
     @classmethod
     def build(cls, position: np.ndarray, age_days: np.ndarray, row: np.ndarray, type_code: np.ndarray,
@@ -119,15 +121,20 @@ class ActivityIndex:
         ``kept``: per row of the activities table, whether an entry's ``where`` keeps it (None:
         every row); ``kept_key`` names that filter in the cache."""
         key = (type_key, kept_key if kept is not None else (), recency_key(recency))
-        return self._decayed.get(key, lambda: self._decayed_of(type_key, recency, kept))
+        return self._decayed.get(key, lambda: self._compute(*self._rows_of(type_key, kept, kept_key), recency))
 
-    def _decayed_of(self, type_key: str, recency: Recency, kept: np.ndarray | None) -> np.ndarray:
+    def _rows_of(self, type_key: str, kept: np.ndarray | None, kept_key: Hashable) -> tuple[np.ndarray, np.ndarray]:
+        """Ages and leads of one type's rows that ``kept`` keeps; kept per filter, so a half-life
+        change recomputes only the decay (a subset of ascending ages still ascends)."""
         rows = self.type_slice(type_key)
-        ages, positions = self.age_days[rows], self.position[rows]
-        if kept is not None:  # a subset of ascending ages still ascends
+        if kept is None:
+            return self.age_days[rows], self.position[rows]
+
+        def pick() -> tuple[np.ndarray, np.ndarray]:
             picked = kept[self.row[rows]]
-            ages, positions = ages[picked], positions[picked]
-        return self._compute(ages, positions, recency)
+            return self.age_days[rows][picked], self.position[rows][picked]
+
+        return self._filtered.get((type_key, kept_key), pick)
 
     def _compute(self, ages: np.ndarray, positions: np.ndarray, recency: Recency) -> np.ndarray:
         used = len(ages)
